@@ -1,0 +1,1 @@
+"""The `auth` Cloud Function (see shared/routing.py for its prefixes)."""

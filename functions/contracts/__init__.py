@@ -1,0 +1,1 @@
+"""The `contracts` Cloud Function (see shared/routing.py for its prefixes)."""

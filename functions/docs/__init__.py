@@ -1,0 +1,1 @@
+"""The `docs` Cloud Function (see shared/routing.py for its prefixes)."""

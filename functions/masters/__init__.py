@@ -1,0 +1,1 @@
+"""The `masters` Cloud Function (see shared/routing.py for its prefixes)."""

@@ -1,0 +1,1 @@
+"""The `notifications` Cloud Function (see shared/routing.py for its prefixes)."""

@@ -1,0 +1,1 @@
+"""The `partners` Cloud Function (see shared/routing.py for its prefixes)."""

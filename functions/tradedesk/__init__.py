@@ -1,0 +1,1 @@
+"""The `tradedesk` Cloud Function (see shared/routing.py for its prefixes)."""

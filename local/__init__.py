@@ -1,0 +1,1 @@
+"""The local stack: emulators, gateway, capture endpoint, scheduler, seeding. Never deployed."""

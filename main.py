@@ -1,0 +1,67 @@
+"""Every Cloud Function entry point, one small function each.
+
+Each entry imports its group only when first called, so one function's cold start does not pay for
+the others. Configuration is validated at import: a production process with a missing secret or an
+emulator variable refuses to start.
+"""
+from shared.config import settings as _settings
+
+_settings()
+
+
+def _serve(name, request):
+    from shared.http.entry import serve
+
+    return serve(name, request)
+
+
+def auth(request):
+    return _serve("auth", request)
+
+
+def masters(request):
+    return _serve("masters", request)
+
+
+def partners(request):
+    return _serve("partners", request)
+
+
+def tradedesk(request):
+    return _serve("tradedesk", request)
+
+
+def contracts(request):
+    return _serve("contracts", request)
+
+
+def notifications(request):
+    return _serve("notifications", request)
+
+
+def docs(request):
+    return _serve("docs", request)
+
+
+def jobs(request):
+    from functions.jobs import serve
+
+    return serve(request)
+
+
+def on_domain_event(cloud_event):
+    from functions.notifications.fanout import handle
+
+    handle(cloud_event)
+
+
+def on_email_requested(cloud_event):
+    from functions.notifications.delivery import handle_email
+
+    handle_email(cloud_event)
+
+
+def on_sms_requested(cloud_event):
+    from functions.notifications.delivery import handle_sms
+
+    handle_sms(cloud_event)

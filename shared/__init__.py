@@ -1,0 +1,1 @@
+"""The platform package: config, HTTP pipeline, auth guards, Firestore access, events and adapters."""

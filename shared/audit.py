@@ -1,0 +1,46 @@
+"""Append-only audit entries, written in the same transaction as the change they describe."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from shared import clock
+from shared.logging import redact
+
+if TYPE_CHECKING:
+    from shared.db import UnitOfWork
+
+AUDIT_COLLECTION = "auditLog"
+# Never copied into an audit entry, whatever the caller passes.
+SECRET_FIELDS = {"passwordHash", "passwordHistory", "refreshTokenHash", "otpHash", "tokenHash", "secret"}
+
+
+def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """{field: {"before": x, "after": y}} for the fields that differ (bookkeeping fields left out)."""
+    before, after = before or {}, after or {}
+    ignore = {"updatedAt", "updatedBy", "version"} | SECRET_FIELDS
+    changes = {}
+    for key in sorted(set(before) | set(after)):
+        if key in ignore or before.get(key) == after.get(key):
+            continue
+        changes[key] = {"before": before.get(key), "after": after.get(key)}
+    return redact(changes)
+
+
+def write_entry(uow: UnitOfWork, action: str, entity: str, entity_id: str, before: dict | None,
+                after: dict | None, extra: dict[str, Any]) -> None:
+    from shared.db import collection
+
+    actor = uow.actor
+    entry = {
+        "at": clock.now(),
+        "action": action,
+        "entity": entity,
+        "entityId": entity_id,
+        "userId": actor.user_id if actor else None,
+        "ip": actor.ip if actor else None,
+        "userAgent": actor.user_agent if actor else None,
+        "requestId": actor.request_id if actor else None,
+        "changes": changed_fields(before, after),
+        **redact({k: v for k, v in extra.items() if k not in SECRET_FIELDS}),
+    }
+    uow.create(collection(AUDIT_COLLECTION).document(), entry)

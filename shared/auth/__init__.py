@@ -1,0 +1,1 @@
+"""Authentication and authorization guards used by every endpoint group."""

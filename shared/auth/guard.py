@@ -1,0 +1,56 @@
+"""The authentication guard: bearer token → Principal, with the session still alive.
+
+A valid signature is not enough: the session the token belongs to must exist, be unrevoked, and be
+inside its idle (30 minutes) and absolute (12 hours) limits. That costs one document read per request.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from shared import clock
+from shared.auth.principal import Principal
+from shared.auth.tokens import InvalidToken, verify_access_token
+from shared.errors import Forbidden, Unauthorized
+
+SESSIONS = "sessions"
+IDLE_TIMEOUT = timedelta(minutes=30)
+ABSOLUTE_TIMEOUT = timedelta(hours=12)
+
+
+def bearer_token(header: str | None) -> str:
+    if not header:
+        raise Unauthorized("MISSING_TOKEN", "Send Authorization: Bearer <access token>")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("MISSING_TOKEN", "Send Authorization: Bearer <access token>")
+    return token.strip()
+
+
+def session_problem(session: dict | None, user_id: str) -> str | None:
+    """Why a session no longer authenticates (a code), or None while it is alive."""
+    if not session or session.get("userId") != user_id:
+        return "SESSION_NOT_FOUND"
+    if session.get("revokedAt") is not None:
+        return "SESSION_REVOKED"
+    moment = clock.now()
+    if session["createdAt"] + ABSOLUTE_TIMEOUT <= moment:
+        return "SESSION_EXPIRED"
+    if session["lastActivityAt"] + IDLE_TIMEOUT <= moment:
+        return "SESSION_IDLE_TIMEOUT"
+    return None
+
+
+def authenticate(header: str | None, *, allow_restricted: bool = False) -> Principal:
+    from shared.db import collection
+
+    try:
+        principal = verify_access_token(bearer_token(header))
+    except InvalidToken as error:
+        raise Unauthorized(error.code, error.message) from None
+    snapshot = collection(SESSIONS).document(principal.session_id).get()
+    problem = session_problem(snapshot.to_dict() if snapshot.exists else None, principal.user_id)
+    if problem:
+        raise Unauthorized(problem, "The session has ended; sign in again")
+    if principal.restricted and not allow_restricted:
+        raise Forbidden("PASSWORD_CHANGE_REQUIRED", "Change your password before using the API")
+    return principal

@@ -1,0 +1,40 @@
+"""Who is calling: the authenticated principal and the actor recorded in audit entries."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BACK_OFFICE, PARTNER = "back_office", "partner"
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    session_id: str
+    kind: str                                   # BACK_OFFICE or PARTNER
+    role: str
+    permissions: frozenset[str] = field(default_factory=frozenset)
+    partner_id: str | None = None
+    organization_ids: tuple[str, ...] = ()
+    restricted: bool = False                    # may only change its password
+
+    def has(self, permission: str) -> bool:
+        """`module:action`; a grant of `module:*` or `*` covers every action."""
+        if not permission:
+            return False
+        module = permission.split(":", 1)[0]
+        return bool({permission, f"{module}:*", "*"} & self.permissions)
+
+    @property
+    def is_back_office(self) -> bool:
+        return self.kind == BACK_OFFICE
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: str | None
+    ip: str | None = None
+    user_agent: str | None = None
+    request_id: str | None = None
+
+
+SYSTEM = Actor(user_id="system")

@@ -1,0 +1,147 @@
+"""Firestore access: one lazily created client and the unit of work every state change runs in.
+
+A unit of work is one Firestore transaction that changes state, appends the audit entries and
+writes the outbox events together (DESIGN.md §5 step 6). Events are published after the commit.
+"""
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from shared import clock
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot, Transaction
+
+    from shared.auth.principal import Actor
+
+T = TypeVar("T")
+_client: Client | None = None
+MAX_TRANSACTION_ATTEMPTS = 12
+
+
+def client() -> Client:
+    """The process-wide Firestore client, created on first use."""
+    global _client
+    if _client is None:
+        from google.cloud import firestore
+
+        from shared.config import settings
+        from shared.metrics import instrument_firestore
+
+        _client = firestore.Client(project=settings().project_id)
+        instrument_firestore(_client)
+    return _client
+
+
+def reset_client() -> None:
+    """Forget the client (tests that switch projects or emulators)."""
+    global _client
+    _client = None
+
+
+def collection(name: str):
+    return client().collection(name)
+
+
+def get_all(refs: Iterable[DocumentReference], transaction: Transaction | None = None) -> dict[str, DocumentSnapshot]:
+    """Batched read of many documents in one round trip: {path: snapshot} (missing ones included)."""
+    refs = list(refs)
+    if not refs:
+        return {}
+    return {snap.reference.path: snap for snap in client().get_all(refs, transaction=transaction)}
+
+
+def stamp_new(data: dict[str, Any], actor_id: str | None) -> dict[str, Any]:
+    """createdAt/updatedAt/createdBy/version for a new document."""
+    moment = clock.now()
+    return {**data, "createdAt": moment, "updatedAt": moment, "createdBy": actor_id, "updatedBy": actor_id,
+            "version": 1, "deletedAt": None}
+
+
+def stamp_update(data: dict[str, Any], actor_id: str | None, current_version: int) -> dict[str, Any]:
+    return {**data, "updatedAt": clock.now(), "updatedBy": actor_id, "version": current_version + 1}
+
+
+@dataclass
+class UnitOfWork:
+    """Handed to the function run inside a transaction."""
+
+    transaction: Transaction
+    actor: Actor | None
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def get(self, ref: DocumentReference) -> DocumentSnapshot:
+        return ref.get(transaction=self.transaction)
+
+    def get_all(self, refs: Iterable[DocumentReference]) -> dict[str, DocumentSnapshot]:
+        return get_all(refs, transaction=self.transaction)
+
+    def query(self, query: Any) -> list[DocumentSnapshot]:
+        return list(query.stream(transaction=self.transaction))
+
+    def create(self, ref: DocumentReference, data: dict[str, Any]) -> None:
+        self.transaction.create(ref, data)
+
+    def set(self, ref: DocumentReference, data: dict[str, Any], merge: bool = False) -> None:
+        self.transaction.set(ref, data, merge=merge)
+
+    def update(self, ref: DocumentReference, data: dict[str, Any]) -> None:
+        self.transaction.update(ref, data)
+
+    def delete(self, ref: DocumentReference) -> None:
+        self.transaction.delete(ref)
+
+    def audit(self, action: str, entity: str, entity_id: str, before: dict | None = None,
+              after: dict | None = None, **extra: Any) -> None:
+        from shared.audit import write_entry
+
+        write_entry(self, action, entity, entity_id, before, after, extra)
+
+    def emit(self, event_type: str, data: dict[str, Any], *, subject: str | None = None) -> str:
+        """Write an outbox event in this transaction; it is published after the commit."""
+        from shared.events.outbox import write_event
+
+        return write_event(self, event_type, data, subject)
+
+
+def run_in_transaction(work: Callable[[UnitOfWork], T], actor: Actor | None = None, *,
+                       read_only: bool = False, publish: bool = True) -> T:
+    """Run `work(uow)` in one Firestore transaction, retrying on contention, then publish its events.
+
+    The client library retries an aborted transaction immediately, which starves under contention on
+    the emulator; we retry with jittered exponential backoff instead, so that a handful of writers on
+    one document (a counter, an offer being accepted) all get through.
+    """
+    from google.api_core.exceptions import Aborted
+    from google.cloud import firestore
+
+    db = client()
+    attempt = 0
+    uow_holder: list[UnitOfWork] = []
+
+    @firestore.transactional
+    def body(transaction: Transaction) -> T:
+        uow = UnitOfWork(transaction, actor)
+        uow_holder[:] = [uow]
+        return work(uow)
+
+    while True:
+        attempt += 1
+        transaction = db.transaction(max_attempts=1, read_only=read_only)
+        try:
+            result = body(transaction)
+            break
+        except (Aborted, ValueError) as error:
+            retryable = isinstance(error, Aborted) or "Failed to commit transaction" in str(error)
+            if not retryable or attempt >= MAX_TRANSACTION_ATTEMPTS:
+                raise
+            time.sleep(min(2.0, 0.02 * (2 ** attempt)) * random.uniform(0.5, 1.5))
+    if publish and uow_holder and uow_holder[0].events:
+        from shared.events.outbox import publish_after_commit
+
+        publish_after_commit(uow_holder[0].events)
+    return result

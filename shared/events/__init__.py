@@ -1,0 +1,1 @@
+"""Domain events: the transactional outbox, its publisher and relay, and idempotent consumers."""

@@ -1,0 +1,116 @@
+"""The transactional outbox (DESIGN.md §9).
+
+A state change writes `outbox/{eventId}` in its own transaction; after the commit the function
+publishes it to Pub/Sub topic `domain-events` (attributes `type`, `eventId`) and marks it sent. The
+`outbox-relay` job publishes whatever a crash between commit and publish left unsent. Delivery is at
+least once: consumers dedupe on eventId (shared/events/consumer.py).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from shared import clock
+from shared.logging import get_logger, log
+from shared.routing import DOMAIN_EVENTS_TOPIC
+
+if TYPE_CHECKING:
+    from shared.db import UnitOfWork
+
+OUTBOX = "outbox"
+PENDING, SENT = "PENDING", "SENT"
+RELAY_GRACE = timedelta(seconds=30)   # leave fresh entries to the request that wrote them
+RELAY_BATCH = 100
+logger = get_logger("outbox")
+_publisher: Any = None
+
+
+def write_event(uow: UnitOfWork, event_type: str, data: dict[str, Any], subject: str | None) -> str:
+    from shared.db import collection
+
+    event_id = uuid.uuid4().hex
+    record = {
+        "eventId": event_id,
+        "type": event_type,
+        "subject": subject,
+        "data": data,
+        "occurredAt": clock.now(),
+        "status": PENDING,
+        "sentAt": None,
+        "topic": DOMAIN_EVENTS_TOPIC,
+    }
+    uow.create(collection(OUTBOX).document(event_id), record)
+    uow.events.append(record)
+    return event_id
+
+
+def publisher() -> Any:
+    global _publisher
+    if _publisher is None:
+        from google.cloud import pubsub_v1
+
+        _publisher = pubsub_v1.PublisherClient()
+    return _publisher
+
+
+def reset_publisher() -> None:
+    global _publisher
+    _publisher = None
+
+
+def message_body(record: dict[str, Any]) -> bytes:
+    from shared.http.pipeline import to_jsonable
+
+    envelope = {key: record[key] for key in ("eventId", "type", "subject", "data", "occurredAt")}
+    return json.dumps(to_jsonable(envelope), separators=(",", ":")).encode()
+
+
+def publish(record: dict[str, Any], topic: str = DOMAIN_EVENTS_TOPIC) -> None:
+    """Publish one outbox record and wait for the server's acknowledgement."""
+    from shared.config import settings
+
+    path = publisher().topic_path(settings().project_id, topic)
+    future = publisher().publish(path, message_body(record), type=record["type"], eventId=record["eventId"])
+    future.result(timeout=30)
+
+
+def _mark_sent(event_ids: list[str]) -> None:
+    from shared.db import client, collection
+
+    batch = client().batch()
+    for event_id in event_ids:
+        batch.update(collection(OUTBOX).document(event_id), {"status": SENT, "sentAt": clock.now()})
+    batch.commit()
+
+
+def publish_after_commit(records: list[dict[str, Any]]) -> None:
+    """Publish what a transaction just committed; failures are left to the relay, never raised."""
+    sent = []
+    for record in records:
+        try:
+            publish(record)
+            sent.append(record["eventId"])
+        except Exception as error:  # noqa: BLE001 - the relay will retry it
+            log(logger, logging.WARNING, "publish failed; left for the relay", eventId=record["eventId"],
+                type=record["type"], error=repr(error)[:300])
+    if sent:
+        try:
+            _mark_sent(sent)
+        except Exception as error:  # noqa: BLE001 - re-publishing is harmless, consumers dedupe
+            log(logger, logging.WARNING, "marking events sent failed", error=repr(error)[:300])
+
+
+def relay_pending(grace: timedelta = RELAY_GRACE, batch_size: int = RELAY_BATCH) -> dict[str, int]:
+    """Publish unsent outbox entries older than `grace`. Safe to run twice."""
+    from shared.db import collection
+
+    cutoff = clock.now() - grace
+    query = (collection(OUTBOX).where("status", "==", PENDING).where("occurredAt", "<=", cutoff)
+             .order_by("occurredAt").limit(batch_size))
+    records = [snapshot.to_dict() for snapshot in query.stream()]
+    before = len(records)
+    publish_after_commit(records)
+    return {"pending": before}

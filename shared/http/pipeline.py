@@ -1,0 +1,234 @@
+"""One request, step by step (DESIGN.md §5): parse, authenticate, rate-limit, authorize, validate, act,
+respond. Every HTTP function hands its flask request to `handle` with its router.
+
+Nothing leaves as a stack trace: ApiErrors become their JSON answer, an unreachable dependency
+becomes 503 with Retry-After, anything else is logged with its trace and answered 500 INTERNAL.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from shared.errors import (
+    ApiError,
+    BadRequest,
+    Forbidden,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    Unprocessable,
+    UnsupportedMediaType,
+)
+from shared.http.request import ApiRequest, ApiResponse
+from shared.http.router import Route, Router
+from shared.logging import get_logger, log, request_id_var, trace_var
+
+MAX_BODY_BYTES = 1024 * 1024
+BODY_METHODS = ("POST", "PUT", "PATCH")
+logger = get_logger("http")
+
+
+def handle(router: Router, request: Any, prefixes: tuple[str, ...] = ()) -> Any:
+    """Serve one flask request with `router`; returns a flask Response."""
+    started = time.perf_counter()
+    request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+    request_token = request_id_var.set(request_id)
+    trace_token = trace_var.set(_trace(request))
+    api_request = ApiRequest(
+        method=request.method,
+        path=request.path,
+        request_id=request_id,
+        ip=_client_ip(request),
+        user_agent=request.headers.get("User-Agent", "")[:300],
+        headers={k.lower(): v for k, v in request.headers.items()},
+    )
+    from shared.metrics import start_counting, stop_counting
+
+    ops, ops_token = start_counting()
+    try:
+        response = _dispatch(router, request, api_request, prefixes)
+    except ApiError as error:
+        response = ApiResponse(error.body(), error.status, dict(error.headers))
+    except Exception as error:  # noqa: BLE001 - the last wall: map, log, never leak a trace
+        mapped = _dependency_error(error)
+        if mapped is not None:
+            log(logger, logging.WARNING, "dependency unavailable", error=repr(error)[:500])
+            response = ApiResponse(mapped.body(), mapped.status, dict(mapped.headers))
+        else:
+            logger.exception("unhandled error", extra={"fields": {"path": request.path}})
+            response = ApiResponse({"code": "INTERNAL", "message": "Internal error; it has been logged",
+                                    "details": {"requestId": request_id}}, 500)
+    finally:
+        stop_counting(ops_token)
+        request_id_var.reset(request_token)
+        trace_var.reset(trace_token)
+    from shared.config import settings
+
+    if not settings().is_production:
+        response.headers["X-Firestore-Reads"] = str(ops.reads)
+        response.headers["X-Firestore-Writes"] = str(ops.writes)
+    elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
+    log(logger, logging.INFO, "request", method=request.method, path=request.path, status=response.status,
+        latencyMs=elapsed_ms, firestoreReads=ops.reads, firestoreWrites=ops.writes,
+        userId=api_request.principal.user_id if api_request.principal else None)
+    return to_flask(response, request_id)
+
+
+def _dispatch(router: Router, request: Any, api_request: ApiRequest, prefixes: tuple[str, ...]) -> ApiResponse:
+    method, path = request.method, request.path.rstrip("/") or "/"
+    if method == "GET" and any(path == f"{prefix}/health" for prefix in prefixes):
+        from shared.health import health
+
+        return ApiResponse(health(router.function_name))
+    route, params, path_known = router.resolve(method, path)
+    if route is None:
+        if path_known:
+            raise MethodNotAllowed("METHOD_NOT_ALLOWED", f"{method} is not allowed on {path}")
+        raise NotFound("ROUTE_NOT_FOUND", f"No route for {method} {path}")
+
+    payload = _read_json(request, route)
+    api_request.raw_json = payload
+    if not route.public:
+        from shared.auth.guard import authenticate
+
+        api_request.principal = authenticate(request.headers.get("Authorization"),
+                                             allow_restricted=route.allow_restricted)
+    from shared.ratelimit import enforce
+
+    enforce(route.rate_limit, api_request)
+    if not route.public and not api_request.user.has(route.permission or ""):
+        raise Forbidden("PERMISSION_DENIED", f"This needs the permission {route.permission}",
+                        {"permission": route.permission})
+    if route.body is not None:
+        api_request.body = validate(route.body, payload if payload is not None else {})
+    if route.query is not None:
+        api_request.query = validate(route.query, _query_args(request, route.query))
+
+    if route.idempotent and api_request.idempotency_key:
+        from shared.http.idempotency import run_idempotent
+
+        return run_idempotent(api_request, route, lambda: _call(route, api_request, params))
+    return _call(route, api_request, params)
+
+
+def _call(route: Route, api_request: ApiRequest, params: dict[str, str]) -> ApiResponse:
+    result = route.handler(api_request, **params)
+    if isinstance(result, ApiResponse):
+        result.body = to_jsonable(result.body)
+        return result
+    if result is None and route.status in (200, 204):
+        return ApiResponse(None, 204)
+    return ApiResponse(to_jsonable(result), route.status)
+
+
+def validate(model: type[BaseModel], data: Any) -> BaseModel:
+    """Validate `data` against `model`; 422 with one entry per field error."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        fields = [
+            {"field": ".".join(str(part) for part in item["loc"]) or "(body)",
+             "message": item["msg"], "type": item["type"]}
+            for item in error.errors(include_url=False, include_input=False)
+        ]
+        raise Unprocessable("VALIDATION_FAILED", "The request has invalid fields", {"fields": fields}) from None
+
+
+def _read_json(request: Any, route: Route) -> Any:
+    if request.method not in BODY_METHODS:
+        return None
+    length = request.content_length
+    if length is not None and length > MAX_BODY_BYTES:
+        raise PayloadTooLarge("PAYLOAD_TOO_LARGE", f"The body is larger than {MAX_BODY_BYTES} bytes")
+    raw = request.stream.read(MAX_BODY_BYTES + 1) if length is None else request.get_data(cache=True)
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge("PAYLOAD_TOO_LARGE", f"The body is larger than {MAX_BODY_BYTES} bytes")
+    if not raw.strip():
+        return None
+    mimetype = (request.mimetype or "").lower()
+    if mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise UnsupportedMediaType("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json",
+                                   {"contentType": request.content_type})
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadRequest("MALFORMED_JSON", f"The body is not valid JSON: {error}") from None
+
+
+def _query_args(request: Any, model: type[BaseModel]) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    list_fields = {
+        (info.alias or name) for name, info in model.model_fields.items()
+        if getattr(info.annotation, "__origin__", None) is list
+    }
+    for key in request.args:
+        values = request.args.getlist(key)
+        args[key] = values if key in list_fields else values[-1]
+    return args
+
+
+def _client_ip(request: Any) -> str:
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if forwarded:
+        return forwarded.split(",")[0].strip()[:64]
+    return (request.remote_addr or "")[:64]
+
+
+def _trace(request: Any) -> str | None:
+    header = request.headers.get("X-Cloud-Trace-Context", "")
+    if not header:
+        return None
+    from shared.config import settings
+
+    return f"projects/{settings().project_id}/traces/{header.split('/')[0]}"
+
+
+def _dependency_error(error: Exception) -> ServiceUnavailable | None:
+    """503 for an unreachable Firestore, Pub/Sub, Storage or Tasks; None for everything else."""
+    try:
+        from google.api_core import exceptions as gexc
+        from google.auth.exceptions import TransportError
+    except ImportError:  # pragma: no cover
+        return None
+    unavailable = (gexc.ServiceUnavailable, gexc.DeadlineExceeded, gexc.RetryError, TransportError)
+    if isinstance(error, unavailable):
+        return ServiceUnavailable("DEPENDENCY_UNAVAILABLE", "A backing service is unavailable; try again shortly")
+    return None
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(by_alias=True, mode="json")
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        from shared.clock import iso
+
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def to_flask(response: ApiResponse, request_id: str) -> Any:
+    from flask import Response
+
+    headers = {"X-Request-Id": request_id, "Cache-Control": "no-store", **response.headers}
+    if response.status == 204 or response.body is None:
+        return Response(status=response.status if response.body is None else 204, headers=headers)
+    if isinstance(response.body, (str, bytes)) and "Content-Type" in response.headers:
+        return Response(response.body, status=response.status, headers=headers)
+    body = json.dumps(response.body, ensure_ascii=False, separators=(",", ":"))
+    return Response(body, status=response.status, headers=headers, mimetype="application/json")
