@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _client: Client | None = None
-MAX_TRANSACTION_ATTEMPTS = 12
+MAX_TRANSACTION_ATTEMPTS = 60
 
 
 def client() -> Client:
@@ -139,7 +139,7 @@ def run_in_transaction(work: Callable[[UnitOfWork], T], actor: Actor | None = No
             retryable = isinstance(error, Aborted) or "Failed to commit transaction" in str(error)
             if not retryable or attempt >= MAX_TRANSACTION_ATTEMPTS:
                 raise
-            time.sleep(min(2.0, 0.02 * (2 ** attempt)) * random.uniform(0.5, 1.5))
+            time.sleep(min(2.0, 0.01 * (2 ** attempt)) * random.uniform(0.5, 1.5))
     if publish and uow_holder and uow_holder[0].events:
         from shared.events.outbox import publish_after_commit
 

@@ -16,7 +16,7 @@ from typing import Any
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 trace_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("trace", default=None)
 
-SENSITIVE_KEY = re.compile(r"pass(word)?|secret|token|otp|code$|authorization|api_?key|cookie|signature",
+SENSITIVE_KEY = re.compile(r"pass(word)?|secret|token|otp|^code$|authorization|api_?key|cookie|signature",
                            re.IGNORECASE)
 REDACTED = "[redacted]"
 

@@ -58,7 +58,8 @@ def instrument_firestore(client: Any) -> None:
 
         setattr(api, method_name, wrapper)
 
-    streaming("batch_get_documents", lambda response: 1 if response.found else 0)
+    # A lookup of a missing document is billed as a read too.
+    streaming("batch_get_documents", lambda response: 1 if (response.found or response.missing) else 0)
     streaming("run_query", lambda response: 1 if response.document else 0)
     # An aggregation (count/sum/avg) is billed as one read per 1,000 index entries; count it as one.
     streaming("run_aggregation_query", lambda response: 1 if response.result else 0)

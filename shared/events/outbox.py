@@ -28,7 +28,9 @@ logger = get_logger("outbox")
 _publisher: Any = None
 
 
-def write_event(uow: UnitOfWork, event_type: str, data: dict[str, Any], subject: str | None) -> str:
+def write_event(uow: UnitOfWork, event_type: str, data: dict[str, Any], subject: str | None,
+                topic: str = DOMAIN_EVENTS_TOPIC) -> str:
+    """Write one outbox entry in `uow`; it is published to `topic` after the commit (or by the relay)."""
     from shared.db import collection
 
     event_id = uuid.uuid4().hex
@@ -40,7 +42,7 @@ def write_event(uow: UnitOfWork, event_type: str, data: dict[str, Any], subject:
         "occurredAt": clock.now(),
         "status": PENDING,
         "sentAt": None,
-        "topic": DOMAIN_EVENTS_TOPIC,
+        "topic": topic,
     }
     uow.create(collection(OUTBOX).document(event_id), record)
     uow.events.append(record)
@@ -91,7 +93,7 @@ def publish_after_commit(records: list[dict[str, Any]]) -> None:
     sent = []
     for record in records:
         try:
-            publish(record)
+            publish(record, topic=record.get("topic") or DOMAIN_EVENTS_TOPIC)
             sent.append(record["eventId"])
         except Exception as error:  # noqa: BLE001 - the relay will retry it
             log(logger, logging.WARNING, "publish failed; left for the relay", eventId=record["eventId"],
@@ -105,11 +107,13 @@ def publish_after_commit(records: list[dict[str, Any]]) -> None:
 
 def relay_pending(grace: timedelta = RELAY_GRACE, batch_size: int = RELAY_BATCH) -> dict[str, int]:
     """Publish unsent outbox entries older than `grace`. Safe to run twice."""
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
     from shared.db import collection
 
     cutoff = clock.now() - grace
-    query = (collection(OUTBOX).where("status", "==", PENDING).where("occurredAt", "<=", cutoff)
-             .order_by("occurredAt").limit(batch_size))
+    query = (collection(OUTBOX).where(filter=FieldFilter("status", "==", PENDING))
+             .where(filter=FieldFilter("occurredAt", "<=", cutoff)).order_by("occurredAt").limit(batch_size))
     records = [snapshot.to_dict() for snapshot in query.stream()]
     before = len(records)
     publish_after_commit(records)

@@ -1,0 +1,144 @@
+"""Outbox, Pub/Sub publishing, idempotent consumers, the relay job and numbering, on the emulators."""
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+
+from shared.routing import DOMAIN_EVENTS_TOPIC
+
+
+@pytest.fixture
+def subscription(clean_db):
+    """A fresh pull subscription on domain-events, so the test sees exactly what was published."""
+    from google.cloud import pubsub_v1
+
+    from shared.config import settings
+
+    subscriber = pubsub_v1.SubscriberClient()
+    project = settings().project_id
+    name = subscriber.subscription_path(project, f"test-{uuid.uuid4().hex[:10]}")
+    subscriber.create_subscription(name=name, topic=f"projects/{project}/topics/{DOMAIN_EVENTS_TOPIC}")
+    yield subscriber, name
+    subscriber.delete_subscription(subscription=name)
+
+
+def pull_all(subscriber, name, expected: int) -> list:
+    """Pull until `expected` messages arrived (or a few empty polls), acking them."""
+    received = []
+    empty_polls = 0
+    while empty_polls < 5:
+        # Once the expected count is in, one short extra poll shows that nothing more arrives.
+        timeout = 1 if len(received) >= expected else 3
+        response = subscriber.pull(subscription=name, max_messages=50, timeout=timeout)
+        if not response.received_messages:
+            empty_polls += 1
+            if len(received) >= expected:
+                break
+            continue
+        subscriber.acknowledge(subscription=name, ack_ids=[m.ack_id for m in response.received_messages])
+        received.extend(m.message for m in response.received_messages)
+    return received
+
+
+def emit_one(event_type: str = "SampleHappened") -> str:
+    from shared.db import run_in_transaction
+
+    return run_in_transaction(lambda uow: uow.emit(event_type, {"n": 1}, subject="s1"))
+
+
+def as_cloud_event(message) -> dict:
+    return {"message": {"data": base64.b64encode(message.data).decode(), "attributes": dict(message.attributes),
+                        "messageId": message.message_id}}
+
+
+def test_a_committed_change_publishes_exactly_one_message(subscription):
+    from shared.db import collection
+
+    subscriber, name = subscription
+    event_id = emit_one()
+    messages = pull_all(subscriber, name, expected=1)
+    assert len(messages) == 1
+    assert messages[0].attributes["eventId"] == event_id
+    assert messages[0].attributes["type"] == "SampleHappened"
+    assert json.loads(messages[0].data)["data"] == {"n": 1}
+    assert collection("outbox").document(event_id).get().to_dict()["status"] == "SENT"
+
+
+def test_a_consumer_given_the_same_message_twice_acts_once(subscription):
+    from shared.db import collection
+    from shared.events.consumer import consume_once, decode
+
+    subscriber, name = subscription
+    emit_one()
+    message = pull_all(subscriber, name, expected=1)[0]
+    acted = []
+
+    def work(uow):
+        acted.append(1)
+        uow.create(collection("sampleEffects").document(), {"eventId": message.attributes["eventId"]})
+
+    event = decode(as_cloud_event(message))
+    assert consume_once("sample-consumer", event, work) is True
+    assert consume_once("sample-consumer", event, work) is False
+    assert len(acted) == 1
+    assert len(list(collection("sampleEffects").stream())) == 1
+
+
+def test_the_fanout_entry_dedupes_redeliveries(subscription):
+    from functions.notifications.fanout import handle
+    from shared.db import collection
+
+    subscriber, name = subscription
+    event_id = emit_one()
+    message = pull_all(subscriber, name, expected=1)[0]
+    results = [handle(as_cloud_event(message)) for _ in range(3)]
+    assert results == [True, False, False]
+    assert collection("processedEvents").document(f"notifications-fanout:{event_id}").get().exists
+
+
+def test_outbox_relay_job_publishes_what_was_left_unsent(subscription, api):
+    from shared import clock
+    from shared.config import settings
+    from shared.db import collection, run_in_transaction
+
+    subscriber, name = subscription
+    # A crash between commit and publish: the event is committed but never published.
+    event_id = run_in_transaction(lambda uow: uow.emit("SampleHappened", {"n": 2}), publish=False)
+    assert collection("outbox").document(event_id).get().to_dict()["status"] == "PENDING"
+    clock.advance(timedelta(minutes=1))
+    secret = settings().jobs_shared_secret
+    denied = api.post("/jobs/outbox-relay", headers={"Authorization": "Bearer wrong"})
+    assert denied.status_code == 401
+    response = api.post("/jobs/outbox-relay", headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["summary"] == {"pending": 1}
+    messages = pull_all(subscriber, name, expected=1)
+    assert [m.attributes["eventId"] for m in messages] == [event_id]
+    assert collection("outbox").document(event_id).get().to_dict()["status"] == "SENT"
+    again = api.post("/jobs/outbox-relay", headers={"Authorization": f"Bearer {secret}"})
+    assert again.get_json()["summary"] == {"pending": 0}
+
+
+def test_fifty_concurrent_numbering_requests_get_fifty_consecutive_numbers(clean_db):
+    from shared.db import collection, run_in_transaction
+    from shared.numbering import contract_number, next_number
+
+    def take(_: int) -> str:
+        def work(uow):
+            n = next_number(uow, "org-1:2025-26", "contract")
+            number = contract_number("2025-26", n)
+            uow.create(collection("sampleContracts").document(), {"number": number})
+            return number
+
+        return run_in_transaction(work)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        numbers = list(pool.map(take, range(50)))
+    assert sorted(numbers) == [f"SC/25-26/{n:05d}" for n in range(1, 51)]
+    stored = sorted(doc.to_dict()["number"] for doc in collection("sampleContracts").stream())
+    assert stored == sorted(numbers)

@@ -1,0 +1,91 @@
+"""A small router used only by the platform tests: it exercises the pipeline and the unit of work."""
+from __future__ import annotations
+
+from pydantic import Field
+
+from shared.db import collection, run_in_transaction, stamp_new, stamp_update
+from shared.errors import NotFound
+from shared.http import ApiRequest, ApiResponse, Router
+from shared.http.etag import check_if_match, etag
+from shared.models import ApiModel
+
+router = Router("sample")
+THINGS = "sampleThings"
+
+
+class ThingIn(ApiModel):
+    name: str = Field(min_length=1, max_length=50)
+    quantity_kg: int = Field(ge=0)
+
+
+class ThingOut(ApiModel):
+    id: str
+    name: str
+    quantity_kg: int
+    version: int
+
+
+def _out(thing_id: str, data: dict) -> ThingOut:
+    return ThingOut(id=thing_id, name=data["name"], quantity_kg=data["quantityKg"], version=data["version"])
+
+
+@router.post("/api/sample/things", permission="sample:write", body=ThingIn, response=ThingOut, status=201,
+             idempotent=True)
+def create_thing(req: ApiRequest) -> ApiResponse:
+    ref = collection(THINGS).document()
+
+    def work(uow) -> dict:
+        data = stamp_new({"name": req.body.name, "quantityKg": req.body.quantity_kg}, req.user.user_id)
+        uow.create(ref, data)
+        uow.audit("create", "sampleThing", ref.id, after=data)
+        uow.emit("SampleThingCreated", {"thingId": ref.id}, subject=ref.id)
+        return data
+
+    data = run_in_transaction(work, req.actor)
+    return ApiResponse(_out(ref.id, data), 201, {"ETag": etag(data["version"])})
+
+
+@router.put("/api/sample/things/{thingId}", permission="sample:write", body=ThingIn, response=ThingOut)
+def update_thing(req: ApiRequest, thingId: str) -> ApiResponse:
+    ref = collection(THINGS).document(thingId)
+
+    def work(uow) -> dict:
+        snapshot = uow.get(ref)
+        if not snapshot.exists:
+            raise NotFound("THING_NOT_FOUND", "No such thing")
+        current = snapshot.to_dict()
+        check_if_match(req.if_match, current["version"])
+        data = stamp_update({"name": req.body.name, "quantityKg": req.body.quantity_kg}, req.user.user_id,
+                            current["version"])
+        uow.update(ref, data)
+        uow.audit("update", "sampleThing", thingId, before=current, after={**current, **data})
+        return {**current, **data}
+
+    data = run_in_transaction(work, req.actor)
+    return ApiResponse(_out(thingId, data), 200, {"ETag": etag(data["version"])})
+
+
+@router.post("/api/sample/explode", permission="sample:write", body=ThingIn)
+def explode(req: ApiRequest) -> None:
+    """Writes, emits, then fails inside the transaction: nothing may remain."""
+    ref = collection(THINGS).document("exploded")
+
+    def work(uow) -> None:
+        uow.create(ref, stamp_new({"name": req.body.name, "quantityKg": 0}, req.user.user_id))
+        uow.audit("create", "sampleThing", ref.id)
+        uow.emit("SampleThingCreated", {"thingId": ref.id}, subject=ref.id)
+        raise RuntimeError("boom after writing")
+
+    run_in_transaction(work, req.actor)
+
+
+@router.get("/api/sample/unavailable", permission="sample:write")
+def unavailable(req: ApiRequest) -> None:
+    from google.api_core.exceptions import ServiceUnavailable
+
+    raise ServiceUnavailable("firestore is down")
+
+
+@router.get("/api/sample/public", public=True, rate_limit="none")
+def public(req: ApiRequest) -> dict:
+    return {"ok": True}

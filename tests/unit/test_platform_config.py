@@ -1,0 +1,41 @@
+import pytest
+
+from shared.config import ConfigError, load_settings
+
+SECRETS = {"JWT_SIGNING_KEY": "k" * 40, "SENDGRID_API_KEY": "sg", "TWILIO_AUTH_TOKEN": "tw",
+           "JOBS_SHARED_SECRET": "js"}
+PRODUCTION = {**SECRETS, "TRADEHUB_ENV": "production", "GOOGLE_CLOUD_PROJECT": "rnrl-prod",
+              "STORAGE_BUCKET": "b", "PUBLIC_BASE_URL": "https://api.example", "TWILIO_ACCOUNT_SID": "AC1"}
+
+
+def test_production_starts_with_every_secret_and_no_emulator():
+    assert load_settings(PRODUCTION).is_production
+
+
+@pytest.mark.parametrize("missing", sorted(SECRETS))
+def test_production_refuses_a_missing_secret(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    with pytest.raises(ConfigError, match=missing):
+        load_settings(env)
+
+
+@pytest.mark.parametrize("variable", ["FIRESTORE_EMULATOR_HOST", "FIREBASE_AUTH_EMULATOR_HOST",
+                                      "SENDGRID_API_HOST", "TWILIO_API_BASE"])
+def test_production_refuses_an_emulator_variable(variable):
+    with pytest.raises(ConfigError, match=variable):
+        load_settings({**PRODUCTION, variable: "127.0.0.1:1"})
+
+
+def test_production_refuses_a_short_signing_key():
+    with pytest.raises(ConfigError, match="JWT_SIGNING_KEY"):
+        load_settings({**PRODUCTION, "JWT_SIGNING_KEY": "short"})
+
+
+def test_local_mode_still_needs_its_secrets():
+    with pytest.raises(ConfigError, match="missing secret"):
+        load_settings({"TRADEHUB_ENV": "local"})
+
+
+def test_unknown_environment_is_refused():
+    with pytest.raises(ConfigError, match="TRADEHUB_ENV"):
+        load_settings({**SECRETS, "TRADEHUB_ENV": "staging"})
