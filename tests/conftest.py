@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.support.capture"]
+
 ROOT = Path(__file__).resolve().parents[1]
 TEST_PROJECT = "demo-tradehub-test"
 

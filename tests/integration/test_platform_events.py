@@ -137,7 +137,7 @@ def test_fifty_concurrent_numbering_requests_get_fifty_consecutive_numbers(clean
 
         return run_in_transaction(work)
 
-    with ThreadPoolExecutor(max_workers=6) as pool:
+    with ThreadPoolExecutor(max_workers=5) as pool:
         numbers = list(pool.map(take, range(50)))
     assert sorted(numbers) == [f"SC/25-26/{n:05d}" for n in range(1, 51)]
     stored = sorted(doc.to_dict()["number"] for doc in collection("sampleContracts").stream())
