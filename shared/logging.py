@@ -16,14 +16,21 @@ from typing import Any
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 trace_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("trace", default=None)
 
-SENSITIVE_KEY = re.compile(r"pass(word)?|secret|token|otp|^code$|authorization|api_?key|cookie|signature",
-                           re.IGNORECASE)
+# A key is sensitive when it names a secret (password, token, otp, hash, api key, ...), not merely when it
+# contains such a word: `passwordPolicy`, `hsnCode` and `passingTerms` are ordinary data.
+SENSITIVE_SUFFIX = re.compile(r"(password|passwd|secret|token|otp|hash|api_?key|signature|cookie|credentials?)$",
+                              re.IGNORECASE)
+SENSITIVE_EXACT = {"code", "otp", "authorization", "pin"}
 REDACTED = "[redacted]"
+
+
+def is_sensitive(key: str) -> bool:
+    return key.lower() in SENSITIVE_EXACT or bool(SENSITIVE_SUFFIX.search(key))
 
 
 def redact(value: Any, key: str = "") -> Any:
     """A copy of `value` with every field whose name looks sensitive replaced."""
-    if key and SENSITIVE_KEY.search(key) and value not in (None, "", [], {}):
+    if key and is_sensitive(key) and value not in (None, "", [], {}):
         return REDACTED
     if isinstance(value, dict):
         return {k: redact(v, str(k)) for k, v in value.items()}

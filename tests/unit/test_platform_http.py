@@ -61,3 +61,11 @@ def test_logs_are_json_with_secrets_redacted():
     assert line["password"] == line["refreshToken"] == line["nested"]["otp"] == "[redacted]"
     assert line["email"] == "a@b.in"
     assert redact({"apiKey": "x", "count": 3}) == {"apiKey": "[redacted]", "count": 3}
+
+
+def test_only_keys_that_name_a_secret_are_redacted():
+    data = {"passwordPolicy": {"minLength": 8}, "hsnCode": "5201", "passingTerms": "lab", "pincode": "360001",
+            "passwordHash": "$argon2id$...", "verificationToken": "t", "code": "123456", "otpHash": "h"}
+    assert redact(data) == {"passwordPolicy": {"minLength": 8}, "hsnCode": "5201", "passingTerms": "lab",
+                            "pincode": "360001", "passwordHash": "[redacted]", "verificationToken": "[redacted]",
+                            "code": "[redacted]", "otpHash": "[redacted]"}
