@@ -11,7 +11,8 @@ if TYPE_CHECKING:
 
 AUDIT_COLLECTION = "auditLog"
 # Never copied into an audit entry, whatever the caller passes.
-SECRET_FIELDS = {"passwordHash", "passwordHistory", "refreshTokenHash", "otpHash", "tokenHash", "secret"}
+SECRET_FIELDS = {"passwordHash", "passwordHistory", "refreshTokenHash", "previousRefreshHashes", "otpHash",
+                 "codeHash", "nonce", "tokenHash", "inviteId", "knownDevices", "secret"}
 
 
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, dict[str, Any]]:

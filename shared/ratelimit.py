@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from shared import clock
@@ -70,7 +71,10 @@ def check(policy_name: str, identity: str) -> None:
             updated[name] = {"start": start, "count": used + 1}
         if retry_after:
             return retry_after
-        uow.set(ref, {"windows": updated, "policy": policy_name, "expiresAt": now.replace(microsecond=0)})
+        # The TTL field: the document is useless once its longest (day) window has ended.
+        day_end = epoch - epoch % WINDOWS[-1][1] + WINDOWS[-1][1]
+        uow.set(ref, {"windows": updated, "policy": policy_name,
+                      "expiresAt": datetime.fromtimestamp(day_end, tz=UTC)})
         return 0
 
     retry_after = run_in_transaction(count)

@@ -1,12 +1,14 @@
 """The permission catalogue (`module:action`) and the built-in roles.
 
 Routes declare one permission each; a user's effective permissions are its role's set plus per-user
-grants minus per-user revocations (functions/auth computes them at login and on refresh).
+grants minus per-user revocations, plus the baseline every signed-in user has (its own session,
+profile and password); functions/auth computes them at login and on refresh.
 """
 from __future__ import annotations
 
 PERMISSIONS: dict[str, str] = {
     # identity and access
+    "auth:self": "own session, sessions list, profile and password (every signed-in user)",
     "users:read": "see back-office users",
     "users:manage": "create, update, disable back-office users",
     "roles:read": "see roles",
@@ -47,6 +49,8 @@ PERMISSIONS: dict[str, str] = {
 }
 
 _ALL = frozenset(PERMISSIONS)
+# Granted to every user whatever its role, grants or revocations: signing out must always be possible.
+BASELINE_PERMISSIONS = frozenset({"auth:self"})
 _PARTNER = frozenset({"self:profile", "trades:read", "trades:create", "trades:negotiate", "nlp:parse",
                       "contracts:read", "invoices:read", "masters:read", "notifications:read",
                       "subusers:manage"})
@@ -68,4 +72,9 @@ BUILT_IN_ROLES: dict[str, frozenset[str]] = {
 
 def effective_permissions(role_permissions: frozenset[str] | set[str], grants: list[str] | None = None,
                           revocations: list[str] | None = None) -> frozenset[str]:
-    return frozenset((set(role_permissions) | set(grants or ())) - set(revocations or ()))
+    return frozenset((set(role_permissions) | set(grants or ())) - set(revocations or ())) | BASELINE_PERMISSIONS
+
+
+def unknown_permissions(permissions: list[str] | set[str] | tuple[str, ...]) -> list[str]:
+    """The names in `permissions` that are not in the catalogue."""
+    return sorted(set(permissions) - set(PERMISSIONS))

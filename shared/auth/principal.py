@@ -16,11 +16,18 @@ class Principal:
     partner_id: str | None = None
     organization_ids: tuple[str, ...] = ()
     restricted: bool = False                    # may only change its password
+    branch_ids: tuple[str, ...] = ()            # a partner sub-user's branch access (empty: all branches)
 
     def has(self, permission: str) -> bool:
-        """`module:action`; a grant of `module:*` or `*` covers every action."""
+        """`module:action`; a grant of `module:*` or `*` covers every action.
+
+        `a:x|b:y` asks for either permission: routes shared by back-office and partner users (for
+        example `partners:read|self:profile`) whose services then check the row scope.
+        """
         if not permission:
             return False
+        if "|" in permission:
+            return any(self.has(option) for option in permission.split("|") if option)
         module = permission.split(":", 1)[0]
         return bool({permission, f"{module}:*", "*"} & self.permissions)
 

@@ -46,7 +46,7 @@ def page(query: Any, order: list[tuple[str, str]], page_size: int, token: str | 
     Returns the snapshots of one page and the token of the next page (None on the last page).
     Reads at most page_size + 1 documents.
     """
-    from google.cloud.firestore_v1 import FieldPath
+    from google.cloud.firestore_v1.field_path import FieldPath
 
     for field_name, direction in order:
         query = query.order_by(field_name, direction=direction)

@@ -1,0 +1,247 @@
+"""Changing, first-setting and resetting passwords (DOMAIN.md "Password policy", "Password reset").
+
+Every new password passes the organization's policy (pure rules in password_policy.py) and the
+history rule (not one of the last N hashes, the current one included). Argon2 work (verifying the
+current password and the history, hashing the new one) happens outside the transaction; the
+transaction re-reads the user and refuses if its password changed meanwhile.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from functions.auth import accounts, lockout, sessions
+from functions.auth.password_policy import PasswordPolicy, validate
+from shared import clock
+from shared.auth.opaque import new_token, token_hash
+from shared.auth.passwords import hash_password, verify_password
+from shared.auth.principal import Actor, Principal
+from shared.auth.users import ACTIVE
+from shared.errors import Conflict, Locked, Unauthorized, Unprocessable, field_error
+
+if TYPE_CHECKING:
+    from shared.db import UnitOfWork
+
+PASSWORD_RESETS = "passwordResets"
+RESET_TTL = timedelta(minutes=60)
+
+
+# ---- rules -------------------------------------------------------------------------------------------------
+
+def check_new_password(password: str, user: dict[str, Any], policy: PasswordPolicy, field: str) -> None:
+    """422 PASSWORD_POLICY listing every broken rule (`details.fields[].rule`)."""
+    problems = [(v.rule, v.message) for v in validate(password, policy, email=user.get("email"))]
+    if not problems and policy.history_count:
+        recent = _history(user)[:policy.history_count]
+        if any(verify_password(old, password) for old in recent):
+            problems.append(("history", f"Do not reuse any of your last {policy.history_count} passwords"))
+    if problems:
+        raise Unprocessable("PASSWORD_POLICY", "The password does not meet the password policy",
+                            {"fields": [{"field": field, "message": message, "rule": rule}
+                                        for rule, message in problems]})
+
+
+def _history(user: dict[str, Any]) -> list[str]:
+    history = list(user.get("passwordHistory") or ())
+    current = user.get("passwordHash")
+    if current and (not history or history[0] != current):
+        history.insert(0, current)
+    return history
+
+
+def password_fields(new_hash: str, user: dict[str, Any], policy: PasswordPolicy, *,
+                    must_change: bool = False) -> dict[str, Any]:
+    """The user fields that set a new password (history kept to the policy's length, at least 1)."""
+    keep = max(policy.history_count, 1)
+    return {
+        "passwordHash": new_hash,
+        "passwordHistory": ([new_hash, *_history(user)])[:keep],
+        "passwordChangedAt": clock.now(),
+        # Kept for the password-expiry reminders job; sign-in re-evaluates against the current policy.
+        "passwordExpiresAt": None if must_change else policy.expires_at(clock.now()),
+        "mustChangePassword": must_change,
+        "failedLoginCount": 0,
+        "lockedUntil": None,
+        "passwordRemindersSent": [],
+    }
+
+
+def load_policy(user: dict[str, Any]) -> PasswordPolicy:
+    return accounts.policy_from(accounts.settings_ref(user).get())
+
+
+def _role_doc(uow: UnitOfWork, user: dict[str, Any]) -> dict[str, Any] | None:
+    if accounts.is_built_in(user.get("role", "")):
+        return None
+    snapshot = uow.get(accounts.role_ref(user.get("role", "")))
+    return snapshot.to_dict() if snapshot.exists else None
+
+
+# ---- change (signed in) -------------------------------------------------------------------------------------
+
+def change_password(principal: Principal, current_password: str | None, new_password: str, actor: Actor, *,
+                    first_login: bool = False) -> dict[str, Any]:
+    """Set a new password for the caller; ends every other session and returns fresh tokens for this one.
+
+    `first_login`: the restricted session after an admin-issued or expired password; no current password
+    is asked (the sign-in just proved it), and only a restricted session may use it.
+    """
+    from shared.db import run_in_transaction
+
+    _, user = accounts.read_user(principal.user_id)
+    if first_login and not principal.restricted:
+        raise Conflict("PASSWORD_CHANGE_NOT_REQUIRED", "This session does not need a password change; "
+                                                       "use /api/auth/password/change")
+    if not first_login and not verify_password(user.get("passwordHash"), current_password or ""):
+        _wrong_current_password(principal, actor)
+    policy = load_policy(user)
+    check_new_password(new_password, user, policy, "newPassword")
+    new_hash = hash_password(new_password)
+    seen_hash = user.get("passwordHash")
+    session_ref = sessions.session_ref(principal.session_id)
+
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        user_ref, current = accounts.read_user(principal.user_id, uow)
+        session = uow.get(session_ref).to_dict()
+        role_doc = _role_doc(uow, current)
+        others = sessions.live_sessions(uow, principal.user_id)
+        if not session or session.get("revokedAt") is not None:
+            raise Unauthorized("SESSION_REVOKED", "The session has ended; sign in again")
+        if current.get("passwordHash") != seen_hash:
+            raise Conflict("PASSWORD_CHANGED_MEANWHILE", "The password was changed meanwhile; sign in again")
+        changes = password_fields(new_hash, current, policy)
+        uow.update(user_ref, changes)
+        ended = sessions.revoke_all(uow, others, "PASSWORD_CHANGED", keep=principal.session_id)
+        refresh_token = sessions.rotate(uow, session_ref, session, restricted=False)
+        uow.audit("auth.password_changed", "user", principal.user_id, how="first_login" if first_login else "change",
+                  sessionsEnded=ended)
+        updated = {**current, **changes}
+        permissions = accounts.permissions_of(updated, role_doc)
+        new_principal = accounts.principal_for(principal.user_id, updated, principal.session_id, role_doc,
+                                               restricted=False)
+        return {"user": updated, "principal": new_principal, "refresh": refresh_token, "permissions": permissions}
+
+    done = run_in_transaction(work, actor)
+    from shared.auth.mail import password_changed_message, send
+
+    user = done["user"]
+    send(user["email"], password_changed_message(user.get("name", ""), "changed"), user_id=principal.user_id)
+    from functions.auth.login import _firebase_token
+
+    return {"user": accounts.auth_user_view(principal.user_id, user, done["permissions"]),
+            "tokens": sessions.tokens_view(done["principal"], done["refresh"]),
+            "firebaseToken": _firebase_token(principal.user_id, user),
+            "requiresPasswordChange": False}
+
+
+def _wrong_current_password(principal: Principal, actor: Actor) -> None:
+    """Count a wrong current password like a failed sign-in; at the lock, every session ends."""
+    from shared.db import run_in_transaction
+
+    def work(uow: UnitOfWork) -> Any:
+        user_ref, user = accounts.read_user(principal.user_id, uow)
+        lock_policy = accounts.lockout_policy_from(uow.get(accounts.settings_ref(user)))
+        live = sessions.live_sessions(uow, principal.user_id)
+        now = clock.now()
+        state, just_locked = lockout.after_failure(
+            lockout.current(user.get("failedLoginCount"), user.get("lockedUntil"), now), now, lock_policy)
+        uow.update(user_ref, {"failedLoginCount": state.failed_count, "lockedUntil": state.locked_until})
+        uow.audit("auth.password_change_failed", "user", principal.user_id, reason="WRONG_CURRENT_PASSWORD")
+        if just_locked:
+            sessions.revoke_all(uow, live, "ACCOUNT_LOCKED")
+            uow.audit("auth.lockout", "user", principal.user_id, lockedUntil=state.locked_until,
+                      failures=lock_policy.max_failures)
+            uow.emit("AccountLocked", {"userId": principal.user_id, "lockedUntil": state.locked_until},
+                     subject=f"users/{principal.user_id}")
+        return (state.locked_until, user) if just_locked else (None, user)
+
+    locked_until, user = run_in_transaction(work, actor)
+    if locked_until is not None:
+        from shared.auth.mail import locked_message, send
+
+        send(user["email"], locked_message(user.get("name", ""), locked_until), user_id=principal.user_id)
+        raise Locked("ACCOUNT_LOCKED", "Too many failed attempts; the account is locked for a while",
+                     {"lockedUntil": clock.iso(locked_until)})
+    raise field_error("currentPassword", "The current password is not correct", "INVALID_CURRENT_PASSWORD",
+                      rule="current_password")
+
+
+# ---- reset by e-mail -------------------------------------------------------------------------------------------
+
+def request_reset(email_input: str, actor: Actor) -> None:
+    """Mail a reset link when the e-mail belongs to an active account; the caller always answers 202."""
+    from shared.db import collection, run_in_transaction
+    from shared.errors import TooManyRequests
+    from shared.ratelimit import check
+    from shared.validators import InvalidValue
+    from shared.validators import email as valid_email
+
+    try:
+        email = valid_email(email_input)
+    except InvalidValue:
+        return
+    try:
+        # Per address as well as per IP, silently: a 429 here would tell which addresses are asked about.
+        check("password_reset", f"reset:{email}")
+    except TooManyRequests:
+        return
+    found = accounts.find_by_email(email)
+    if found is None or found[1].get("status") != ACTIVE:
+        return
+    user_id, user = found
+    token = new_token()
+    ref = collection(PASSWORD_RESETS).document(token_hash(token))
+
+    def work(uow: UnitOfWork) -> None:
+        moment = clock.now()
+        uow.create(ref, {"userId": user_id, "createdAt": moment, "expiresAt": moment + RESET_TTL, "usedAt": None,
+                         "ip": actor.ip})
+        uow.audit("auth.password_reset_requested", "user", user_id)
+
+    run_in_transaction(work, Actor(user_id=user_id, ip=actor.ip, user_agent=actor.user_agent,
+                                   request_id=actor.request_id))
+    from shared.auth.mail import reset_message, send
+
+    send(user["email"], reset_message(user.get("name", ""), token), user_id=user_id)
+
+
+def _reset_invalid() -> Unprocessable:
+    return field_error("token", "The reset link is not valid or has expired; ask for a new one",
+                       "RESET_TOKEN_INVALID", rule="reset_token")
+
+
+def confirm_reset(token: str, new_password: str, actor: Actor) -> None:
+    """Set the password from a reset link (single use, 60 minutes); ends every session of the user."""
+    from shared.db import collection, run_in_transaction
+
+    ref = collection(PASSWORD_RESETS).document(token_hash(token))
+    snapshot = ref.get()
+    reset = snapshot.to_dict() if snapshot.exists else None
+    if not reset or reset.get("usedAt") is not None or reset["expiresAt"] <= clock.now():
+        raise _reset_invalid()
+    user_id = reset["userId"]
+    _, user = accounts.read_user(user_id)
+    policy = load_policy(user)
+    check_new_password(new_password, user, policy, "newPassword")
+    new_hash = hash_password(new_password)
+
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        current_reset = uow.get(ref).to_dict()
+        user_ref, current = accounts.read_user(user_id, uow)
+        live = sessions.live_sessions(uow, user_id)
+        changed_at = current.get("passwordChangedAt")
+        if (current_reset.get("usedAt") is not None or current_reset["expiresAt"] <= clock.now()
+                or current.get("status") != ACTIVE
+                or (changed_at is not None and changed_at > current_reset["createdAt"])):
+            raise _reset_invalid()
+        uow.update(ref, {"usedAt": clock.now(), "expiresAt": clock.now()})
+        uow.update(user_ref, password_fields(new_hash, current, policy))
+        ended = sessions.revoke_all(uow, live, "PASSWORD_RESET")
+        uow.audit("auth.password_reset", "user", user_id, sessionsEnded=ended)
+        return current
+
+    user = run_in_transaction(work, Actor(user_id=user_id, ip=actor.ip, user_agent=actor.user_agent,
+                                          request_id=actor.request_id))
+    from shared.auth.mail import password_changed_message, send
+
+    send(user["email"], password_changed_message(user.get("name", ""), "reset"), user_id=user_id)

@@ -1,0 +1,181 @@
+"""User documents, the e-mail uniqueness index and invites: the parts other groups need too.
+
+`create_partner_primary_user` is what the partners function calls when it approves a partner: it
+writes the user, its e-mail index entry, the invite and the partner's seat document inside the
+caller's transaction, and returns the invite token for the e-mail the caller sends after its commit
+with `send_invite_email`.
+
+Documents:
+- `users/{userId}`: email (case-folded, unique), name, kind, role, grants, revocations, partnerId,
+  organizationIds, branchIds, status (INVITED, ACTIVE, DISABLED, DELETED), password fields, lockout.
+- `userEmails/{sha256(email)}`: {userId}; created with the user, so two users can never share an e-mail.
+- `invites/{sha256(token)}`: a set-password link (7 days, single use); `users.inviteId` names the live one.
+- `partnerUsers/{partnerId}`: the partner's primary user and its sub-user seats (counted in a transaction).
+"""
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from shared import clock
+from shared.auth.opaque import new_token, token_hash
+from shared.auth.principal import BACK_OFFICE, PARTNER
+from shared.errors import Conflict
+
+if TYPE_CHECKING:
+    from shared.db import UnitOfWork
+
+USERS = "users"
+USER_EMAILS = "userEmails"
+INVITES = "invites"
+PARTNER_USERS = "partnerUsers"
+INVITE_TTL = timedelta(days=7)
+
+INVITED, ACTIVE, DISABLED, DELETED = "INVITED", "ACTIVE", "DISABLED", "DELETED"
+PARTNER_PRIMARY, PARTNER_SUB_USER = "PARTNER_PRIMARY", "PARTNER_SUB_USER"
+
+# Never shown in an API answer nor copied into an audit entry.
+PRIVATE_FIELDS = frozenset({"passwordHash", "passwordHistory", "inviteId", "knownDevices", "failedLoginCount",
+                            "lockedUntil"})
+
+
+def email_key(email: str) -> str:
+    return hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+
+
+def email_index_ref(email: str) -> Any:
+    from shared.db import collection
+
+    return collection(USER_EMAILS).document(email_key(email))
+
+
+def user_ref(user_id: str) -> Any:
+    from shared.db import collection
+
+    return collection(USERS).document(user_id)
+
+
+def new_user_id() -> str:
+    return uuid.uuid4().hex[:20]
+
+
+def public_view(user: dict[str, Any]) -> dict[str, Any]:
+    """The user document without password, invite and lockout internals (for audit before/after)."""
+    return {k: v for k, v in user.items() if k not in PRIVATE_FIELDS}
+
+
+def check_email_available(uow: UnitOfWork, email: str) -> None:
+    """409 EMAIL_TAKEN when a user already has `email`. One read: call it in your read phase."""
+    if uow.get(email_index_ref(email)).exists:
+        raise Conflict("EMAIL_TAKEN", "A user with this e-mail already exists", {"field": "email"})
+
+
+def new_user_doc(*, email: str, name: str, kind: str, role: str, actor_id: str | None,
+                 organization_ids: list[str] | None = None, partner_id: str | None = None,
+                 mobile: str | None = None, grants: list[str] | None = None, revocations: list[str] | None = None,
+                 branch_ids: list[str] | None = None, primary_user_id: str | None = None) -> dict[str, Any]:
+    from shared.db import stamp_new
+
+    if kind not in (BACK_OFFICE, PARTNER):
+        raise ValueError(f"unknown user kind {kind!r}")
+    return stamp_new({
+        "email": email.strip().casefold(),
+        "name": name.strip(),
+        "kind": kind,
+        "role": role,
+        "grants": sorted(set(grants or ())),
+        "revocations": sorted(set(revocations or ())),
+        "organizationIds": list(organization_ids or ()),
+        "partnerId": partner_id,
+        "branchIds": list(branch_ids or ()),
+        "primaryUserId": primary_user_id,
+        "mobile": mobile,
+        "status": INVITED,
+        "passwordHash": None,
+        "passwordHistory": [],
+        "passwordChangedAt": None,
+        "mustChangePassword": False,
+        "failedLoginCount": 0,
+        "lockedUntil": None,
+        "lastLoginAt": None,
+        "knownDevices": [],
+        "inviteId": None,
+        "invitedAt": None,
+        "disabledAt": None,
+    }, actor_id)
+
+
+def create_user(uow: UnitOfWork, user_id: str, doc: dict[str, Any]) -> None:
+    """Write a new user and its e-mail index entry (the index create fails the commit on a duplicate)."""
+    from shared.db import collection
+
+    uow.create(collection(USER_EMAILS).document(email_key(doc["email"])), {"userId": user_id, "createdAt": clock.now()})
+    uow.create(user_ref(user_id), doc)
+
+
+def issue_invite(uow: UnitOfWork, user_id: str, user: dict[str, Any], *, invited_by: str | None,
+                 ttl: timedelta = INVITE_TTL) -> tuple[str, dict]:
+    """Write a new invite for `user` (replacing any earlier link); (token, fields to merge into the user)."""
+    from shared.db import collection
+
+    token = new_token()
+    invite_id = token_hash(token)
+    moment = clock.now()
+    uow.create(collection(INVITES).document(invite_id), {
+        "userId": user_id,
+        "email": user["email"],
+        "kind": user["kind"],
+        "partnerId": user.get("partnerId"),
+        "invitedBy": invited_by,
+        "createdAt": moment,
+        "expiresAt": moment + ttl,
+        "acceptedAt": None,
+    })
+    return token, {"inviteId": invite_id, "invitedAt": moment, "inviteExpiresAt": moment + ttl}
+
+
+def create_partner_primary_user(uow: UnitOfWork, partner_id: str, email: str, name: str,
+                                mobile: str | None) -> tuple[str, str]:
+    """Create the primary user of an approved partner inside the caller's transaction.
+
+    Returns (user_id, invite_token); the caller sends `send_invite_email(...)` after its commit.
+    Firestore allows no read after a write in a transaction, so: when the transaction has no writes yet
+    this checks the e-mail itself (409 EMAIL_TAKEN); otherwise call `check_email_available(uow, email)`
+    in your read phase first. Either way the e-mail index is created with `create`, so a duplicate that
+    slipped in concurrently fails the whole commit rather than making two users.
+    """
+    from shared.db import collection
+    from shared.validators import InvalidValue
+    from shared.validators import email as valid_email
+
+    try:
+        address = valid_email(email)
+    except InvalidValue as error:
+        from shared.errors import field_error
+
+        raise field_error("email", error.message, rule=error.rule) from None
+    if not getattr(uow.transaction, "_write_pbs", None):
+        check_email_available(uow, address)
+    actor_id = uow.actor.user_id if uow.actor else None
+    user_id = new_user_id()
+    doc = new_user_doc(email=address, name=name, kind=PARTNER, role=PARTNER_PRIMARY, actor_id=actor_id,
+                       partner_id=partner_id, mobile=mobile)
+    token, invite_fields = issue_invite(uow, user_id, doc, invited_by=actor_id)
+    doc.update(invite_fields)
+    create_user(uow, user_id, doc)
+    uow.set(collection(PARTNER_USERS).document(partner_id),
+            {"partnerId": partner_id, "primaryUserId": user_id, "updatedAt": clock.now()}, merge=True)
+    uow.audit("user.created", "user", user_id, after=public_view(doc), partnerId=partner_id)
+    uow.audit("user.invited", "user", user_id, partnerId=partner_id)
+    return user_id, token
+
+
+def send_invite_email(email: str, name: str, invite_token: str, *, partner_name: str | None = None,
+                      invited_by: str | None = None, user_id: str | None = None) -> bool:
+    """The set-password invitation (after the commit). True when the provider accepted it."""
+    from shared.auth.mail import invite_message, send
+
+    return send(email, invite_message(name, invite_token, partner_name=partner_name, invited_by=invited_by),
+                user_id=user_id)

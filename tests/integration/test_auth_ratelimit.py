@@ -1,0 +1,39 @@
+"""Rate limits: 100 API calls a minute per user, sign-in attempts per IP."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from shared import clock
+from tests.support.auth import login, make_user, sign_in
+
+
+def _start_of_a_minute() -> None:
+    """Move the clock to just after a minute boundary, so a burst falls in one fixed window."""
+    now = clock.now()
+    clock.advance(timedelta(seconds=60 - now.second, microseconds=-now.microsecond + 1000))
+
+
+def test_the_101st_api_call_in_a_minute_is_429_with_retry_after(api, capture):
+    make_user("busy@example.com", role="SALES")
+    token = sign_in(api, "busy@example.com")["tokens"]["accessToken"]
+    _start_of_a_minute()
+    statuses = [api.get("/api/auth/me", token=token).status_code for _ in range(100)]
+    assert statuses == [200] * 100
+    refused = api.get("/api/auth/me", token=token)
+    assert refused.status_code == 429
+    assert refused.get_json()["code"] == "RATE_LIMITED"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    other = make_user("calm@example.com", role="SALES")
+    assert other
+    calm = sign_in(api, "calm@example.com")["tokens"]["accessToken"]
+    assert api.get("/api/auth/me", token=calm).status_code == 200          # per user, not global
+    clock.advance(timedelta(seconds=int(refused.headers["Retry-After"])))
+    assert api.get("/api/auth/me", token=token).status_code == 200
+
+
+def test_sign_in_attempts_are_limited_per_ip(api, capture):
+    _start_of_a_minute()
+    statuses = [login(api, f"guess{n}@example.com", "Whatever#123", ip="203.0.113.77").status_code
+                for n in range(6)]
+    assert statuses == [401] * 5 + [429]
+    assert login(api, "guess9@example.com", "Whatever#123", ip="203.0.113.78").status_code == 401
