@@ -52,6 +52,7 @@ class Settings:
     tasks_emulator_host: str | None
     storage_emulator_host: str | None
     signing_service_account: str | None
+    trusted_proxy_hops: int
     version: str
 
     @property
@@ -59,8 +60,11 @@ class Settings:
         return self.env == "production"
 
 
-def _get(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+def _int(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -106,6 +110,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         tasks_emulator_host=get("CLOUD_TASKS_EMULATOR_HOST") or None,
         storage_emulator_host=get("STORAGE_EMULATOR_HOST") or None,
         signing_service_account=get("SIGNING_SERVICE_ACCOUNT") or None,
+        trusted_proxy_hops=_int(get("TRUSTED_PROXY_HOPS", "1"), "TRUSTED_PROXY_HOPS"),
         version=get("TRADEHUB_VERSION", "0.1.0"),
     )
 

@@ -176,9 +176,15 @@ def _query_args(request: Any, model: type[BaseModel]) -> dict[str, Any]:
 
 
 def _client_ip(request: Any) -> str:
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()[:64]
+    """The caller's address. Each trusted proxy (Google's front end, a load balancer) appends the
+    address it saw to X-Forwarded-For, so the client's own entries come first and cannot be trusted:
+    the caller is the entry `TRUSTED_PROXY_HOPS` from the end."""
+    from shared.config import settings
+
+    hops = settings().trusted_proxy_hops
+    entries = [entry.strip() for entry in request.headers.get("X-Forwarded-For", "").split(",") if entry.strip()]
+    if hops > 0 and entries:
+        return entries[-min(hops, len(entries))][:64]
     return (request.remote_addr or "")[:64]
 
 
