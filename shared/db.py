@@ -68,11 +68,18 @@ def stamp_update(data: dict[str, Any], actor_id: str | None, current_version: in
 
 @dataclass
 class UnitOfWork:
-    """Handed to the function run inside a transaction."""
+    """Handed to the function run inside a transaction.
+
+    Writes are queued and applied to the transaction only when the function returns, so reads may
+    come after writes in the code: Firestore itself refuses a read once a transaction holds a write,
+    which would stop helpers that each read then write (a counter, a user creation) from composing.
+    Reads never see the queued writes, as in any Firestore transaction.
+    """
 
     transaction: Transaction
     actor: Actor | None
     events: list[dict[str, Any]] = field(default_factory=list)
+    _writes: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)
 
     def get(self, ref: DocumentReference) -> DocumentSnapshot:
         return ref.get(transaction=self.transaction)
@@ -84,16 +91,26 @@ class UnitOfWork:
         return list(query.stream(transaction=self.transaction))
 
     def create(self, ref: DocumentReference, data: dict[str, Any]) -> None:
-        self.transaction.create(ref, data)
+        self._writes.append(("create", (ref, data), {}))
 
     def set(self, ref: DocumentReference, data: dict[str, Any], merge: bool = False) -> None:
-        self.transaction.set(ref, data, merge=merge)
+        self._writes.append(("set", (ref, data), {"merge": merge}))
 
     def update(self, ref: DocumentReference, data: dict[str, Any]) -> None:
-        self.transaction.update(ref, data)
+        self._writes.append(("update", (ref, data), {}))
 
     def delete(self, ref: DocumentReference) -> None:
-        self.transaction.delete(ref)
+        self._writes.append(("delete", (ref,), {}))
+
+    @property
+    def has_writes(self) -> bool:
+        return bool(self._writes)
+
+    def flush(self) -> None:
+        """Apply the queued writes to the transaction (run_in_transaction does this before committing)."""
+        writes, self._writes = self._writes, []
+        for name, args, kwargs in writes:
+            getattr(self.transaction, name)(*args, **kwargs)
 
     def audit(self, action: str, entity: str, entity_id: str, before: dict | None = None,
               after: dict | None = None, **extra: Any) -> None:
@@ -127,7 +144,9 @@ def run_in_transaction(work: Callable[[UnitOfWork], T], actor: Actor | None = No
     def body(transaction: Transaction) -> T:
         uow = UnitOfWork(transaction, actor)
         uow_holder[:] = [uow]
-        return work(uow)
+        result = work(uow)
+        uow.flush()
+        return result
 
     while True:
         attempt += 1

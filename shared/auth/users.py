@@ -141,9 +141,7 @@ def create_partner_primary_user(uow: UnitOfWork, partner_id: str, email: str, na
     """Create the primary user of an approved partner inside the caller's transaction.
 
     Returns (user_id, invite_token); the caller sends `send_invite_email(...)` after its commit.
-    Firestore allows no read after a write in a transaction, so: when the transaction has no writes yet
-    this checks the e-mail itself (409 EMAIL_TAKEN); otherwise call `check_email_available(uow, email)`
-    in your read phase first. Either way the e-mail index is created with `create`, so a duplicate that
+    A taken e-mail is 409 EMAIL_TAKEN; the e-mail index is created with `create`, so a duplicate that
     slipped in concurrently fails the whole commit rather than making two users.
     """
     from shared.db import collection
@@ -156,8 +154,7 @@ def create_partner_primary_user(uow: UnitOfWork, partner_id: str, email: str, na
         from shared.errors import field_error
 
         raise field_error("email", error.message, rule=error.rule) from None
-    if not getattr(uow.transaction, "_write_pbs", None):
-        check_email_available(uow, address)
+    check_email_available(uow, address)
     actor_id = uow.actor.user_id if uow.actor else None
     user_id = new_user_id()
     doc = new_user_doc(email=address, name=name, kind=PARTNER, role=PARTNER_PRIMARY, actor_id=actor_id,

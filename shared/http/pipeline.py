@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from shared.errors import (
     ApiError,
     BadRequest,
+    Conflict,
     Forbidden,
     MethodNotAllowed,
     NotFound,
@@ -59,7 +60,9 @@ def handle(router: Router, request: Any, prefixes: tuple[str, ...] = ()) -> Any:
         response = ApiResponse(error.body(), error.status, dict(error.headers))
     except Exception as error:  # noqa: BLE001 - the last wall: map, log, never leak a trace
         mapped = _dependency_error(error)
-        if mapped is not None:
+        if mapped is not None and mapped.status == 409:
+            response = ApiResponse(mapped.body(), 409)
+        elif mapped is not None:
             log(logger, logging.WARNING, "dependency unavailable", error=repr(error)[:500])
             response = ApiResponse(mapped.body(), mapped.status, dict(mapped.headers))
         else:
@@ -197,13 +200,16 @@ def _trace(request: Any) -> str | None:
     return f"projects/{settings().project_id}/traces/{header.split('/')[0]}"
 
 
-def _dependency_error(error: Exception) -> ServiceUnavailable | None:
-    """503 for an unreachable Firestore, Pub/Sub, Storage or Tasks; None for everything else."""
+def _dependency_error(error: Exception) -> ApiError | None:
+    """503 for an unreachable Firestore, Pub/Sub, Storage or Tasks; 409 for a document that a concurrent
+    request created first (a `create` failing at commit); None for everything else."""
     try:
         from google.api_core import exceptions as gexc
         from google.auth.exceptions import TransportError
     except ImportError:  # pragma: no cover
         return None
+    if isinstance(error, gexc.AlreadyExists):
+        return Conflict("ALREADY_EXISTS", "A concurrent request created this record first; reload and retry")
     unavailable = (gexc.ServiceUnavailable, gexc.DeadlineExceeded, gexc.RetryError, TransportError)
     if isinstance(error, unavailable):
         return ServiceUnavailable("DEPENDENCY_UNAVAILABLE", "A backing service is unavailable; try again shortly")

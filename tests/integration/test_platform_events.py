@@ -142,3 +142,19 @@ def test_fifty_concurrent_numbering_requests_get_fifty_consecutive_numbers(clean
     assert sorted(numbers) == [f"SC/25-26/{n:05d}" for n in range(1, 51)]
     stored = sorted(doc.to_dict()["number"] for doc in collection("sampleContracts").stream())
     assert stored == sorted(numbers)
+
+
+def test_helpers_that_read_then_write_compose_in_one_transaction(clean_db):
+    """Writes are queued until the work returns, so a second read-then-write helper can still read."""
+    from shared.db import collection, run_in_transaction
+    from shared.numbering import next_number
+
+    def work(uow):
+        first = next_number(uow, "org-1:2025-26", "contract")
+        second = next_number(uow, "org-1:2025-26", "invoice")
+        uow.create(collection("sampleContracts").document(), {"contract": first, "invoice": second})
+        return first, second
+
+    assert run_in_transaction(work) == (1, 1)
+    assert run_in_transaction(work) == (2, 2)
+    assert collection("counters").document("org-1:2025-26:invoice").get().to_dict()["value"] == 2

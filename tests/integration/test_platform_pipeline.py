@@ -149,3 +149,10 @@ def test_firestore_reads_and_writes_are_counted_per_request(client, token):
     # and the outbox entry marked sent after publishing
     assert response.headers["X-Firestore-Reads"] == "2"
     assert response.headers["X-Firestore-Writes"] == "5"
+
+
+def test_a_create_that_loses_to_a_concurrent_one_is_409_not_500(client, token):
+    first = client.post("/api/sample/singleton", json={"name": "a", "quantityKg": 1}, headers=auth(token))
+    second = client.post("/api/sample/singleton", json={"name": "b", "quantityKg": 1}, headers=auth(token))
+    assert first.status_code == 201
+    assert second.status_code == 409 and second.get_json()["code"] == "ALREADY_EXISTS"

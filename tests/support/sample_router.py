@@ -89,3 +89,11 @@ def unavailable(req: ApiRequest) -> None:
 @router.get("/api/sample/public", public=True, rate_limit="none")
 def public(req: ApiRequest) -> dict:
     return {"ok": True}
+
+
+@router.post("/api/sample/singleton", permission="sample:write", body=ThingIn, status=201)
+def create_singleton(req: ApiRequest) -> dict:
+    """Creates a document with a fixed id: the second call's commit fails with AlreadyExists."""
+    ref = collection(THINGS).document("singleton")
+    run_in_transaction(lambda uow: uow.create(ref, {"name": req.body.name}), req.actor)
+    return {"id": ref.id}

@@ -1,0 +1,203 @@
+"""Partner documents: straight to Cloud Storage by signed URL, checked by the service afterwards.
+
+1. `request_upload`: a document record (PENDING_UPLOAD) and a V4 signed PUT URL valid 15 minutes with
+   the content type and the 0-5 MiB size range signed, so Cloud Storage refuses anything else.
+2. The client PUTs the file.
+3. `complete`: the service reads the object's size and first bytes; the real file kind (magic bytes)
+   must be the declared one and allowed for the document type, and the size within 5 MiB. Then the
+   record is VERIFIED_FILE, or the object is deleted, the record REJECTED_FILE and the answer 422.
+Downloads are 5-minute signed GET URLs. Deleting is soft: the record is marked, the object kept.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from functions.partners import store
+from functions.partners.access import Access
+from functions.partners.branches import ensure_changeable
+from shared import clock
+from shared.errors import Conflict, NotFound, Unprocessable
+
+ENTITY = "partnerDocument"
+MAX_BYTES = 5 * 1024 * 1024
+UPLOAD_TTL = timedelta(minutes=15)
+DOWNLOAD_TTL = timedelta(minutes=5)
+PENDING_UPLOAD, VERIFIED_FILE, REJECTED_FILE = "PENDING_UPLOAD", "VERIFIED_FILE", "REJECTED_FILE"
+
+_IMAGES_AND_PDF = frozenset({"pdf", "jpeg", "png"})
+ALLOWED_KINDS: dict[str, frozenset[str]] = {
+    "PAN_CARD": _IMAGES_AND_PDF,
+    "GST_CERTIFICATE": _IMAGES_AND_PDF,
+    "CANCELLED_CHEQUE": _IMAGES_AND_PDF,
+    "BANK_STATEMENT": _IMAGES_AND_PDF | {"xlsx"},
+    "INCORPORATION_CERTIFICATE": _IMAGES_AND_PDF,
+    "ADDRESS_PROOF": _IMAGES_AND_PDF,
+    "CERTIFICATION": _IMAGES_AND_PDF,
+    "OTHER": _IMAGES_AND_PDF | {"docx", "xlsx"},
+}
+
+
+def kind_of_content_type(content_type: str) -> str | None:
+    from shared.files import CONTENT_TYPES
+
+    wanted = content_type.split(";")[0].strip().lower()
+    return next((kind for kind, name in CONTENT_TYPES.items() if name == wanted), None)
+
+
+def _ref(partner_id: str, document_id: str):
+    return store.child(partner_id, store.DOCUMENTS).document(document_id)
+
+
+def object_name(partner_id: str, document_id: str) -> str:
+    return f"partners/{partner_id}/documents/{document_id}"
+
+
+def request_upload(partner_id: str, body: Any, access: Access, actor: Any) -> tuple[str, dict[str, Any], dict]:
+    """(document id, record, upload instructions)."""
+    from shared.adapters import storage
+    from shared.db import run_in_transaction, stamp_new
+
+    kind = kind_of_content_type(body.content_type)
+    allowed = ALLOWED_KINDS[body.document_type]
+    if kind is None or kind not in allowed:
+        raise Unprocessable("UNSUPPORTED_FILE_TYPE",
+                            f"A {body.document_type} must be one of: {', '.join(sorted(allowed))}",
+                            {"fields": [{"field": "contentType", "rule": "file_type",
+                                         "message": f"Allowed: {', '.join(sorted(allowed))}"}]})
+    if body.size_bytes is not None and body.size_bytes > MAX_BYTES:
+        raise Unprocessable("FILE_TOO_LARGE", "A document is at most 5 MiB",
+                            {"fields": [{"field": "sizeBytes", "rule": "max_size", "message": "At most 5 MiB"}],
+                             "maxBytes": MAX_BYTES})
+    ref = store.child(partner_id, store.DOCUMENTS).document()
+    name = object_name(partner_id, ref.id)
+    expires = clock.now() + UPLOAD_TTL
+
+    def work(uow: Any) -> dict[str, Any]:
+        partner = access.load(uow, partner_id)
+        ensure_changeable(partner, access)
+        data = stamp_new({"partnerId": partner_id, "documentType": body.document_type, "fileName": body.file_name,
+                          "contentType": body.content_type.split(";")[0].strip().lower(), "fileKind": kind,
+                          "objectName": name, "status": PENDING_UPLOAD, "sizeBytes": None,
+                          "uploadExpiresAt": expires, "uploadedAt": None, "verifiedAt": None,
+                          "rejectionReason": None}, access.user_id)
+        uow.create(ref, data)
+        uow.audit("request_upload", ENTITY, ref.id, after=data, partnerId=partner_id)
+        return data
+
+    data = run_in_transaction(work, actor)
+    upload = storage.signed_upload_url(name, data["contentType"], MAX_BYTES, expires=UPLOAD_TTL)
+    return ref.id, data, {**upload, "expiresAt": clock.iso(expires), "maxBytes": MAX_BYTES}
+
+
+def _problem(info: Any, record: dict[str, Any]) -> tuple[str, str] | None:
+    """(code, message) of what is wrong with the uploaded object, None when it is acceptable."""
+    allowed = ALLOWED_KINDS[record["documentType"]]
+    if info.size > MAX_BYTES:
+        return "FILE_TOO_LARGE", f"The file is {info.size} bytes; a document is at most 5 MiB"
+    if info.size == 0:
+        return "FILE_EMPTY", "The file is empty"
+    if info.kind is None:
+        return "FILE_TYPE_UNKNOWN", "The file is not a PDF, JPEG, PNG, DOCX or XLSX file"
+    if info.kind != record["fileKind"]:
+        return "FILE_TYPE_MISMATCH", f"The file was declared {record['fileKind'].upper()} but is {info.kind.upper()}"
+    if info.kind not in allowed:
+        return "UNSUPPORTED_FILE_TYPE", f"A {record['documentType']} cannot be a {info.kind.upper()} file"
+    if info.content_type and info.content_type.split(";")[0].strip().lower() != record["contentType"]:
+        return "CONTENT_TYPE_MISMATCH", "The file was stored with another content type than declared"
+    return None
+
+
+def complete(partner_id: str, document_id: str, access: Access, actor: Any) -> dict[str, Any]:
+    """Check the uploaded object and mark the document VERIFIED_FILE, or delete it and answer 422."""
+    from shared.adapters import storage
+    from shared.db import run_in_transaction, stamp_update
+
+    partner = access.load(None, partner_id)
+    ensure_changeable(partner, access)
+    record = store.live(_ref(partner_id, document_id).get())
+    if record is None:
+        raise NotFound("DOCUMENT_NOT_FOUND", "No such document")
+    if record["status"] == VERIFIED_FILE:
+        return record
+    if record["status"] != PENDING_UPLOAD:
+        raise Conflict("DOCUMENT_NOT_PENDING", f"This document is {record['status']}; request a new upload",
+                       {"status": record["status"]})
+    info = storage.inspect(record["objectName"])
+    if not info.exists:
+        raise Unprocessable("UPLOAD_NOT_FOUND", "Nothing was uploaded for this document yet",
+                            {"expiresAt": clock.iso(record.get("uploadExpiresAt"))})
+    problem = _problem(info, record)
+    if problem is not None:
+        storage.delete(record["objectName"])
+
+    def work(uow: Any) -> dict[str, Any]:
+        current = store.live(uow.get(_ref(partner_id, document_id)))
+        if current is None or current["status"] != PENDING_UPLOAD:
+            raise Conflict("DOCUMENT_NOT_PENDING", "This document changed meanwhile; reload it")
+        moment = clock.now()
+        if problem is None:
+            fields = {"status": VERIFIED_FILE, "sizeBytes": info.size, "uploadedAt": moment, "verifiedAt": moment}
+        else:
+            fields = {"status": REJECTED_FILE, "sizeBytes": info.size, "rejectionReason": problem[0]}
+        update = stamp_update(fields, access.user_id, current.get("version", 1))
+        uow.update(_ref(partner_id, document_id), update)
+        uow.audit("complete_upload", ENTITY, document_id, before=current, after={**current, **update},
+                  partnerId=partner_id)
+        return {**current, **update}
+
+    result = run_in_transaction(work, actor)
+    if problem is not None:
+        raise Unprocessable(problem[0], problem[1] + "; it was deleted",
+                            {"fields": [{"field": "file", "rule": problem[0].lower(), "message": problem[1]}],
+                             "documentId": document_id})
+    return result
+
+
+def get_document(partner_id: str, document_id: str, access: Access) -> dict[str, Any]:
+    access.load(None, partner_id)
+    record = store.live(_ref(partner_id, document_id).get())
+    if record is None:
+        raise NotFound("DOCUMENT_NOT_FOUND", "No such document")
+    return record
+
+
+def download(partner_id: str, document_id: str, access: Access) -> tuple[str, str]:
+    """(5-minute signed URL, its expiry) for a checked document."""
+    from shared.adapters import storage
+
+    record = get_document(partner_id, document_id, access)
+    if record["status"] != VERIFIED_FILE:
+        raise Conflict("DOCUMENT_NOT_AVAILABLE", f"This document is {record['status']}", {"status": record["status"]})
+    url = storage.signed_download_url(record["objectName"], expires=DOWNLOAD_TTL, filename=record["fileName"])
+    return url, clock.iso(clock.now() + DOWNLOAD_TTL) or ""
+
+
+def list_documents(partner_id: str, access: Access, page_size: int, page_token: str | None
+                   ) -> tuple[list[tuple[str, dict[str, Any]]], str | None]:
+    from shared.http.pagination import page
+
+    access.load(None, partner_id)
+    query = store.child(partner_id, store.DOCUMENTS).where(filter=store.cond("deletedAt", "==", None))
+    snapshots, next_token = page(query, [("createdAt", "DESCENDING")], page_size, page_token)
+    return [(s.id, s.to_dict()) for s in snapshots], next_token
+
+
+def delete_document(partner_id: str, document_id: str, access: Access, actor: Any) -> None:
+    """Soft delete; a document recorded in the partner's KYC verification stays."""
+    from shared.db import run_in_transaction, stamp_update
+
+    def work(uow: Any) -> None:
+        partner = access.load(uow, partner_id)
+        ensure_changeable(partner, access)
+        current = store.live(uow.get(_ref(partner_id, document_id)))
+        if current is None:
+            raise NotFound("DOCUMENT_NOT_FOUND", "No such document")
+        if document_id in ((partner.get("kyc") or {}).get("documentsChecked") or []):
+            raise Conflict("DOCUMENT_IN_USE", "This document backs the partner's KYC verification")
+        update = stamp_update({"deletedAt": clock.now()}, access.user_id, current.get("version", 1))
+        uow.update(_ref(partner_id, document_id), update)
+        uow.audit("delete", ENTITY, document_id, before={"deletedAt": None}, after={"deletedAt": update["deletedAt"]},
+                  partnerId=partner_id)
+
+    run_in_transaction(work, actor)
