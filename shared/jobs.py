@@ -28,6 +28,16 @@ class Job:
 JOBS: tuple[Job, ...] = (
     Job("outbox-relay", "*/2 * * * *", "shared.events.outbox:relay_pending",
         "publish outbox events left unsent by a crash between commit and publish"),
+    Job("session-cleanup", "7 * * * *", "functions.auth.jobs:cleanup_sessions",
+        "delete dead sessions and expired OTP challenges and reset links (idempotent)"),
+    Job("password-expiry-reminders", "30 9 * * *", "functions.notifications.reminders:password_expiry_reminders",
+        "PasswordExpiring 14, 7 and 1 days before a password expires (each once)"),
+    Job("session-expiry-warnings", "*/2 * * * *", "functions.notifications.reminders:session_expiry_warnings",
+        "in-app SessionExpiring 5 minutes before a session's idle or absolute end"),
+    Job("kyc-reminders", "0 9 * * *", "functions.partners.kyc_jobs:run_kyc_reminders",
+        "KycDueSoon/KycOverdue at 30, 15, 7, 1 days before and weekly after (each once); suspend 30 days overdue"),
+    Job("certification-expiry", "15 0 * * *", "functions.partners.kyc_jobs:expire_certifications",
+        "verified partner certifications past their expiry date become EXPIRED and leave trade"),
 )
 
 

@@ -1,0 +1,64 @@
+# RNRL TradeHub backend. The two everyday commands: `make run` and `make test`.
+# Every target installs what it needs itself; virtualenvs are reinstalled only when their
+# requirements change (stamp files).
+
+SHELL := /bin/bash
+PYTHON_BIN ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+TASKS_VENV := .venv-tasks-emulator
+TASKS_EMULATOR_VERSION := 0.6.2
+PIP_FLAGS := --disable-pip-version-check -q
+
+.DEFAULT_GOAL := help
+.PHONY: help venv tasks-emulator run test lint seed job bench clean
+
+help:
+	@echo "make run                 start the whole product locally (emulators, gateway, scheduler, demo data)"
+	@echo "make test                lint + the whole test suite against the emulators"
+	@echo "make lint                ruff"
+	@echo "make seed                seed demo data again into the running stack"
+	@echo "make job NAME=<job>      run one scheduled job now against the running stack"
+	@echo "make bench               cold-start and per-endpoint benchmarks"
+	@echo "make clean               remove virtualenvs, local state and caches"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install $(PIP_FLAGS) -r requirements-dev.txt
+	@touch $@
+
+# gcloud-tasks-emulator pins protobuf<5, which clashes with the current Google clients: own venv.
+tasks-emulator: $(TASKS_VENV)/.installed-$(TASKS_EMULATOR_VERSION)
+
+$(TASKS_VENV)/.installed-$(TASKS_EMULATOR_VERSION):
+	@test -x $(TASKS_VENV)/bin/python || $(PYTHON_BIN) -m venv $(TASKS_VENV)
+	$(TASKS_VENV)/bin/python -m pip install $(PIP_FLAGS) gcloud-tasks-emulator==$(TASKS_EMULATOR_VERSION)
+	@touch $@
+
+run: venv tasks-emulator
+	@$(PY) -m local.stack
+
+test: venv tasks-emulator
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+seed: venv
+	@$(PY) -m local.stack seed
+
+job: venv
+	@test -n "$(NAME)" || { echo "usage: make job NAME=<job>   (jobs: see shared/jobs.py)"; exit 2; }
+	@$(PY) -m local.scheduler --once "$(NAME)"
+
+bench: venv tasks-emulator
+	@$(PY) bench/run_all.py
+
+clean:
+	@if [ -f .local/stack.pid ] && kill -0 "$$(head -n1 .local/stack.pid)" 2>/dev/null; then \
+		echo "TradeHub is running (pid $$(head -n1 .local/stack.pid)): stop it with Ctrl-C first"; exit 1; fi
+	rm -rf $(VENV) $(TASKS_VENV) .local .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

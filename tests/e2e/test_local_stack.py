@@ -1,0 +1,121 @@
+"""`make run` end to end: the real stack (emulators, capture, gunicorn gateway, scheduler) in a
+temporary state folder on free ports, driven over HTTP like a user, then stopped with Ctrl-C."""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from local.emulators import EmulatorsMissing, free_port, google_emulators
+from local.stack import PORTS, port_is_free
+from shared.http.entry import router_for
+from shared.routing import HTTP_FUNCTIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _get(url: str) -> tuple[int, bytes, dict[str, str]]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), dict(error.headers)
+
+
+@pytest.fixture
+def stack_env(tmp_path):
+    try:
+        google_emulators()
+    except EmulatorsMissing as missing:
+        pytest.skip(str(missing))
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("TRADEHUB_ENV", "PUBLIC_BASE_URL") and not key.endswith("_EMULATOR_HOST")}
+    ports = {}
+    for name, (_, variable) in PORTS.items():
+        ports[name] = free_port()
+        env[variable] = str(ports[name])
+    env["TRADEHUB_LOCAL_DIR"] = str(tmp_path / "local")
+    return env, ports, tmp_path / "local"
+
+
+def test_make_run_serves_every_function_then_stops_everything(stack_env):
+    env, ports, local = stack_env
+    base = f"http://127.0.0.1:{ports['gateway']}"
+    process = subprocess.Popen([sys.executable, "-m", "local.stack"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    output: list[str] = []
+    try:
+        started = time.monotonic()
+        while not any("Stop everything with Ctrl-C" in line for line in output):
+            assert process.poll() is None, "".join(output)
+            assert time.monotonic() - started < 60, "not serving within 60 s:\n" + "".join(output)
+            try:
+                output.append(lines.get(timeout=1))
+            except queue.Empty:
+                pass
+        banner = "".join(output)
+        assert f"{base}/api/docs" in banner
+        assert f"http://127.0.0.1:{ports['capture']}/_capture/emails" in banner
+
+        # Every function answers its health check through the one gateway port.
+        for spec in HTTP_FUNCTIONS:
+            for prefix in spec.prefixes:
+                if prefix == "/api/openapi.json":
+                    continue
+                status, body, _ = _get(f"{base}{prefix}/health")
+                assert status == 200, (prefix, body)
+                assert json.loads(body)["function"] == spec.name
+        status, body, _ = _get(f"{base}/api/openapi.json")
+        assert status == 200
+        paths = json.loads(body)["paths"]
+        for spec in HTTP_FUNCTIONS:
+            for route in router_for(spec.name).routes:
+                assert route.method.lower() in paths.get(route.path, {}), (route.method, route.path)
+        status, body, headers = _get(f"{base}/api/docs")
+        assert status == 200 and b"swagger-ui-bundle.js" in body
+        assert headers["Content-Type"].startswith("text/html")
+
+        # State files: secrets and demo logins readable only by their owner; secrets never printed.
+        secrets_file = local / "secrets.env"
+        for path in (secrets_file, local / "demo-credentials.json", local / "stack.env"):
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        for line in secrets_file.read_text().splitlines():
+            if "=" in line and not line.startswith("#"):
+                assert line.split("=", 1)[1] not in banner
+        assert json.loads((local / "demo-credentials.json").read_text())["baseUrl"] == base
+
+        # A second `make run` refuses clearly.
+        second = subprocess.run([sys.executable, "-m", "local.stack"], cwd=ROOT, env=env, capture_output=True,
+                                text=True, timeout=60)
+        assert second.returncode == 1
+        assert (f"TradeHub is already running (pid {process.pid}, {base}); stop it with Ctrl-C in its terminal"
+                in second.stderr)
+
+        # `make job NAME=outbox-relay` goes through the gateway with the job secret.
+        job = subprocess.run([sys.executable, "-m", "local.scheduler", "--once", "outbox-relay"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert job.returncode == 0, job.stderr
+        assert json.loads(job.stdout)["job"] == "outbox-relay"
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=60)
+    time.sleep(0.5)
+    rest = "".join(output) + "".join(lines.get() for _ in range(lines.qsize()))
+    assert code == 0, rest
+    assert "Stopped." in rest
+    assert not (local / "stack.pid").exists() and not (local / "stack.env").exists()
+    busy = [name for name, port in ports.items() if not port_is_free(port)]
+    assert busy == [], f"still listening after Ctrl-C: {busy}"
