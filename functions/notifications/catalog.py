@@ -1,0 +1,288 @@
+"""The notification catalog: for each domain event type, what people are told, who, and on which channels.
+
+One row per event type: its preference category, severity, the in-app title/body, the email
+subject/text, the SMS texts (English and Hindi, each with its own DLT template id: DLT registers every
+text separately), the link the in-app notification opens, and the recipient rules. Templates use
+`{name}` placeholders filled from the event data and the derived values of `rendering.context`.
+
+Data contract of the events (fields the producers put in `data`; ids only, never names or contacts):
+- PartnerApproved   partnerId, [orgId], [partnerCode]
+- KycDueSoon        partnerId, dueDate (YYYY-MM-DD), [daysUntilDue], [orgId]
+- KycOverdue        partnerId, dueDate, [daysOverdue], [orgId]   (back office: kyc:verify, in orgId if given)
+- PasswordExpiring  userId, expiresAt (ISO), [daysLeft]
+- AccountLocked     userId, lockedUntil (ISO)
+- NewDeviceSignIn   userId, sessionId, [signedInAt], [device]
+- SessionExpiring   userId, sessionId, reason (idle|absolute), endsAt (ISO)
+- OfferReceived     offerId, tradeId, recipientPartnerId (the request owner), [offerNumber], [tradeNumber]
+- OfferAccepted     offerId, tradeId, recipientPartnerId (the offer maker), [offerNumber], [tradeNumber]
+- ContractCreated   contractId, buyerPartnerId, sellerPartnerId, [orgId], [contractNumber]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+IN_APP, EMAIL, SMS = "inApp", "email", "sms"
+CHANNELS = (IN_APP, EMAIL, SMS)
+LANGUAGES = ("en", "hi")
+INFO, WARNING, CRITICAL = "info", "warning", "critical"
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    mandatory: bool                      # security alerts: no channel can be turned off
+    defaults: dict[str, bool]            # channel → on/off before the user chooses
+
+
+CATEGORIES: dict[str, Category] = {c.key: c for c in (
+    Category("security", "Security alerts", True, {IN_APP: True, EMAIL: True, SMS: True}),
+    Category("account", "Account, password and session", False, {IN_APP: True, EMAIL: True, SMS: False}),
+    Category("kyc", "Partner approval and KYC", False, {IN_APP: True, EMAIL: True, SMS: True}),
+    Category("trade", "Offers and negotiations", False, {IN_APP: True, EMAIL: True, SMS: False}),
+    Category("contract", "Contracts", False, {IN_APP: True, EMAIL: True, SMS: False}),
+)}
+
+
+# ---- recipient rules -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UserRule:
+    """The user named by `data[field]` (or the event subject when the field is absent)."""
+    field: str = "userId"
+    channels: frozenset[str] | None = None     # None: every channel of the event
+
+
+@dataclass(frozen=True)
+class PartnerUsersRule:
+    """Every active user of the partner named by `data[field]` (primary user and sub-users)."""
+    field: str = "partnerId"
+    channels: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class OrgPermissionRule:
+    """Every active back-office user of organization `data[field]` holding `permission` (of every
+    organization when the event names none: partners are RNRL's, not one organization's)."""
+    permission: str
+    field: str = "orgId"
+    channels: frozenset[str] | None = None
+
+
+Rule = UserRule | PartnerUsersRule | OrgPermissionRule
+
+
+# ---- templates -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SmsTemplate:
+    dlt_template_id: str     # the id registered on the DLT portal for exactly this text
+    text: str
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    event_type: str
+    category: str
+    severity: str
+    recipients: tuple[Rule, ...]
+    title: str
+    body: str
+    link: tuple[str, str] | None                 # (entity, data field holding its id)
+    email_subject: str | None = None
+    email_text: str | None = None
+    sms: dict[str, SmsTemplate] = field(default_factory=dict)   # language → template
+    sample: dict = field(default_factory=dict)   # example data (documentation and template tests)
+
+    @property
+    def channels(self) -> frozenset[str]:
+        found = {IN_APP}
+        if self.email_subject and self.email_text:
+            found.add(EMAIL)
+        if self.sms:
+            found.add(SMS)
+        return frozenset(found)
+
+    @property
+    def mandatory(self) -> bool:
+        return CATEGORIES[self.category].mandatory
+
+    def sms_template(self, language: str) -> SmsTemplate:
+        return self.sms.get(language) or self.sms["en"]
+
+
+_SIGN_OFF = "\n\nOpen RNRL TradeHub: {appUrl}\n\n— RNRL TradeHub\nThis is an automatic message; please do not reply."
+_WEB_ONLY = frozenset({IN_APP, EMAIL})
+
+SPECS: tuple[EventSpec, ...] = (
+    EventSpec(
+        "PartnerApproved", "kyc", INFO, (PartnerUsersRule(),),
+        title="Partner account approved",
+        body="{partnerName} ({partnerCode}) is approved on RNRL TradeHub. You can now post trades and offers.",
+        link=("partner", "partnerId"),
+        email_subject="Your RNRL TradeHub partner account is approved",
+        email_text="Hello {userName},\n\n{partnerName} ({partnerCode}) has been approved on RNRL TradeHub. "
+                   "You can now post trade requests and make offers." + _SIGN_OFF,
+        sms={"en": SmsTemplate("1107170000000000101",
+                               "RNRL TradeHub: your partner account {partnerCode} is approved. "
+                               "You can now trade. -RNRL"),
+             "hi": SmsTemplate("1107170000000000102",
+                               "RNRL TradeHub: आपका पार्टनर खाता {partnerCode} स्वीकृत हो गया है। "
+                               "अब आप व्यापार कर सकते हैं। -RNRL")},
+        sample={"partnerId": "p1", "orgId": "o1"},
+    ),
+    EventSpec(
+        "KycDueSoon", "kyc", WARNING, (PartnerUsersRule(),),
+        title="KYC renewal due {dueIn}",
+        body="The KYC of {partnerName} ({partnerCode}) is due on {dueDate}. Upload current documents so "
+             "trading is not suspended.",
+        link=("partner", "partnerId"),
+        email_subject="KYC renewal due on {dueDate}",
+        email_text="Hello {userName},\n\nThe KYC verification of {partnerName} ({partnerCode}) is due on "
+                   "{dueDate} ({dueIn}). Please upload current documents (PAN, GST certificate, bank proof) so "
+                   "trading is not suspended." + _SIGN_OFF,
+        sms={"en": SmsTemplate("1107170000000000111",
+                               "RNRL TradeHub: KYC for {partnerCode} is due on {dueDate}. "
+                               "Please renew it to keep trading. -RNRL"),
+             "hi": SmsTemplate("1107170000000000112",
+                               "RNRL TradeHub: {partnerCode} का KYC {dueDate} को देय है। "
+                               "व्यापार जारी रखने के लिए कृपया नवीनीकरण करें। -RNRL")},
+        sample={"partnerId": "p1", "dueDate": "2026-05-01", "daysUntilDue": 7},
+    ),
+    EventSpec(
+        "KycOverdue", "kyc", CRITICAL,
+        (PartnerUsersRule(), OrgPermissionRule("kyc:verify", channels=_WEB_ONLY)),
+        title="KYC overdue",
+        body="The KYC of {partnerName} ({partnerCode}) was due on {dueDate} and is {daysOverdue} day(s) overdue. "
+             "Trading is suspended 30 days after the due date.",
+        link=("partner", "partnerId"),
+        email_subject="KYC overdue since {dueDate}",
+        email_text="Hello {userName},\n\nThe KYC verification of {partnerName} ({partnerCode}) was due on "
+                   "{dueDate} and is {daysOverdue} day(s) overdue. Trading is suspended automatically 30 days "
+                   "after the due date." + _SIGN_OFF,
+        sms={"en": SmsTemplate("1107170000000000121",
+                               "RNRL TradeHub: KYC for {partnerCode} is overdue since {dueDate}. "
+                               "Renew now to avoid suspension of trading. -RNRL"),
+             "hi": SmsTemplate("1107170000000000122",
+                               "RNRL TradeHub: {partnerCode} का KYC {dueDate} से बकाया है। "
+                               "व्यापार निलंबन से बचने के लिए तुरंत नवीनीकरण करें। -RNRL")},
+        sample={"partnerId": "p1", "dueDate": "2026-05-01", "daysOverdue": 8, "orgId": "o1"},
+    ),
+    EventSpec(
+        "PasswordExpiring", "account", WARNING, (UserRule(),),
+        title="Your password expires {expiresIn}",
+        body="Your password expires on {expiresAt}. Change it under Account › Security before then.",
+        link=("account", "userId"),
+        email_subject="Your RNRL TradeHub password expires {expiresIn}",
+        email_text="Hello {userName},\n\nYour RNRL TradeHub password expires on {expiresAt}. Change it under "
+                   "Account › Security before then; after that you will have to change it at sign-in."
+                   + _SIGN_OFF,
+        sms={"en": SmsTemplate("1107170000000000131",
+                               "RNRL TradeHub: your password expires on {expiresOn}. "
+                               "Please change it before then. -RNRL"),
+             "hi": SmsTemplate("1107170000000000132",
+                               "RNRL TradeHub: आपका पासवर्ड {expiresOn} को समाप्त हो रहा है। "
+                               "कृपया उससे पहले इसे बदलें। -RNRL")},
+        sample={"userId": "u1", "expiresAt": "2026-05-01T10:00:00Z", "daysLeft": 7},
+    ),
+    EventSpec(
+        "AccountLocked", "security", CRITICAL, (UserRule(),),
+        title="Account locked after failed sign-ins",
+        body="Your account was locked after repeated failed sign-in attempts. It unlocks at {lockedUntil}. "
+             "If this was not you, reset your password.",
+        link=("account", "userId"),
+        email_subject="Your RNRL TradeHub account was locked",
+        email_text="Hello {userName},\n\nYour account was locked after repeated failed sign-in attempts. It "
+                   "unlocks at {lockedUntil}. If this was not you, reset your password and tell your "
+                   "administrator." + _SIGN_OFF,
+        sms={"en": SmsTemplate("1107170000000000141",
+                               "RNRL TradeHub: your account is locked after failed sign-in attempts until "
+                               "{lockedUntil}. Not you? Reset your password. -RNRL"),
+             "hi": SmsTemplate("1107170000000000142",
+                               "RNRL TradeHub: असफल लॉगिन प्रयासों के कारण आपका खाता {lockedUntil} तक लॉक है। "
+                               "यह आप नहीं थे? पासवर्ड रीसेट करें। -RNRL")},
+        sample={"userId": "u1", "lockedUntil": "2026-05-01T10:30:00Z"},
+    ),
+    EventSpec(
+        "NewDeviceSignIn", "security", WARNING, (UserRule(channels=_WEB_ONLY),),
+        title="New sign-in to your account",
+        body="Your account was signed in from a new device ({device}) at {signedInAt}. If this was not you, "
+             "change your password and sign out all sessions.",
+        link=("session", "sessionId"),
+        email_subject="New sign-in to your RNRL TradeHub account",
+        email_text="Hello {userName},\n\nYour account was signed in from a new device ({device}) at "
+                   "{signedInAt}. If this was you, nothing needs to be done. If not, change your password "
+                   "and use “Sign out everywhere”." + _SIGN_OFF,
+        sms={"en": SmsTemplate("1107170000000000151",
+                               "RNRL TradeHub: new sign-in to your account at {signedInAt}. "
+                               "Not you? Change your password now. -RNRL"),
+             "hi": SmsTemplate("1107170000000000152",
+                               "RNRL TradeHub: {signedInAt} पर आपके खाते में नए डिवाइस से लॉगिन हुआ। "
+                               "यह आप नहीं थे? तुरंत पासवर्ड बदलें। -RNRL")},
+        sample={"userId": "u1", "sessionId": "s1", "signedInAt": "2026-05-01T10:00:00Z", "device": "Chrome"},
+    ),
+    EventSpec(
+        "SessionExpiring", "account", WARNING, (UserRule(),),
+        title="Your session ends at {endsAtTime}",
+        body="Your session ends at {endsAt} {reasonText}. Save your work; {advice}",
+        link=("session", "sessionId"),
+        sample={"userId": "u1", "sessionId": "s1", "reason": "idle", "endsAt": "2026-05-01T10:30:00Z"},
+    ),
+    EventSpec(
+        "OfferReceived", "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        title="New offer on {tradeRef}",
+        body="You received offer {offerRef} on your trade request {tradeRef}. Review it before it expires.",
+        link=("offer", "offerId"),
+        email_subject="New offer on your trade request {tradeRef}",
+        email_text="Hello {userName},\n\nYou received offer {offerRef} on your trade request {tradeRef}. "
+                   "Review, counter or accept it before it expires." + _SIGN_OFF,
+        sms={"en": SmsTemplate("1107170000000000161",
+                               "RNRL TradeHub: new offer {offerRef} on your trade request {tradeRef}. "
+                               "Review it before it expires. -RNRL"),
+             "hi": SmsTemplate("1107170000000000162",
+                               "RNRL TradeHub: आपके ट्रेड अनुरोध {tradeRef} पर नया ऑफ़र {offerRef} आया है। "
+                               "समाप्त होने से पहले देखें। -RNRL")},
+        sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p1", "tradeNumber": "TR-25-26-000123"},
+    ),
+    EventSpec(
+        "OfferAccepted", "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        title="Offer {offerRef} accepted",
+        body="Your offer {offerRef} on trade request {tradeRef} was accepted. A draft contract follows.",
+        link=("offer", "offerId"),
+        email_subject="Your offer {offerRef} was accepted",
+        email_text="Hello {userName},\n\nYour offer {offerRef} on trade request {tradeRef} was accepted. "
+                   "A draft sales contract will be shared with you." + _SIGN_OFF,
+        sms={"en": SmsTemplate("1107170000000000171",
+                               "RNRL TradeHub: your offer {offerRef} on trade request {tradeRef} "
+                               "was accepted. -RNRL"),
+             "hi": SmsTemplate("1107170000000000172",
+                               "RNRL TradeHub: ट्रेड अनुरोध {tradeRef} पर आपका ऑफ़र {offerRef} "
+                               "स्वीकार कर लिया गया है। -RNRL")},
+        sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p2"},
+    ),
+    EventSpec(
+        "ContractCreated", "contract", INFO,
+        (PartnerUsersRule("buyerPartnerId"), PartnerUsersRule("sellerPartnerId"),
+         OrgPermissionRule("contracts:manage", channels=frozenset({IN_APP}))),
+        title="Sales contract {contractRef} created",
+        body="Sales contract {contractRef} has been created as a draft. Review its terms.",
+        link=("contract", "contractId"),
+        email_subject="Sales contract {contractRef} created",
+        email_text="Hello {userName},\n\nSales contract {contractRef} has been created as a draft. Please "
+                   "review its terms in RNRL TradeHub." + _SIGN_OFF,
+        sms={"en": SmsTemplate("1107170000000000181",
+                               "RNRL TradeHub: sales contract {contractRef} has been created. "
+                               "Please review it. -RNRL"),
+             "hi": SmsTemplate("1107170000000000182",
+                               "RNRL TradeHub: बिक्री अनुबंध {contractRef} बनाया गया है। "
+                               "कृपया इसकी समीक्षा करें। -RNRL")},
+        sample={"contractId": "c1", "buyerPartnerId": "p1", "sellerPartnerId": "p2", "orgId": "o1",
+                "contractNumber": "SC/25-26/00042"},
+    ),
+)
+
+CATALOG: dict[str, EventSpec] = {spec.event_type: spec for spec in SPECS}
+
+
+def spec_for(event_type: str) -> EventSpec | None:
+    return CATALOG.get(event_type)

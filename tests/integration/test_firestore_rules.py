@@ -1,0 +1,208 @@
+"""infra/firestore.rules in a Firestore emulator of its own, read and written through the REST API with the
+unsigned ID tokens the emulator accepts (one per user), seeded with the emulator's owner credential.
+
+The session's main emulator runs without rules (the functions use the server client, which bypasses
+them), so these tests start a separate emulator with `--rules`.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = ROOT / "infra" / "firestore.rules"
+PROJECT = "demo-tradehub-rules"
+
+
+@pytest.fixture(scope="module")
+def rules_emulator(tmp_path_factory):
+    from local.emulators import EmulatorsMissing, free_port, google_emulators, wait_http
+
+    try:
+        jar, _ = google_emulators()
+    except EmulatorsMissing as missing:
+        pytest.skip(str(missing))
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("rules") / "firestore-rules.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen(
+        ["java", "-Duser.language=en", "-Xmx256m", "-cp", str(jar),
+         "com.google.cloud.datastore.emulator.firestore.CloudFirestore", "start", "--host=127.0.0.1",
+         f"--port={port}", f"--rules={RULES}"],
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/", 60, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def id_token(uid: str | None = None, **claims) -> str:
+    """An unsigned Firebase ID token (alg none), as the Auth emulator issues for a custom token."""
+    now = int(time.time())
+    payload = {"iss": f"https://securetoken.google.com/{PROJECT}", "aud": PROJECT, "iat": now, "exp": now + 3600,
+               "auth_time": now, "firebase": {"sign_in_provider": "custom", "identities": {}}, **claims}
+    if uid is not None:
+        payload.update(sub=uid, user_id=uid, userId=uid)
+
+    def part(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(payload)}."
+
+
+OWNER = "owner"   # the emulator's admin credential: bypasses the rules
+ASHA = id_token("asha", partnerId="P1", role="PARTNER_PRIMARY", organizationIds=[])
+RAVI = id_token("ravi", partnerId="P2", role="PARTNER_PRIMARY", organizationIds=[])
+STAFF = id_token("staff", partnerId=None, role="SALES", organizationIds=["org-1"])
+NO_CLAIMS = id_token("nobody")
+
+
+def encode(value):
+    if value is None:
+        return {"nullValue": None}
+    if isinstance(value, bool):
+        return {"booleanValue": value}
+    if isinstance(value, int):
+        return {"integerValue": str(value)}
+    return {"stringValue": str(value)}
+
+
+class Rest:
+    def __init__(self, base: str) -> None:
+        self.documents = f"{base}/v1/projects/{PROJECT}/databases/(default)/documents"
+
+    def call(self, method, path, token=None, **kwargs):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return requests.request(method, f"{self.documents}/{path}" if path else self.documents,
+                                headers=headers, timeout=10, **kwargs)
+
+    def put(self, path, data, token=OWNER):
+        return self.call("PATCH", path, token, json={"fields": {k: encode(v) for k, v in data.items()}})
+
+    def get(self, path, token=None):
+        return self.call("GET", path, token)
+
+    def query(self, parent, collection, token, where=None):
+        structured = {"from": [{"collectionId": collection}]}
+        if where:
+            field, value = where
+            structured["where"] = {"fieldFilter": {"field": {"fieldPath": field}, "op": "EQUAL",
+                                                   "value": encode(value)}}
+        url = f"{self.documents}/{parent}:runQuery" if parent else f"{self.documents}:runQuery"
+        return requests.post(url, headers={"Authorization": f"Bearer {token}"}, timeout=10,
+                             json={"structuredQuery": structured})
+
+
+@pytest.fixture(scope="module")
+def rest(rules_emulator):
+    client = Rest(rules_emulator)
+    requests.delete(f"{rules_emulator}/emulator/v1/projects/{PROJECT}/databases/(default)/documents", timeout=10)
+    seeds = {
+        "users/asha": {"email": "asha@example.com", "partnerId": "P1"},
+        "users/asha/notifications/n1": {"title": "KYC due", "read": False},
+        "users/asha/notifications/n2": {"title": "Offer", "read": True},
+        "users/ravi/notifications/r1": {"title": "Ravi's", "read": False},
+        "trades/t1": {"buyerPartnerId": "P1", "sellerPartnerId": None, "status": "POSTED"},
+        "trades/t2": {"buyerPartnerId": "P2", "sellerPartnerId": None, "status": "POSTED"},
+        "offers/o1": {"buyerPartnerId": "P2", "sellerPartnerId": "P1", "status": "PENDING"},
+        "offers/o2": {"buyerPartnerId": "P2", "sellerPartnerId": "P3", "status": "PENDING"},
+        "offers/o3": {"buyerPartnerId": "P1", "sellerPartnerId": None, "status": "DRAFT"},
+        "sessions/s1": {"userId": "asha"},
+        "notificationPreferences/asha": {"language": "en"},
+        "partners/P1": {"code": "BP-000001"},
+    }
+    for path, data in seeds.items():
+        response = client.put(path, data)
+        assert response.status_code == 200, response.text
+    return client
+
+
+def test_a_user_reads_its_own_notifications(rest):
+    response = rest.get("users/asha/notifications/n1", ASHA)
+    assert response.status_code == 200, response.text
+    assert response.json()["fields"]["title"] == {"stringValue": "KYC due"}
+    listing = rest.get("users/asha/notifications", ASHA)
+    assert listing.status_code == 200
+    assert sorted(doc["name"].rsplit("/", 1)[-1] for doc in listing.json()["documents"]) == ["n1", "n2"]
+    unread = rest.query("users/asha", "notifications", ASHA, where=("read", False))
+    assert unread.status_code == 200
+    assert [row["document"]["name"].rsplit("/", 1)[-1] for row in unread.json() if "document" in row] == ["n1"]
+
+
+def test_another_users_notifications_are_denied(rest):
+    assert rest.get("users/ravi/notifications/r1", ASHA).status_code == 403
+    assert rest.get("users/ravi/notifications", ASHA).status_code == 403
+    assert rest.get("users/asha/notifications/n1", RAVI).status_code == 403
+    assert rest.get("users/asha/notifications/n1", STAFF).status_code == 403
+    assert rest.get("users/asha/notifications/n1").status_code == 403          # not signed in
+    # A collection-group query over everyone's notifications is denied too.
+    assert rest.query(None, "notifications", ASHA).status_code == 403
+
+
+def test_trade_desk_documents_of_the_own_partner_only(rest):
+    assert rest.get("trades/t1", ASHA).status_code == 200          # P1 is the buyer
+    assert rest.get("offers/o1", ASHA).status_code == 200          # P1 is the seller
+    assert rest.get("offers/o1", RAVI).status_code == 200          # P2 is the buyer
+    assert rest.get("trades/t2", ASHA).status_code == 403          # another partner's trade
+    assert rest.get("offers/o2", ASHA).status_code == 403          # another partner's offer
+    assert rest.get("offers/o2").status_code == 403
+
+
+def test_a_missing_or_null_partner_claim_never_matches_an_unset_party(rest):
+    # o3 has sellerPartnerId null: a back-office token (partnerId null) must not match it.
+    assert rest.get("offers/o3", STAFF).status_code == 403
+    assert rest.get("offers/o3", NO_CLAIMS).status_code == 403
+    assert rest.get("trades/t1", STAFF).status_code == 403
+    assert rest.get("offers/o3", ASHA).status_code == 200
+
+
+def test_listeners_must_ask_for_their_own_partners_documents(rest):
+    mine = rest.query(None, "offers", ASHA, where=("sellerPartnerId", "P1"))
+    assert mine.status_code == 200, mine.text
+    assert [row["document"]["name"].rsplit("/", 1)[-1] for row in mine.json() if "document" in row] == ["o1"]
+    assert rest.query(None, "offers", ASHA).status_code == 403                      # everyone's offers
+    assert rest.query(None, "offers", ASHA, where=("sellerPartnerId", "P3")).status_code == 403
+
+
+def test_nothing_else_is_readable(rest):
+    for path in ("users/asha", "sessions/s1", "notificationPreferences/asha", "partners/P1"):
+        assert rest.get(path, ASHA).status_code == 403, path
+
+
+WRITES = [
+    ("PATCH", "users/asha/notifications/n1", {"read": True}),                 # mark own notification read
+    ("PATCH", "users/asha/notifications/new", {"title": "forged"}),           # create in own inbox
+    ("DELETE", "users/asha/notifications/n2", None),
+    ("PATCH", "users/ravi/notifications/r1", {"read": True}),
+    ("PATCH", "trades/t1", {"status": "CANCELLED"}),                          # own partner's trade
+    ("PATCH", "offers/o1", {"status": "ACCEPTED"}),
+    ("PATCH", "offers/new", {"buyerPartnerId": "P1", "sellerPartnerId": "P1"}),
+    ("DELETE", "trades/t1", None),
+    ("PATCH", "users/asha", {"role": "ADMIN"}),
+    ("PATCH", "notificationPreferences/asha", {"language": "hi"}),
+]
+
+
+@pytest.mark.parametrize("method,path,data", WRITES, ids=[f"{m} {p}" for m, p, _ in WRITES])
+@pytest.mark.parametrize("token", [ASHA, RAVI, STAFF, None], ids=["own-user", "other-partner", "back-office",
+                                                                   "anonymous"])
+def test_every_write_is_denied(rest, method, path, data, token):
+    before = rest.get(path, OWNER)
+    body = {"fields": {k: encode(v) for k, v in data.items()}} if data else None
+    response = rest.call(method, path, token, json=body)
+    assert response.status_code == 403, response.text
+    after = rest.get(path, OWNER)
+    assert after.status_code == before.status_code
+    if before.status_code == 200:
+        assert after.json()["fields"] == before.json()["fields"]

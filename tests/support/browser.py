@@ -1,0 +1,100 @@
+"""The browser check's tools, installed by the test itself (never by hand): the npm packages of dev/
+(firebase JS SDK, firebase-tools for the Auth emulator, playwright-core) and Debian's chromium.
+
+Where npm or apt cannot reach their registry the test is skipped with that reason.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV = ROOT / "dev"
+NEEDED = ("firebase/firebase-app.js", "firebase/firebase-firestore.js", "firebase/firebase-auth.js",
+          "firebase-tools/lib/emulator/auth/index.js", "playwright-core/package.json")
+NPM_TIMEOUT = 1500
+APT_TIMEOUT = 900
+
+
+def _tail(output: str | bytes | None, lines: int = 5) -> str:
+    text = output.decode(errors="replace") if isinstance(output, bytes) else (output or "")
+    return " | ".join(text.strip().splitlines()[-lines:])
+
+
+def ensure_node_packages() -> None:
+    if not shutil.which("node") or not shutil.which("npm"):
+        pytest.skip("node and npm are not installed on this machine (needed for the browser check)")
+    if all((DEV / "node_modules" / path).exists() for path in NEEDED):
+        return
+    command = ["npm", "ci" if (DEV / "package-lock.json").exists() else "install", "--no-audit", "--no-fund",
+               "--loglevel=error"]
+    try:
+        done = subprocess.run(command, cwd=DEV, capture_output=True, timeout=NPM_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.skip(f"npm could not install dev/ packages within {NPM_TIMEOUT}s (registry unreachable?)")
+    if done.returncode != 0 or not all((DEV / "node_modules" / path).exists() for path in NEEDED):
+        pytest.skip(f"npm could not install dev/ packages (firebase, firebase-tools, playwright-core): "
+                    f"{_tail(done.stderr) or _tail(done.stdout)}")
+
+
+def ensure_chromium() -> str:
+    found = shutil.which("chromium")
+    if found:
+        return found
+    apt = shutil.which("apt-get")
+    if not apt or os.geteuid() != 0:
+        pytest.skip("chromium is not installed and apt-get (as root) is not available to install it")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    try:
+        subprocess.run([apt, "update", "-qq"], capture_output=True, timeout=APT_TIMEOUT, env=env, check=False)
+        done = subprocess.run([apt, "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+                              capture_output=True, timeout=APT_TIMEOUT, env=env, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.skip(f"apt-get could not install chromium within {APT_TIMEOUT}s (Debian mirror unreachable?)")
+    found = shutil.which("chromium")
+    if done.returncode != 0 or not found:
+        pytest.skip(f"apt-get could not install chromium: {_tail(done.stderr) or _tail(done.stdout)}")
+    return found
+
+
+@contextmanager
+def auth_emulator(project: str) -> Iterator[str]:
+    """The Firebase Auth emulator (firebase-tools) on a free port; yields host:port."""
+    from local.emulators import free_port
+
+    port = free_port()
+    (ROOT / ".local").mkdir(exist_ok=True)
+    log = open(ROOT / ".local" / f"auth-emulator-{os.getpid()}.log", "wb")  # noqa: SIM115 - handed to the child
+    process = subprocess.Popen(["node", str(DEV / "e2e" / "auth-emulator.cjs")], cwd=DEV, stdout=log,
+                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                               env={**os.environ, "PORT": str(port), "PROJECT": project})
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the Auth emulator exited with {process.returncode}; see {log.name}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as answer:
+                    if b'"ready":true' in answer.read().replace(b" ", b""):
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the Auth emulator was not ready within 60s; see {log.name}")
+            time.sleep(0.2)
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

@@ -1,0 +1,88 @@
+"""The notification catalog: every event type renders completely, in both SMS languages, with DLT ids."""
+from datetime import date
+
+import pytest
+
+from functions.notifications import rendering
+from functions.notifications.catalog import CATALOG, CATEGORIES, EMAIL, IN_APP, SMS, SPECS
+from functions.notifications.fanout import HANDLERS
+
+REQUIRED = {"PartnerApproved", "KycDueSoon", "KycOverdue", "PasswordExpiring", "AccountLocked", "NewDeviceSignIn",
+            "SessionExpiring", "OfferReceived", "OfferAccepted", "ContractCreated"}
+TODAY = date(2026, 4, 24)
+
+
+def values_for(spec):
+    return rendering.context(spec.sample, today=TODAY,
+                             extra={"appUrl": "https://tradehub.example", "partnerName": "Shree Ginning",
+                                    "partnerCode": "BP-000123", "userName": "Asha"})
+
+
+def test_catalog_covers_the_required_event_types_and_the_fanout_handles_each():
+    assert set(CATALOG) >= REQUIRED
+    assert set(HANDLERS) == set(CATALOG)
+    assert len(SPECS) == len(CATALOG), "an event type is declared twice"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.event_type)
+def test_every_template_placeholder_has_a_value(spec):
+    values = values_for(spec)
+    templates = [spec.title, spec.body, spec.email_subject or "", spec.email_text or ""]
+    templates += [sms.text for sms in spec.sms.values()]
+    for template in templates:
+        missing = rendering.placeholders(template) - set(values)
+        assert not missing, (spec.event_type, template, missing)
+    assert spec.category in CATEGORIES
+    assert spec.severity in {"info", "warning", "critical"}
+    assert spec.recipients, spec.event_type
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.sms], ids=lambda s: s.event_type)
+def test_sms_templates_exist_in_english_and_hindi_with_their_own_dlt_ids(spec):
+    assert set(spec.sms) == {"en", "hi"}
+    english, hindi = spec.sms["en"], spec.sms["hi"]
+    for template in (english, hindi):
+        assert template.dlt_template_id.isdigit() and len(template.dlt_template_id) == 19
+    assert english.dlt_template_id != hindi.dlt_template_id
+    assert any("\u0900" <= ch <= "\u097f" for ch in hindi.text), "the Hindi text is in Devanagari"
+    values = values_for(spec)
+    assert len(rendering.render(english.text, values)) <= 160, "one GSM segment"
+    assert len(rendering.render(hindi.text, values)) <= 3 * 67, "at most three Unicode segments"
+
+
+def test_all_dlt_template_ids_are_distinct():
+    ids = [template.dlt_template_id for spec in SPECS for template in spec.sms.values()]
+    assert len(ids) == len(set(ids))
+
+
+def test_security_alerts_are_mandatory_and_the_others_are_not():
+    assert CATEGORIES["security"].mandatory is True
+    assert [key for key, category in CATEGORIES.items() if category.mandatory] == ["security"]
+    assert CATALOG["AccountLocked"].category == "security" and CATALOG["AccountLocked"].mandatory
+    assert CATALOG["NewDeviceSignIn"].category == "security"
+    assert CATALOG["AccountLocked"].channels == {IN_APP, EMAIL, SMS}
+
+
+def test_session_expiring_is_in_app_only():
+    assert CATALOG["SessionExpiring"].channels == {IN_APP}
+
+
+def test_kyc_overdue_tells_the_partner_on_every_channel_and_back_office_without_sms():
+    rules = CATALOG["KycOverdue"].recipients
+    partner_rule, office_rule = rules
+    assert partner_rule.channels is None
+    assert office_rule.permission == "kyc:verify" and SMS not in office_rule.channels
+
+
+def test_rendered_texts_read_naturally():
+    spec = CATALOG["KycDueSoon"]
+    values = values_for(spec)
+    assert rendering.render(spec.title, values) == "KYC renewal due in 7 days"
+    assert rendering.render(spec.sms["en"].text, values) == (
+        "RNRL TradeHub: KYC for BP-000123 is due on 01 May 2026. Please renew it to keep trading. -RNRL")
+    assert rendering.render(spec.sms["hi"].text, values).startswith("RNRL TradeHub: BP-000123 का KYC 01 May 2026")
+    locked = CATALOG["AccountLocked"]
+    assert "unlocks at 01 May 2026, 4:00 PM IST" in rendering.render(locked.body, values_for(locked))
+    session = CATALOG["SessionExpiring"]
+    assert rendering.render(session.title, values_for(session)) == "Your session ends at 4:00 PM IST"
+    assert "after 30 minutes without activity" in rendering.render(session.body, values_for(session))
