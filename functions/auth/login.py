@@ -125,7 +125,7 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
                   device=devices.describe(user_agent))
         if is_new_device:
             uow.emit("NewDeviceSignIn", {"userId": user_id, "sessionId": session_id, "signedInAt": now,
-                                         "device": devices.describe(user_agent), "ip": ip},
+                                         "device": devices.describe(user_agent)},
                      subject=f"users/{user_id}")
         principal = accounts.principal_for(user_id, user, session_id, role_doc, restricted=restricted)
         user_after = {**user, "lastLoginAt": now}

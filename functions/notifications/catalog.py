@@ -186,7 +186,8 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"userId": "u1", "expiresAt": "2026-05-01T10:00:00Z", "daysLeft": 7},
     ),
     EventSpec(
-        "AccountLocked", "security", CRITICAL, (UserRule(),),
+        # functions/auth e-mails the lock notice itself at once; the fan-out adds in-app and SMS.
+        "AccountLocked", "security", CRITICAL, (UserRule(channels=frozenset({IN_APP, SMS})),),
         title="Account locked after failed sign-ins",
         body="Your account was locked after repeated failed sign-in attempts. It unlocks at {lockedUntil}. "
              "If this was not you, reset your password.",
@@ -204,7 +205,8 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"userId": "u1", "lockedUntil": "2026-05-01T10:30:00Z"},
     ),
     EventSpec(
-        "NewDeviceSignIn", "security", WARNING, (UserRule(channels=_WEB_ONLY),),
+        # functions/auth e-mails the new-device notice itself at once; the fan-out adds the in-app one.
+        "NewDeviceSignIn", "security", WARNING, (UserRule(channels=frozenset({IN_APP})),),
         title="New sign-in to your account",
         body="Your account was signed in from a new device ({device}) at {signedInAt}. If this was not you, "
              "change your password and sign out all sessions.",

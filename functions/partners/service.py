@@ -201,8 +201,8 @@ def submit(partner_id: str, access: Access, actor: Any, if_match: str | None = N
                                "ownedKeys": owned, "statusReason": None}, access.user_id, data["version"])
         uow.update(ref, update)
         uow.audit("submit", ENTITY, partner_id, before=data, after={**data, **update})
-        uow.emit("PartnerApplicationSubmitted", {"partnerId": partner_id, "legalName": data.get("legalName"),
-                                                 "kind": data.get("kind"), "source": data.get("source")},
+        uow.emit("PartnerApplicationSubmitted", {"partnerId": partner_id, "kind": data.get("kind"),
+                                                 "source": data.get("source")},
                  subject=partner_id)
         return {**data, **update}
 
@@ -242,9 +242,8 @@ def _decide(partner_id: str, access: Access, actor: Any, target: str, action: st
         uow.update(ref, update)
         uow.audit(action, ENTITY, partner_id, before=data, after={**data, **update}, reason=reason)
         if event:
-            uow.emit(event, {"partnerId": partner_id, "legalName": data.get("legalName"), "reason": reason,
-                             "applicantEmail": (data.get("applicant") or {}).get("email"),
-                             "comments": fields.get("reviewComments")}, subject=partner_id)
+            # Ids only: consumers look the partner and its applicant up (no personal data in Pub/Sub).
+            uow.emit(event, {"partnerId": partner_id}, subject=partner_id)
         return {**data, **update}
 
     return run_in_transaction(work, actor)
@@ -310,7 +309,7 @@ def approve(partner_id: str, access: Access, actor: Any) -> dict[str, Any]:
         uow.update(ref, update)
         uow.audit("approve", ENTITY, partner_id, before=data, after={**data, **update})
         uow.emit("PartnerApproved", {"partnerId": partner_id, "code": code, "kind": data.get("kind"),
-                                     "legalName": data.get("legalName"), "primaryUserId": user_id},
+                                     "primaryUserId": user_id},
                  subject=partner_id)
         return Approval({**data, **update}, invite_token, email, name)
 
