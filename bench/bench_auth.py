@@ -13,33 +13,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from bench.common import configure, emulators, percentile, table
 
 PROJECT = "demo-tradehub-bench-auth"
 EMAIL = "bench.user@example.com"
 PASSWORD = "Kestrel#Lantern42"
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
-
-
-def configure() -> None:
-    os.environ.update({
-        "TRADEHUB_ENV": "local",
-        "GOOGLE_CLOUD_PROJECT": PROJECT,
-        "JWT_SIGNING_KEY": secrets.token_urlsafe(48),
-        "JOBS_SHARED_SECRET": secrets.token_urlsafe(32),
-        "SENDGRID_API_KEY": "SG.bench-" + secrets.token_urlsafe(16),
-        "TWILIO_AUTH_TOKEN": secrets.token_hex(16),
-        "STORAGE_BUCKET": f"{PROJECT}-documents",
-    })
-    os.environ.pop("FIREBASE_AUTH_EMULATOR_HOST", None)
 
 
 def make_user() -> None:
@@ -55,11 +38,6 @@ def make_user() -> None:
     run_in_transaction(lambda uow: create_user(uow, new_user_id(), doc))
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def row(name: str, samples: list[tuple[float, int, int, int]]) -> list[str]:
     latencies = [s[0] for s in samples]
     reads = [s[1] for s in samples]
@@ -68,15 +46,6 @@ def row(name: str, samples: list[tuple[float, int, int, int]]) -> list[str]:
     return [name, str(len(samples)), ",".join(map(str, statuses)), f"{statistics.median(latencies):.1f}",
             f"{percentile(latencies, 0.95):.1f}", f"{min(reads)}-{max(reads)} ({statistics.mean(reads):.1f})",
             f"{min(writes)}-{max(writes)} ({statistics.mean(writes):.1f})"]
-
-
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]
-
-    def line(cells: list[str]) -> str:
-        return " | ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=False)).rstrip()
-
-    return "\n".join([line(headers), "-+-".join("-" * width for width in widths), *map(line, rows)])
 
 
 def timed(call) -> tuple[float, int, int, int, object]:
@@ -105,57 +74,51 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_auth")
     parser.add_argument("--logins", type=int, default=30, help="sign-ins (and refreshes, GETs) to time")
     args = parser.parse_args(argv)
-    configure()
+    configure(PROJECT, env="local")          # "local", not "test": Argon2id with its production parameters
 
     from local.capture import CaptureServer
-    from local.emulators import Emulators, EmulatorsMissing
 
-    emulators = Emulators(project=PROJECT, log_dir=ROOT / ".local" / f"bench-emulators-{os.getpid()}")
-    try:
-        emulators.start(with_tasks=False)
-    except EmulatorsMissing as missing:
-        print(f"auth bench skipped: {missing}")
-        return 0
-    capture = CaptureServer.start(port=0)
-    n = max(5, args.logins)
-    try:
-        os.environ.update(emulators.env)
-        os.environ["SENDGRID_API_HOST"] = capture.url
-        os.environ["TWILIO_API_BASE"] = capture.url
-        from shared.config import reset_settings_cache
+    with emulators(PROJECT, "auth bench") as stack:
+        if stack is None:
+            return 0
+        capture = CaptureServer.start(port=0)
+        n = max(5, args.logins)
+        try:
+            os.environ["SENDGRID_API_HOST"] = capture.url
+            os.environ["TWILIO_API_BASE"] = capture.url
+            from shared.config import reset_settings_cache
 
-        reset_settings_cache()
-        from werkzeug.test import Client
+            reset_settings_cache()
+            from werkzeug.test import Client
 
-        from local.gateway import create_gateway
+            from local.gateway import create_gateway
 
-        client = Client(create_gateway())
-        make_user()
+            client = Client(create_gateway())
+            make_user()
 
-        def login(index: int):
-            # One client address per sign-in: the per-IP sign-in limit (5/minute) is not what is measured.
-            return client.post("/api/auth/login", json={"email": EMAIL, "password": PASSWORD},
-                               headers={"X-Forwarded-For": f"198.18.{index // 250}.{index % 250 + 1}",
-                                        "User-Agent": USER_AGENT})
+            def login(index: int):
+                # One client address per sign-in: the per-IP sign-in limit (5/minute) is not what is measured.
+                return client.post("/api/auth/login", json={"email": EMAIL, "password": PASSWORD},
+                                   headers={"X-Forwarded-For": f"198.18.{index // 250}.{index % 250 + 1}",
+                                            "User-Agent": USER_AGENT})
 
-        login(10_000)                                             # first-request imports, Firebase key
-        logins = [timed(lambda i=i: login(i)) for i in range(n)]
-        tokens = logins[-1][4].get_json()["tokens"]
-        refresh_token, access_token = tokens["refreshToken"], tokens["accessToken"]
-        refreshes = []
-        for _ in range(n):
-            sample = timed(lambda token=refresh_token: client.post("/api/auth/refresh",
-                                                                   json={"refreshToken": token}))
-            refreshes.append(sample)
-            body = sample[4].get_json()["tokens"]
-            refresh_token, access_token = body["refreshToken"], body["accessToken"]
-        auth = {"Authorization": f"Bearer {access_token}"}
-        me = [timed(lambda: client.get("/api/auth/me", headers=auth)) for _ in range(n)]
-        session = [timed(lambda: client.get("/api/auth/session", headers=auth)) for _ in range(n)]
-        hash_ms, verify_ms = argon2_costs()
-    finally:
-        capture.stop()
-        emulators.stop()
+            login(10_000)                                             # first-request imports, Firebase key
+            logins = [timed(lambda i=i: login(i)) for i in range(n)]
+            tokens = logins[-1][4].get_json()["tokens"]
+            refresh_token, access_token = tokens["refreshToken"], tokens["accessToken"]
+            refreshes = []
+            for _ in range(n):
+                sample = timed(lambda token=refresh_token: client.post("/api/auth/refresh",
+                                                                       json={"refreshToken": token}))
+                refreshes.append(sample)
+                body = sample[4].get_json()["tokens"]
+                refresh_token, access_token = body["refreshToken"], body["accessToken"]
+            auth = {"Authorization": f"Bearer {access_token}"}
+            me = [timed(lambda: client.get("/api/auth/me", headers=auth)) for _ in range(n)]
+            session = [timed(lambda: client.get("/api/auth/session", headers=auth)) for _ in range(n)]
+            hash_ms, verify_ms = argon2_costs()
+        finally:
+            capture.stop()
     print(f"Identity hot paths ({n} requests per row, in-process gateway, Firestore emulator, "
           "Argon2id production parameters)")
     print(table(["request", "n", "status", "p50 ms", "p95 ms", "reads/request (min-max (mean))",

@@ -10,32 +10,15 @@ request come from the `X-Firestore-Reads` header; "cold" clears the instance cac
 from __future__ import annotations
 
 import argparse
-import os
-import secrets
 import statistics
 import sys
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from bench.common import configure, emulators, table
 
 PROJECT = "demo-tradehub-bench-masters"
 REQUESTS_PER_USER = 80          # stay under the 100/minute API rate limit of one identity
-
-
-def configure() -> None:
-    os.environ.update({
-        "TRADEHUB_ENV": "test",
-        "GOOGLE_CLOUD_PROJECT": PROJECT,
-        "JWT_SIGNING_KEY": secrets.token_urlsafe(48),
-        "JOBS_SHARED_SECRET": secrets.token_urlsafe(32),
-        "SENDGRID_API_KEY": "SG.bench-" + secrets.token_urlsafe(16),
-        "TWILIO_AUTH_TOKEN": secrets.token_hex(16),
-        "STORAGE_BUCKET": f"{PROJECT}-documents",
-    })
 
 
 class Reader:
@@ -83,34 +66,15 @@ def measure(client, path: str, requests: int, cold: bool) -> dict:
             "p50": statistics.median(latencies), "p90": sorted(latencies)[int(0.9 * (len(latencies) - 1))]}
 
 
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]
-
-    def line(cells: list[str]) -> str:
-        return " | ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=False)).rstrip()
-
-    return "\n".join([line(headers), "-+-".join("-" * width for width in widths), *map(line, rows)])
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_masters")
     parser.add_argument("--requests", type=int, default=100, help="requests per row")
     args = parser.parse_args(argv)
-    configure()
+    configure(PROJECT)
 
-    from local.emulators import Emulators, EmulatorsMissing
-
-    emulators = Emulators(project=PROJECT, log_dir=ROOT / ".local" / f"bench-emulators-{os.getpid()}")
-    try:
-        emulators.start(with_tasks=False)
-    except EmulatorsMissing as missing:
-        print(f"masters bench skipped: {missing}")
-        return 0
-    try:
-        os.environ.update(emulators.env)
-        from shared.config import reset_settings_cache
-
-        reset_settings_cache()
+    with emulators(PROJECT, "masters bench") as stack:
+        if stack is None:
+            return 0
         from werkzeug.test import Client
 
         from functions.masters.seed import seed_masters
@@ -131,8 +95,6 @@ def main(argv: list[str] | None = None) -> int:
             measure(client, "/api/settings/locations?q=morvi", n, cold=True),
             measure(client, "/api/settings/locations?q=b&pageSize=20", n, cold=True),
         ]
-    finally:
-        emulators.stop()
     print(f"Masters read paths ({n} requests per row, in-process gateway, Firestore emulator; "
           f"seed took {seed_ms:.0f} ms)")
     print("Reads include the guard's session read and the rate-limit window read (2 per request).")

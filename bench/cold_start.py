@@ -19,11 +19,8 @@ import secrets
 import statistics
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from bench.common import ROOT, emulators, table
 
 PROJECT = "demo-tradehub-bench"
 
@@ -106,12 +103,6 @@ def first_requests(emulator_env: dict[str, str], runs: int) -> list[dict]:
     return rows
 
 
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]
-    line = lambda cells: " | ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=False)).rstrip()  # noqa: E731
-    return "\n".join([line(headers), "-+-".join("-" * width for width in widths), *map(line, rows)])
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.cold_start")
     parser.add_argument("--runs", type=int, default=3, help="fresh processes per function (median)")
@@ -122,18 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  import main: median {statistics.median(samples):.1f} ms over {len(samples)} fresh processes "
           f"(min {min(samples):.1f}, max {max(samples):.1f}); budget 300 ms")
 
-    from local.emulators import Emulators, EmulatorsMissing
-
-    emulators = Emulators(project=PROJECT, log_dir=ROOT / ".local" / f"bench-emulators-{os.getpid()}")
-    try:
-        emulators.start(with_tasks=False)
-    except EmulatorsMissing as missing:
-        print(f"  first requests skipped: {missing}")
-        return 0
-    try:
-        rows = first_requests(emulators.env, max(1, args.runs))
-    finally:
-        emulators.stop()
+    with emulators(PROJECT, "  first requests") as stack:
+        if stack is None:
+            return 0
+        rows = first_requests(stack.env, max(1, args.runs))
     print(f"  first request per function (fresh process each, median of {max(1, args.runs)}; "
           f"functions_framework's own import, ~{rows[0]['framework_ms']:.0f} ms, is not counted):")
     print(table(
