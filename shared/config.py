@@ -39,6 +39,7 @@ class Settings:
     jobs_shared_secret: str = field(repr=False)
     storage_bucket: str
     public_base_url: str
+    web_app_url: str
     region: str
     tasks_queue: str
     sendgrid_api_key: str = field(repr=False)
@@ -97,6 +98,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         jobs_shared_secret=get("JOBS_SHARED_SECRET"),
         storage_bucket=get("STORAGE_BUCKET", f"{project}-documents"),
         public_base_url=get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        web_app_url=(get("WEB_APP_URL") or get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")).rstrip("/"),
         region=get("FUNCTION_REGION", "asia-south1"),
         tasks_queue=get("TASKS_QUEUE", "timers"),
         sendgrid_api_key=get("SENDGRID_API_KEY"),

@@ -103,7 +103,7 @@ def render_message(spec: Any, request: dict[str, Any], user: dict[str, Any]) -> 
     """The texts of one delivery: {subject, text, html} for email, {text, templateId} for SMS."""
     from shared.config import settings
 
-    extra = {**(request.get("extra") or {}), "appUrl": settings().public_base_url}
+    extra = {**(request.get("extra") or {}), "appUrl": settings().web_app_url}
     if user.get("name"):
         extra["userName"] = user["name"]
     values = rendering.context(request.get("data") or {}, today=clock.today_india(), extra=extra)

@@ -63,7 +63,7 @@ def notify(uow: Any, event: DomainEvent) -> None:
     recipients = resolve(uow, spec, event)
     stored = uow.get_all([store.preferences_ref(uid) for uid in recipients]) if recipients else {}
     extra = lookups(uow, event)
-    extra_for_text = {**extra, "appUrl": settings().public_base_url}
+    extra_for_text = {**extra, "appUrl": settings().web_app_url}
     values = rendering.context(event.data, today=clock.today_india(), extra=extra_for_text)
     title, body = rendering.render(spec.title, values), rendering.render(spec.body, values)
     link = link_for(spec, event)

@@ -38,6 +38,8 @@ locals {
     GOOGLE_CLOUD_PROJECT      = var.project_id
     FUNCTION_REGION           = var.region
     PUBLIC_BASE_URL           = local.public_base_url
+    WEB_APP_URL               = var.web_app_url
+    TRUSTED_PROXY_HOPS        = "2" # Google's front end + the HTTPS load balancer of frontdoor.tf
     STORAGE_BUCKET            = google_storage_bucket.documents.name
     TASKS_QUEUE               = google_cloud_tasks_queue.timers.name
     EMAIL_FROM                = var.email_from

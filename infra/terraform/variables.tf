@@ -17,6 +17,11 @@ variable "firestore_location" {
   default     = "asia-south1"
 }
 
+variable "web_app_url" {
+  description = "Base URL of the web client, for links in e-mails (invites, password resets)."
+  type        = string
+}
+
 variable "domain" {
   description = "Public host name of the API (the load balancer's managed certificate is issued for it)."
   type        = string

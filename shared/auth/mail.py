@@ -29,7 +29,7 @@ class Message:
 def _link(path: str, token: str) -> str:
     from shared.config import settings
 
-    return f"{settings().public_base_url}{path}?token={token}"
+    return f"{settings().web_app_url}{path}?token={token}"
 
 
 def invite_message(name: str, token: str, *, partner_name: str | None = None, invited_by: str | None = None) -> Message:

@@ -39,3 +39,8 @@ def test_local_mode_still_needs_its_secrets():
 def test_unknown_environment_is_refused():
     with pytest.raises(ConfigError, match="TRADEHUB_ENV"):
         load_settings({**SECRETS, "TRADEHUB_ENV": "staging"})
+
+
+def test_links_go_to_the_web_app_url_when_set_and_to_the_api_otherwise():
+    assert load_settings(PRODUCTION).web_app_url == "https://api.example"
+    assert load_settings({**PRODUCTION, "WEB_APP_URL": "https://desk.example/"}).web_app_url == "https://desk.example"
