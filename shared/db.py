@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 _client: Client | None = None
 MAX_TRANSACTION_ATTEMPTS = 60
+# How long one Firestore call may keep retrying an unavailable backend before the request gives up with
+# 503 (the client library's own default is 60 s, longer than a caller should wait).
+FIRESTORE_CALL_DEADLINE_SECONDS = 8.0
+_BOUNDED_METHODS = ("batch_get_documents", "run_query", "run_aggregation_query", "commit", "begin_transaction",
+                    "rollback", "list_documents", "list_collection_ids", "batch_write")
 
 
 def client() -> Client:
@@ -33,8 +38,35 @@ def client() -> Client:
         from shared.metrics import instrument_firestore
 
         _client = firestore.Client(project=settings().project_id)
+        _bound_calls(_client)
         instrument_firestore(_client)
     return _client
+
+
+def _bound_calls(db: Client) -> None:
+    """Give every Firestore call that uses the library's default retry a short overall deadline, so an
+    unreachable Firestore becomes a 503 within seconds instead of a request hanging for a minute."""
+    from google.api_core import gapic_v1
+    from google.api_core import retry as retries
+    from google.api_core.exceptions import InternalServerError, ResourceExhausted, ServiceUnavailable
+
+    bounded = retries.Retry(initial=0.1, maximum=2.0, multiplier=1.3, timeout=FIRESTORE_CALL_DEADLINE_SECONDS,
+                            predicate=retries.if_exception_type(ServiceUnavailable, InternalServerError,
+                                                                ResourceExhausted))
+    api = db._firestore_api  # the GAPIC client; private, but its methods are the one place all calls pass
+
+    def with_deadline(method: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if kwargs.get("retry", gapic_v1.method.DEFAULT) is gapic_v1.method.DEFAULT:
+                kwargs["retry"] = bounded
+            if kwargs.get("timeout") in (None, gapic_v1.method.DEFAULT):
+                kwargs["timeout"] = FIRESTORE_CALL_DEADLINE_SECONDS
+            return method(*args, **kwargs)
+
+        return call
+
+    for name in _BOUNDED_METHODS:
+        setattr(api, name, with_deadline(getattr(api, name)))
 
 
 def reset_client() -> None:

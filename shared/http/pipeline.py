@@ -211,8 +211,15 @@ def _dependency_error(error: Exception) -> ApiError | None:
     if isinstance(error, gexc.AlreadyExists):
         return Conflict("ALREADY_EXISTS", "A concurrent request created this record first; reload and retry")
     unavailable = (gexc.ServiceUnavailable, gexc.DeadlineExceeded, gexc.RetryError, TransportError)
-    if isinstance(error, unavailable):
-        return ServiceUnavailable("DEPENDENCY_UNAVAILABLE", "A backing service is unavailable; try again shortly")
+    # Client libraries sometimes wrap an outage in another error (a transaction that cannot roll back
+    # raises ValueError while handling the RetryError of its begin): look down the chain.
+    seen: Exception | BaseException | None = error
+    for _ in range(5):
+        if seen is None:
+            break
+        if isinstance(seen, unavailable):
+            return ServiceUnavailable("DEPENDENCY_UNAVAILABLE", "A backing service is unavailable; try again shortly")
+        seen = seen.__cause__ or seen.__context__
     return None
 
 
