@@ -162,6 +162,20 @@ def normalize_logins(result: Any) -> list[dict[str, Any]]:
     return []
 
 
+def log_to_file(path: Path) -> None:
+    """This process's JSON log lines (seeding sends e-mails, which log) go to `path`, not between the
+    lines the user reads."""
+    import logging
+
+    from shared.logging import JsonFormatter, get_logger
+
+    get_logger("stack")      # configures the "tradehub" logger once; the handler is replaced below
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(JsonFormatter())
+    logging.getLogger("tradehub").handlers[:] = [handler]
+
+
 def _ids(result: Any, *keys: str) -> list[str]:
     if isinstance(result, dict):
         for key in keys:
@@ -206,19 +220,21 @@ def seed_demo_data(say: Any = print) -> list[dict[str, Any]]:
     else:
         org_ids = _ids(seed_masters(), "organizationIds", "organization_ids", "orgIds", "org_ids") \
             or _collection_ids("organizations")
-    partner_id = None
+    partner_logins: list[dict[str, Any]] = []
     seed_partners = _optional("functions.partners.seed", "seed_partners")
-    if seed_partners is not None:
-        partner_ids = _ids(seed_partners(org_ids), "partnerIds", "partner_ids", "partnerId", "partner_id")
-        partner_id = partner_ids[0] if partner_ids else None
-    if partner_id is None:
-        partner_ids = _collection_ids("partners", 1)
-        partner_id = partner_ids[0] if partner_ids else None
+    if seed_partners is None:
+        say("  seed: functions.partners.seed.seed_partners is not there yet; no demo partners")
+    else:
+        partners = seed_partners()
+        partner_logins = [partner["login"] for partner in partners if partner.get("login")]
+        say("  partners: " + ", ".join(f"{p.get('code')} {p.get('legalName')} ({p.get('kind')})" for p in partners))
     seed_identity = _optional("functions.auth.seed", "seed_identity")
     if seed_identity is None:
         say("  seed: functions.auth.seed.seed_identity is not there yet; no demo logins")
-        return []
-    return normalize_logins(seed_identity(org_ids, partner_id))
+        return partner_logins
+    # No partner id for seed_identity: every approved partner already has its primary user (the seller's is
+    # the demo partner login above), and seed_identity would add partner@demo.rnrl.in as a second one.
+    return normalize_logins(seed_identity(org_ids, None)) + partner_logins
 
 
 # -- the running stack -----------------------------------------------------------------------------
@@ -250,6 +266,7 @@ class Stack:
         if busy:
             raise StartupFailed(f"port(s) in use: {', '.join(busy)}; free them or move them with those variables")
         LOGS.mkdir(parents=True, exist_ok=True)
+        log_to_file(LOGS / "stack.log")
         secret_values = ensure_secrets()
 
         print(f"Starting emulators (logs in {shown(LOGS)}/) ...", end=" ", flush=True)
@@ -285,6 +302,12 @@ class Stack:
         ensure_queue = _optional("shared.adapters.tasks", "ensure_queue")
         if ensure_queue is not None and "tasks" in self.emulators.ports:
             ensure_queue()
+        # Approving the demo partners e-mails their invites: the capture endpoint must be listening.
+        try:
+            wait_port(self.ports["capture"], 20, capture)
+        except (TimeoutError, RuntimeError) as error:
+            raise StartupFailed(f"the capture endpoint did not start ({error}); "
+                                f"see {shown(LOGS)}/capture.log") from None
         print("Seeding demo data ...", end=" ", flush=True)
         seeding = time.monotonic()
         notes: list[str] = []
@@ -293,7 +316,6 @@ class Stack:
         write_private(CREDENTIALS_FILE, json.dumps({"baseUrl": self.url, "logins": logins}, indent=2) + "\n")
 
         remaining = max(5.0, STARTUP_TIMEOUT - (time.monotonic() - started))
-        wait_port(self.ports["capture"], 10, capture)
         self._wait_healthy(remaining, gateway, wait_http)
         self.spawn("scheduler", [sys.executable, "-m", "local.scheduler", "--gateway", self.url], env)
         return logins
@@ -354,7 +376,7 @@ def banner(stack: Stack, logins: list[dict[str, Any]], seconds: float) -> str:
         f"  API docs        {stack.url}/api/docs",
         f"  OpenAPI         {stack.url}/api/openapi.json",
         f"  Sent email/SMS  {capture}/_capture/emails   {capture}/_capture/sms",
-        f"  Logs            {shown(LOGS)}/   (gateway.log, scheduler.log, capture.log, emulators)",
+        f"  Logs            {shown(LOGS)}/   (gateway.log, scheduler.log, capture.log, stack.log, emulators)",
         "  Run a job now   make job NAME=<job>",
     ]
     if logins:
@@ -424,6 +446,7 @@ def seed_running_stack() -> int:
         print("TradeHub is not running: start it with `make run` (it seeds on start)", file=sys.stderr)
         return 1
     os.environ.update(read_env_file(STACK_ENV))
+    log_to_file(LOGS / "stack.log")
     logins = seed_demo_data()
     write_private(CREDENTIALS_FILE, json.dumps({"baseUrl": os.environ["PUBLIC_BASE_URL"], "logins": logins},
                                                indent=2) + "\n")

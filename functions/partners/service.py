@@ -273,6 +273,12 @@ class Approval:
 def approve(partner_id: str, access: Access, actor: Any) -> dict[str, Any]:
     """Maker-checker approval: code, primary user, version 1 and PartnerApproved in one transaction;
     the invite e-mail goes out after the commit."""
+    return approve_with_invite(partner_id, access, actor).data
+
+
+def approve_with_invite(partner_id: str, access: Access, actor: Any) -> Approval:
+    """`approve`, also giving the primary user's invite token to an in-process caller (the local demo
+    seed accepts the demo partner's invite with it); never for an API answer."""
     from shared.db import run_in_transaction, stamp_update
     from shared.numbering import next_number, partner_code
 
@@ -316,7 +322,7 @@ def approve(partner_id: str, access: Access, actor: Any) -> dict[str, Any]:
     approval = run_in_transaction(work, actor)
     identity_port.send_invite(approval.email, approval.name, approval.invite_token, approval.data.get("legalName"),
                               approval.data["primaryUserId"])
-    return approval.data
+    return approval
 
 
 # ---------------------------------------------------------------- lifecycle after approval

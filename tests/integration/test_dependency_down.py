@@ -27,15 +27,19 @@ def closed_port() -> int:
 
 def serve(target: str, method: str, path: str) -> dict:
     """One request to a fresh function instance whose Firestore address has nothing listening."""
-    env = {**os.environ, "FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{closed_port()}"}
+    # functions_framework records the last app's target and signature type in os.environ: drop them.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FUNCTION_")}
+    env["FIRESTORE_EMULATOR_HOST"] = f"127.0.0.1:{closed_port()}"
     result = subprocess.run([sys.executable, "-c", SERVE, target, method, path], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    answer["log"] = result.stdout[-1500:]      # shown when an assertion fails
+    return answer
 
 
 def test_health_is_503_with_retry_after_when_firestore_is_unreachable():
     answer = serve("masters", "GET", "/api/settings/health")
-    assert answer["status"] == 503
+    assert answer["status"] == 503, answer["log"]
     assert answer["retryAfter"] == "5"
     assert answer["body"]["code"] == "DEPENDENCY_UNAVAILABLE"
     assert answer["body"]["details"]["checks"]["firestore"]["ok"] is False
@@ -43,6 +47,6 @@ def test_health_is_503_with_retry_after_when_firestore_is_unreachable():
 
 def test_a_request_that_needs_a_transaction_is_503_not_500_when_firestore_is_unreachable():
     answer = serve("auth", "POST", "/api/auth/login")     # its rate-limit window is a transaction
-    assert answer["status"] == 503
+    assert answer["status"] == 503, answer["log"]
     assert answer["retryAfter"] == "5"
     assert answer["body"]["code"] == "DEPENDENCY_UNAVAILABLE"
