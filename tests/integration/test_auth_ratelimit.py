@@ -5,18 +5,13 @@ from datetime import timedelta
 
 from shared import clock
 from tests.support.auth import login, make_user, sign_in
-
-
-def _start_of_a_minute() -> None:
-    """Move the clock to just after a minute boundary, so a burst falls in one fixed window."""
-    now = clock.now()
-    clock.advance(timedelta(seconds=60 - now.second, microseconds=-now.microsecond + 1000))
+from tests.support.windows import start_of_window
 
 
 def test_the_101st_api_call_in_a_minute_is_429_with_retry_after(api, capture):
     make_user("busy@example.com", role="SALES")
     token = sign_in(api, "busy@example.com")["tokens"]["accessToken"]
-    _start_of_a_minute()
+    start_of_window(60)
     statuses = [api.get("/api/auth/me", token=token).status_code for _ in range(100)]
     assert statuses == [200] * 100
     refused = api.get("/api/auth/me", token=token)
@@ -32,7 +27,7 @@ def test_the_101st_api_call_in_a_minute_is_429_with_retry_after(api, capture):
 
 
 def test_sign_in_attempts_are_limited_per_ip(api, capture):
-    _start_of_a_minute()
+    start_of_window(60)
     statuses = [login(api, f"guess{n}@example.com", "Whatever#123", ip="203.0.113.77").status_code
                 for n in range(6)]
     assert statuses == [401] * 5 + [429]
