@@ -73,6 +73,8 @@ def test_missing_token_is_401_and_missing_permission_is_403(client, clean_db):
 
 
 def test_created_resource_is_camel_case_with_etag_and_audit(client, token):
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
     from shared.db import collection
 
     response = client.post("/api/sample/things", json={"name": "Lint", "quantityKg": 170}, headers=auth(token))
@@ -80,7 +82,8 @@ def test_created_resource_is_camel_case_with_etag_and_audit(client, token):
     body = response.get_json()
     assert body == {"id": body["id"], "name": "Lint", "quantityKg": 170, "version": 1}
     assert response.headers["ETag"] == '"v1"'
-    audit = [doc.to_dict() for doc in collection("auditLog").where("entityId", "==", body["id"]).stream()]
+    entries = collection("auditLog").where(filter=FieldFilter("entityId", "==", body["id"])).stream()
+    audit = [doc.to_dict() for doc in entries]
     assert len(audit) == 1 and audit[0]["action"] == "create"
     assert audit[0]["changes"]["name"] == {"before": None, "after": "Lint"}
 
