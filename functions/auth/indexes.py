@@ -1,5 +1,5 @@
 """The composite indexes the identity queries need (declared in infra/terraform/firestore_indexes.json;
-tests/unit/test_auth_indexes.py fails when one is missing there).
+tests/unit/test_firestore_indexes.py fails when one is missing there).
 
 - users list (users_service.list_users): by organization (array-contains-any) or by partner, optionally
   with status and/or role, newest first;
@@ -13,13 +13,7 @@ from __future__ import annotations
 from itertools import product
 from typing import Any
 
-
-def _field(path: str, how: str) -> dict[str, str]:
-    return {"fieldPath": path, "arrayConfig": how} if how == "CONTAINS" else {"fieldPath": path, "order": how}
-
-
-def _index(group: str, fields: list[tuple[str, str]]) -> dict[str, Any]:
-    return {"collectionGroup": group, "queryScope": "COLLECTION", "fields": [_field(p, h) for p, h in fields]}
+from shared.indexes import composite as _index
 
 
 def _user_indexes() -> list[dict[str, Any]]:

@@ -1,5 +1,5 @@
 """The composite indexes the masters queries need (declared in infra/terraform/firestore_indexes.json;
-tests/unit/test_masters_indexes.py fails when one is missing there).
+tests/unit/test_firestore_indexes.py fails when one is missing there).
 
 - lists of live masters: `deletedAt == null` ordered by their name or code (store.list_page);
 - station search: `searchKeys array-contains` and/or state / region equality, by nameLower;
@@ -15,11 +15,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
-
-def _index(group: str, fields: list[tuple[str, str]]) -> dict[str, Any]:
-    return {"collectionGroup": group, "queryScope": "COLLECTION",
-            "fields": [{"fieldPath": path, "arrayConfig": "CONTAINS"} if order == "CONTAINS"
-                       else {"fieldPath": path, "order": order} for path, order in fields]}
+from shared.indexes import composite as _index
 
 
 def _station_indexes() -> list[dict[str, Any]]:

@@ -1,5 +1,5 @@
 """The composite indexes the notifications queries need (declared in infra/terraform/firestore_indexes.json;
-tests/unit/test_notifications_indexes.py fails when one is missing there).
+tests/unit/test_firestore_indexes.py fails when one is missing there).
 
 - a user's notifications: unread first then newest (`read` ASC, `createdAt` DESC), which also serves the
   unread-only list (`read` == false, newest first);
@@ -11,11 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _index(group: str, fields: list[tuple[str, str]]) -> dict[str, Any]:
-    return {"collectionGroup": group, "queryScope": "COLLECTION",
-            "fields": [{"fieldPath": path, "order": order} for path, order in fields]}
-
+from shared.indexes import composite as _index
 
 INDEXES: list[dict[str, Any]] = [
     _index("notifications", [("read", "ASCENDING"), ("createdAt", "DESCENDING")]),

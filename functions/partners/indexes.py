@@ -1,5 +1,5 @@
 """The composite indexes the partners queries need (declared in infra/terraform/firestore_indexes.json;
-tests/unit/test_partners_indexes.py fails when one is missing there).
+tests/unit/test_firestore_indexes.py fails when one is missing there).
 
 - search (queries.search): equality on any of status / kind / address.stateCode, ordered by createdAt
   (newest first), or by nameLower / code for a prefix search;
@@ -12,13 +12,10 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
+from shared.indexes import composite as _index
+
 _EQUALITY = ("status", "kind", "address.stateCode")
 _SEARCH_ORDERS = (("createdAt", "DESCENDING"), ("nameLower", "ASCENDING"), ("code", "ASCENDING"))
-
-
-def _index(group: str, fields: list[tuple[str, str]], scope: str = "COLLECTION") -> dict[str, Any]:
-    return {"collectionGroup": group, "queryScope": scope,
-            "fields": [{"fieldPath": path, "order": order} for path, order in fields]}
 
 
 def _search_indexes() -> list[dict[str, Any]]:
