@@ -42,6 +42,7 @@ run: venv tasks-emulator
 
 test: venv tasks-emulator
 	$(VENV)/bin/ruff check .
+	@$(PY) -m local.emulators
 	$(PY) -m pytest -q
 
 lint: venv

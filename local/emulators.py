@@ -152,3 +152,16 @@ class Emulators:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
         self.processes.clear()
+
+
+def availability() -> str:
+    """One line saying whether the emulator tests can run on this machine, and why not."""
+    try:
+        google_emulators()
+    except EmulatorsMissing as missing:
+        return f"emulators: MISSING, so every emulator test is skipped: {missing}"
+    return "emulators: Google Firestore and Pub/Sub emulators found; Storage and Tasks emulators from PyPI"
+
+
+if __name__ == "__main__":
+    print(availability())

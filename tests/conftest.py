@@ -34,6 +34,13 @@ for variable in ("FIRESTORE_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST", "STORAGE_EMU
     os.environ.pop(variable, None)
 
 
+def pytest_report_header(config) -> str:
+    """One line at the top of every run: whether the emulator tests can run here."""
+    from local.emulators import availability
+
+    return availability()
+
+
 def _reset_clients() -> None:
     from shared import db
     from shared.config import reset_settings_cache
