@@ -134,10 +134,6 @@ class UnitOfWork:
     def delete(self, ref: DocumentReference) -> None:
         self._writes.append(("delete", (ref,), {}))
 
-    @property
-    def has_writes(self) -> bool:
-        return bool(self._writes)
-
     def flush(self) -> None:
         """Apply the queued writes to the transaction (run_in_transaction does this before committing)."""
         writes, self._writes = self._writes, []

@@ -19,7 +19,6 @@ class FirestoreOps:
 
 
 _current: contextvars.ContextVar[FirestoreOps | None] = contextvars.ContextVar("firestore_ops", default=None)
-_process_total = FirestoreOps()
 
 
 def start_counting() -> tuple[FirestoreOps, contextvars.Token]:
@@ -31,13 +30,7 @@ def stop_counting(token: contextvars.Token) -> None:
     _current.reset(token)
 
 
-def process_total() -> FirestoreOps:
-    return _process_total
-
-
 def _count(reads: int = 0, writes: int = 0) -> None:
-    _process_total.reads += reads
-    _process_total.writes += writes
     ops = _current.get()
     if ops is not None:
         ops.reads += reads

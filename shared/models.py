@@ -11,9 +11,6 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid",
                               str_strip_whitespace=True)
 
-    def dump(self) -> dict:
-        return self.model_dump(by_alias=True, mode="json")
-
 
 class PageQuery(ApiModel):
     page_size: int = Field(20, ge=1, le=100)

@@ -93,3 +93,14 @@ def test_client_ip_is_the_entry_the_trusted_proxy_appended(monkeypatch):
     finally:
         monkeypatch.delenv("TRUSTED_PROXY_HOPS")
         reset_settings_cache()
+
+
+def test_permissions_match_exactly_by_module_wildcard_or_as_alternatives():
+    from shared.auth.principal import Principal
+
+    sales = Principal("u", "s", "back_office", "SALES", frozenset({"partners:read", "trades:*"}))
+    assert sales.has("partners:read") and not sales.has("partners:approve")
+    assert sales.has("trades:negotiate")                                  # module wildcard
+    assert sales.has("self:profile|partners:read") and not sales.has("self:profile|kyc:verify")
+    assert not sales.has("")
+    assert Principal("a", "s", "back_office", "ADMIN", frozenset({"*"})).has("kyc:verify")
