@@ -16,6 +16,11 @@ Data contract of the events (fields the producers put in `data`; ids only, never
 - OfferReceived     offerId, tradeId, recipientPartnerId (the request owner), [offerNumber], [tradeNumber]
 - OfferAccepted     offerId, tradeId, recipientPartnerId (the offer maker), [offerNumber], [tradeNumber]
 - ContractCreated   contractId, buyerPartnerId, sellerPartnerId, [orgId], [contractNumber]
+- TradePosted       tradeId, recipientPartnerId (a counterparty whose lot or availability matches), [tradeNumber]
+- OfferCountered    offerId, tradeId, recipientPartnerId (the party whose turn it now is), [tradeNumber]
+- OfferRejected     offerId, tradeId, recipientPartnerId (the offer maker), [tradeNumber]
+- OfferExpiring     offerId, tradeId, recipientPartnerId (the party whose turn it is), [tradeNumber]
+- TradeExpired      tradeId, recipientPartnerId (the request owner), [tradeNumber]
 """
 from __future__ import annotations
 
@@ -280,6 +285,56 @@ SPECS: tuple[EventSpec, ...] = (
                                "कृपया इसकी समीक्षा करें। -RNRL")},
         sample={"contractId": "c1", "buyerPartnerId": "p1", "sellerPartnerId": "p2", "orgId": "o1",
                 "contractNumber": "SC/25-26/00042"},
+    ),
+    EventSpec(
+        "TradePosted", "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        title="A trade request matches your stock",
+        body="Trade request {tradeRef} was posted and matches your lots or availability. Make an offer.",
+        link=("trade", "tradeId"),
+        email_subject="Trade request {tradeRef} matches your stock",
+        email_text="Hello {userName},\n\nTrade request {tradeRef} was posted on the trade desk and matches your "
+                   "tested lots or availability. Open it to make an offer." + _SIGN_OFF,
+        sample={"tradeId": "t1", "recipientPartnerId": "p2", "tradeNumber": "TR-25-26-000123"},
+    ),
+    EventSpec(
+        "OfferCountered", "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        title="Counter-offer on {tradeRef}",
+        body="Offer {offerRef} on trade request {tradeRef} was countered. It is your turn to answer.",
+        link=("offer", "offerId"),
+        email_subject="Counter-offer on {tradeRef}",
+        email_text="Hello {userName},\n\nOffer {offerRef} on trade request {tradeRef} was countered. It is your "
+                   "turn to accept, counter or reject it." + _SIGN_OFF,
+        sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p1"},
+    ),
+    EventSpec(
+        "OfferRejected", "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        title="Offer {offerRef} rejected",
+        body="Your offer {offerRef} on trade request {tradeRef} was rejected.",
+        link=("offer", "offerId"),
+        email_subject="Your offer {offerRef} was rejected",
+        email_text="Hello {userName},\n\nYour offer {offerRef} on trade request {tradeRef} was rejected."
+                   + _SIGN_OFF,
+        sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p2"},
+    ),
+    EventSpec(
+        "OfferExpiring", "trade", WARNING, (PartnerUsersRule("recipientPartnerId"),),
+        title="Offer {offerRef} expires within the hour",
+        body="Offer {offerRef} on trade request {tradeRef} lapses within an hour unless it is answered.",
+        link=("offer", "offerId"),
+        email_subject="Offer {offerRef} expires within the hour",
+        email_text="Hello {userName},\n\nOffer {offerRef} on trade request {tradeRef} lapses within an hour "
+                   "unless you answer it." + _SIGN_OFF,
+        sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p1"},
+    ),
+    EventSpec(
+        "TradeExpired", "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        title="Trade request {tradeRef} expired",
+        body="Your trade request {tradeRef} reached the end of its validity and expired.",
+        link=("trade", "tradeId"),
+        email_subject="Trade request {tradeRef} expired",
+        email_text="Hello {userName},\n\nYour trade request {tradeRef} reached the end of its validity and "
+                   "expired. Post a new one if you still need it." + _SIGN_OFF,
+        sample={"tradeId": "t1", "recipientPartnerId": "p1", "tradeNumber": "TR-25-26-000123"},
     ),
 )
 

@@ -8,7 +8,8 @@ from functions.notifications.catalog import CATALOG, CATEGORIES, EMAIL, IN_APP, 
 from functions.notifications.fanout import HANDLERS
 
 REQUIRED = {"PartnerApproved", "KycDueSoon", "KycOverdue", "PasswordExpiring", "AccountLocked", "NewDeviceSignIn",
-            "SessionExpiring", "OfferReceived", "OfferAccepted", "ContractCreated"}
+            "SessionExpiring", "OfferReceived", "OfferAccepted", "ContractCreated", "TradePosted", "OfferCountered",
+            "OfferRejected", "OfferExpiring", "TradeExpired"}
 TODAY = date(2026, 4, 24)
 
 

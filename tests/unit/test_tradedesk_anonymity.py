@@ -1,0 +1,65 @@
+"""Anonymity projections: no identity of the other side before acceptance; a stable handle per request."""
+from functions.tradedesk.anonymity import Viewer, handle, offer_for, trade_for, version_for
+
+TRADE = {"id": "t1", "number": "TR-25-26-000001", "side": "BUY", "ownerPartnerId": "buyer", "buyerPartnerId": "buyer",
+         "sellerPartnerId": None, "createdBy": "user-buyer", "updatedBy": "user-buyer", "status": "POSTED",
+         "invitedPartnerIds": ["seller"], "quality": {"stapleMm": {"min": 28, "max": 30}}}
+OFFER = {"id": "o1", "tradeId": "t1", "ownerPartnerId": "buyer", "makerPartnerId": "seller",
+         "buyerPartnerId": "buyer", "sellerPartnerId": "seller", "createdBy": "user-seller",
+         "ownerUserId": "user-buyer", "makerHandle": "Seller-ABCDEF", "makerRating": 3, "status": "COUNTERED",
+         "price": 43500}
+IDENTITIES_OF = {"buyer": {"buyer", "user-buyer"}, "seller": {"seller", "user-seller"}}
+
+
+def values(data):
+    found = set()
+    for value in data.values():
+        if isinstance(value, list):
+            found |= set(value)
+        elif isinstance(value, str):
+            found.add(value)
+    return found
+
+
+def test_a_seller_sees_the_request_terms_but_not_the_buyer():
+    seen = trade_for(Viewer("seller"), TRADE)
+    assert not values(seen) & IDENTITIES_OF["buyer"]
+    assert seen["quality"] == TRADE["quality"] and seen["number"] == TRADE["number"]
+    assert trade_for(Viewer("buyer"), TRADE) == TRADE
+    assert trade_for(Viewer.back_office_user(), TRADE) == TRADE
+
+
+def test_each_party_sees_the_offer_without_the_other_side_until_accepted():
+    for me, other in (("buyer", "seller"), ("seller", "buyer")):
+        seen = offer_for(Viewer(me), OFFER)
+        assert not values(seen) & IDENTITIES_OF[other], (me, seen)
+        assert seen["price"] == 43500
+    assert offer_for(Viewer("buyer"), OFFER)["makerHandle"] == "Seller-ABCDEF"
+    accepted = {**OFFER, "status": "ACCEPTED"}
+    assert offer_for(Viewer("buyer"), accepted)["makerPartnerId"] == "seller"
+    assert offer_for(Viewer("seller"), accepted)["ownerPartnerId"] == "buyer"
+    assert offer_for(Viewer.back_office_user(), OFFER) == OFFER
+
+
+def test_a_stranger_is_refused():
+    try:
+        offer_for(Viewer("someone-else"), OFFER)
+    except PermissionError:
+        return
+    raise AssertionError("a partner that is not a party read the offer")
+
+
+def test_history_hides_the_other_sides_user_but_keeps_the_party():
+    version = {"version": 2, "party": "MAKER", "createdBy": "user-seller", "price": 43000}
+    seen = version_for(Viewer("buyer"), version, OFFER)
+    assert seen == {"version": 2, "party": "MAKER", "price": 43000}
+    assert version_for(Viewer("seller"), version, OFFER) == version
+
+
+def test_the_handle_is_stable_per_request_and_unlinkable_across_requests():
+    first = handle("secret", "t1", "seller", prefix="Seller")
+    assert first == handle("secret", "t1", "seller", prefix="Seller")
+    assert first.startswith("Seller-") and len(first) == len("Seller-") + 6
+    assert first != handle("secret", "t2", "seller", prefix="Seller")
+    assert first != handle("secret", "t1", "other", prefix="Seller")
+    assert "seller" not in first.lower().removeprefix("seller-")
