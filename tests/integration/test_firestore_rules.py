@@ -113,11 +113,15 @@ def rest(rules_emulator):
         "users/asha/notifications/n1": {"title": "KYC due", "read": False},
         "users/asha/notifications/n2": {"title": "Offer", "read": True},
         "users/ravi/notifications/r1": {"title": "Ravi's", "read": False},
+        # the raw documents name both parties: no client reads them
         "trades/t1": {"buyerPartnerId": "P1", "sellerPartnerId": None, "status": "POSTED"},
-        "trades/t2": {"buyerPartnerId": "P2", "sellerPartnerId": None, "status": "POSTED"},
         "offers/o1": {"buyerPartnerId": "P2", "sellerPartnerId": "P1", "status": "PENDING"},
-        "offers/o2": {"buyerPartnerId": "P2", "sellerPartnerId": "P3", "status": "PENDING"},
-        "offers/o3": {"buyerPartnerId": "P1", "sellerPartnerId": None, "status": "DRAFT"},
+        # per-partner views (functions/tradedesk/anonymity.py decides their content)
+        "partnerViews/P1/trades/t1": {"status": "POSTED", "number": "TR-25-26-000001"},
+        "partnerViews/P1/offers/o1": {"status": "PENDING", "ownerHandle": "Buyer-AAAAAA"},
+        "partnerViews/P2/offers/o1": {"status": "PENDING", "makerHandle": "Seller-BBBBBB"},
+        "partnerViews/P2/trades/t2": {"status": "POSTED"},
+        "partnerViews/P1/secrets/x": {"status": "NOT_A_VIEW"},
         "sessions/s1": {"userId": "asha"},
         "notificationPreferences/asha": {"language": "en"},
         "partners/P1": {"code": "BP-000001"},
@@ -150,29 +154,35 @@ def test_another_users_notifications_are_denied(rest):
     assert rest.query(None, "notifications", ASHA).status_code == 403
 
 
-def test_trade_desk_documents_of_the_own_partner_only(rest):
-    assert rest.get("trades/t1", ASHA).status_code == 200          # P1 is the buyer
-    assert rest.get("offers/o1", ASHA).status_code == 200          # P1 is the seller
-    assert rest.get("offers/o1", RAVI).status_code == 200          # P2 is the buyer
-    assert rest.get("trades/t2", ASHA).status_code == 403          # another partner's trade
-    assert rest.get("offers/o2", ASHA).status_code == 403          # another partner's offer
-    assert rest.get("offers/o2").status_code == 403
+def test_trade_desk_views_of_the_own_partner_only(rest):
+    assert rest.get("partnerViews/P1/trades/t1", ASHA).status_code == 200
+    assert rest.get("partnerViews/P1/offers/o1", ASHA).status_code == 200
+    assert rest.get("partnerViews/P2/offers/o1", RAVI).status_code == 200
+    assert rest.get("partnerViews/P2/offers/o1", ASHA).status_code == 403       # the other party's view
+    assert rest.get("partnerViews/P2/trades/t2", ASHA).status_code == 403
+    assert rest.get("partnerViews/P1/offers/o1").status_code == 403              # not signed in
+    assert rest.get("partnerViews/P1/secrets/x", ASHA).status_code == 403       # only trades and offers
 
 
-def test_a_missing_or_null_partner_claim_never_matches_an_unset_party(rest):
-    # o3 has sellerPartnerId null: a back-office token (partnerId null) must not match it.
-    assert rest.get("offers/o3", STAFF).status_code == 403
-    assert rest.get("offers/o3", NO_CLAIMS).status_code == 403
-    assert rest.get("trades/t1", STAFF).status_code == 403
-    assert rest.get("offers/o3", ASHA).status_code == 200
+def test_raw_trade_desk_documents_are_readable_by_no_client(rest):
+    for token in (ASHA, RAVI, STAFF, NO_CLAIMS, None):
+        assert rest.get("trades/t1", token).status_code == 403
+        assert rest.get("offers/o1", token).status_code == 403
+    assert rest.query(None, "offers", ASHA, where=("sellerPartnerId", "P1")).status_code == 403
 
 
-def test_listeners_must_ask_for_their_own_partners_documents(rest):
-    mine = rest.query(None, "offers", ASHA, where=("sellerPartnerId", "P1"))
+def test_a_missing_or_null_partner_claim_never_matches(rest):
+    assert rest.get("partnerViews/P1/offers/o1", STAFF).status_code == 403
+    assert rest.get("partnerViews/P1/offers/o1", NO_CLAIMS).status_code == 403
+    assert rest.get("partnerViews/null/offers/o1", STAFF).status_code == 403
+
+
+def test_listeners_list_their_own_partners_views_only(rest):
+    mine = rest.query("partnerViews/P1", "offers", ASHA)
     assert mine.status_code == 200, mine.text
     assert [row["document"]["name"].rsplit("/", 1)[-1] for row in mine.json() if "document" in row] == ["o1"]
-    assert rest.query(None, "offers", ASHA).status_code == 403                      # everyone's offers
-    assert rest.query(None, "offers", ASHA, where=("sellerPartnerId", "P3")).status_code == 403
+    assert rest.query("partnerViews/P2", "offers", ASHA).status_code == 403
+    assert rest.query(None, "offers", ASHA).status_code == 403                  # a collection group over everyone
 
 
 def test_nothing_else_is_readable(rest):
@@ -188,6 +198,8 @@ WRITES = [
     ("PATCH", "trades/t1", {"status": "CANCELLED"}),                          # own partner's trade
     ("PATCH", "offers/o1", {"status": "ACCEPTED"}),
     ("PATCH", "offers/new", {"buyerPartnerId": "P1", "sellerPartnerId": "P1"}),
+    ("PATCH", "partnerViews/P1/offers/o1", {"status": "ACCEPTED"}),          # own partner's view
+    ("PATCH", "partnerViews/P1/offers/new", {"status": "ACCEPTED"}),
     ("DELETE", "trades/t1", None),
     ("PATCH", "users/asha", {"role": "ADMIN"}),
     ("PATCH", "notificationPreferences/asha", {"language": "hi"}),

@@ -3,12 +3,12 @@ from functions.tradedesk.anonymity import Viewer, handle, offer_for, trade_for, 
 
 TRADE = {"id": "t1", "number": "TR-25-26-000001", "side": "BUY", "ownerPartnerId": "buyer", "buyerPartnerId": "buyer",
          "sellerPartnerId": None, "createdBy": "user-buyer", "updatedBy": "user-buyer", "status": "POSTED",
-         "invitedPartnerIds": ["seller"], "quality": {"stapleMm": {"min": 28, "max": 30}}}
+         "invitedPartnerIds": ["invited-x"], "quality": {"stapleMm": {"min": 28, "max": 30}}}
 OFFER = {"id": "o1", "tradeId": "t1", "ownerPartnerId": "buyer", "makerPartnerId": "seller",
          "buyerPartnerId": "buyer", "sellerPartnerId": "seller", "createdBy": "user-seller",
          "ownerUserId": "user-buyer", "makerHandle": "Seller-ABCDEF", "makerRating": 3, "status": "COUNTERED",
          "price": 43500}
-IDENTITIES_OF = {"buyer": {"buyer", "user-buyer"}, "seller": {"seller", "user-seller"}}
+IDENTITIES_OF = {"buyer": {"buyer", "user-buyer", "invited-x"}, "seller": {"seller", "user-seller"}}
 
 
 def values(data):
@@ -63,3 +63,19 @@ def test_the_handle_is_stable_per_request_and_unlinkable_across_requests():
     assert first != handle("secret", "t2", "seller", prefix="Seller")
     assert first != handle("secret", "t1", "other", prefix="Seller")
     assert "seller" not in first.lower().removeprefix("seller-")
+
+
+def test_realtime_views_hold_no_identity_of_the_other_side_before_acceptance():
+    from functions.tradedesk.views import view_documents
+
+    documents = view_documents(TRADE, [OFFER], market_partner_ids=["seller", "third"])
+    assert set(documents) == {"partnerViews/buyer/trades/t1", "partnerViews/buyer/offers/o1",
+                              "partnerViews/seller/offers/o1", "partnerViews/seller/trades/t1",
+                              "partnerViews/third/trades/t1"}
+    for path, content in documents.items():
+        reader = path.split("/")[1]
+        others = set().union(*(ids for party, ids in IDENTITIES_OF.items() if party != reader))
+        assert not values(content) & others, (path, content)
+    accepted = view_documents(TRADE, [{**OFFER, "status": "ACCEPTED"}])
+    assert accepted["partnerViews/seller/trades/t1"]["ownerPartnerId"] == "buyer"
+    assert accepted["partnerViews/buyer/offers/o1"]["makerPartnerId"] == "seller"
