@@ -1,0 +1,123 @@
+"""Accepting an offer in one transaction (DOMAIN.md "Trade desk", Acceptance).
+
+In one unit of work: the offer must be live, not past `validUntil` (409 OFFER_EXPIRED even before its
+timer fired), answered at its current negotiation version (409 STALE_VERSION) by the party whose turn
+it is (409 NOT_YOUR_TURN); the request's open quantity drops by the offer's and never below zero (409
+QUANTITY_EXCEEDS_OPEN); the request becomes PARTIALLY_FILLED or, when nothing is left open, AGREED and
+every other live offer on it REJECTED with the reason REQUEST_FILLED; the offer keys are released; an
+audit entry per change and the OfferAccepted event are written with it. Concurrent acceptances on one
+request serialise on the request document (Firestore retries the losers, which then see the new open
+quantity), so the accepted quantities never sum above what was open.
+
+Stored shapes (decimals as strings, as shared/units.to_store writes them):
+trades/{id}  status, ownerPartnerId, openKg, filledKg, version
+offers/{id}  tradeId, status, negotiationVersion, turn (OWNER|MAKER), makerPartnerId, ownerPartnerId,
+             quantity {value, unit, kg}, validUntil, version
+`contract_writer(uow, trade, offer) -> {"id", "number"}` writes the draft sales contract in the same
+unit of work (contracts.public.create_draft_contract once that group publishes it).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from functions.tradedesk import keys, rules, states
+from shared import clock
+from shared.errors import Conflict, NotFound
+
+TRADES, OFFERS = "trades", "offers"
+ContractWriter = Callable[[Any, dict[str, Any], dict[str, Any]], dict[str, str]]
+
+
+def trade_ref(trade_id: str) -> Any:
+    from shared.db import collection
+
+    return collection(TRADES).document(trade_id)
+
+
+def offer_ref(offer_id: str) -> Any:
+    from shared.db import collection
+
+    return collection(OFFERS).document(offer_id)
+
+
+def party_of(offer: dict[str, Any], partner_id: str | None) -> str:
+    """OWNER or MAKER for a partner of this offer (404 for anyone else: never reveal the offer)."""
+    if partner_id and partner_id == offer.get("ownerPartnerId"):
+        return rules.OWNER
+    if partner_id and partner_id == offer.get("makerPartnerId"):
+        return rules.MAKER
+    raise NotFound("OFFER_NOT_FOUND", "No such offer")
+
+
+def _stale(expected: int, actual: int) -> None:
+    if expected != actual:
+        raise Conflict("STALE_VERSION", f"This answers version {expected}, but the current version is {actual}",
+                       {"expected": expected, "actual": actual})
+
+
+def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
+           contract_writer: ContractWriter | None = None) -> dict[str, Any]:
+    """Accept `offer_id` for `partner_id` (the party whose turn it is); returns the accepted offer with
+    `contractId`/`contractNumber` when a contract writer is given."""
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    from shared.db import collection, run_in_transaction, stamp_update
+
+    def work(uow: Any) -> dict[str, Any]:
+        snapshot = uow.get(offer_ref(offer_id))
+        if not snapshot.exists:
+            raise NotFound("OFFER_NOT_FOUND", "No such offer")
+        offer = {"id": offer_id, **(snapshot.to_dict() or {})}
+        party = party_of(offer, partner_id)
+        rules.check_live(offer["status"])
+        now = clock.now()
+        rules.check_not_expired(offer.get("validUntil"), now)
+        _stale(expected_version, int(offer["negotiationVersion"]))
+        rules.check_turn(offer["turn"], party)
+        trade_snapshot = uow.get(trade_ref(offer["tradeId"]))
+        trade = {"id": offer["tradeId"], **(trade_snapshot.to_dict() or {})}
+        if trade.get("status") not in states.TRADE_OPEN:
+            raise Conflict("TRADE_CLOSED", f"The request is {trade.get('status')}", {"status": trade.get("status")})
+        accepted_kg = Decimal(offer["quantity"]["kg"])
+        open_kg, status = rules.fill(Decimal(trade["openKg"]), accepted_kg)
+        others: list[Any] = []
+        if status == states.AGREED:
+            query = collection(OFFERS).where(filter=FieldFilter("tradeId", "==", trade["id"])).where(
+                filter=FieldFilter("status", "in", sorted(states.OFFER_LIVE)))
+            others = [s for s in uow.query(query) if s.id != offer_id]
+        contract = contract_writer(uow, trade, offer) if contract_writer else None
+        actor_id = getattr(actor, "user_id", None)
+        offer_update = stamp_update({"status": states.ACCEPTED, "acceptedAt": now, "acceptedBy": actor_id,
+                                     "turn": None, "contractId": contract and contract["id"],
+                                     "contractNumber": contract and contract["number"]},
+                                    actor_id, int(offer.get("version", 1)))
+        uow.update(offer_ref(offer_id), offer_update)
+        keys.release(uow, trade["id"], offer["makerPartnerId"])
+        filled = Decimal(trade.get("filledKg") or "0") + accepted_kg
+        trade_update = stamp_update({"status": status, "openKg": str(open_kg), "filledKg": str(filled)},
+                                    actor_id, int(trade.get("version", 1)))
+        uow.update(trade_ref(trade["id"]), trade_update)
+        uow.audit("offer.accept", "offer", offer_id, before={"status": offer["status"]},
+                  after={"status": states.ACCEPTED, "contractId": offer_update["contractId"]})
+        uow.audit("trade.fill", "trade", trade["id"], before={"status": trade["status"], "openKg": trade["openKg"]},
+                  after={"status": status, "openKg": str(open_kg)})
+        for other in others:
+            data = other.to_dict() or {}
+            uow.update(other.reference, stamp_update({"status": states.REJECTED, "rejectedAt": now,
+                                                      "rejectionReason": "REQUEST_FILLED", "turn": None},
+                                                     actor_id, int(data.get("version", 1))))
+            keys.release(uow, trade["id"], data["makerPartnerId"])
+            uow.audit("offer.reject", "offer", other.id, before={"status": data.get("status")},
+                      after={"status": states.REJECTED, "reason": "REQUEST_FILLED"})
+            uow.emit("OfferRejected", {"offerId": other.id, "tradeId": trade["id"],
+                                       "recipientPartnerId": data["makerPartnerId"],
+                                       "tradeNumber": trade.get("number")}, subject=other.id)
+        uow.emit("OfferAccepted", {"offerId": offer_id, "tradeId": trade["id"], "orgId": trade.get("orgId"),
+                                   "recipientPartnerId": offer["makerPartnerId"] if party == rules.OWNER
+                                   else offer["ownerPartnerId"], "tradeNumber": trade.get("number"),
+                                   "contractId": offer_update["contractId"]}, subject=offer_id)
+        return {**offer, **offer_update}
+
+    return run_in_transaction(work, actor)
