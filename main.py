@@ -4,9 +4,25 @@ Each entry imports its group only when first called, so one function's cold star
 the others. Configuration is validated at import: a production process with a missing secret or an
 emulator variable refuses to start.
 """
+import sys as _sys
+
 from shared.config import settings as _settings
 
 _settings()
+
+
+def _framework_error(error):
+    from shared.http.pipeline import framework_error
+
+    return framework_error(error)
+
+
+# The Functions Framework answers paths its own router refuses (a `%0A` in the path, /robots.txt)
+# before our pipeline runs: make those answers JSON with a code too. It registers handlers while it
+# loads this module; a plain `import main` (no framework loaded) skips this and stays cheap.
+if "functions_framework" in _sys.modules:
+    for _status in (400, 404, 405):
+        _sys.modules["functions_framework"].errorhandler(_status)(_framework_error)
 
 
 def _serve(name, request):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from shared.models import ApiModel, PageQuery
+from shared.models import ApiModel, DocId, PageQuery
 
 Kind = Literal["BUYER", "SELLER", "TRADER", "SUB_BROKER", "TRANSPORTER", "CONTROLLER"]
 Status = Literal["DRAFT", "SUBMITTED", "UNDER_REVIEW", "CHANGES_REQUESTED", "ACTIVE", "REJECTED", "SUSPENDED",
@@ -285,7 +285,7 @@ class DownloadOut(OutModel):
 # ---------------------------------------------------------------- KYC
 
 class KycVerifyIn(ApiModel):
-    document_ids: list[str] = Field(min_length=1, max_length=30)
+    document_ids: list[DocId] = Field(min_length=1, max_length=30)
     notes: str | None = Field(None, max_length=2000)
 
 

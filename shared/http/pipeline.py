@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from datetime import date, datetime
@@ -33,14 +34,18 @@ from shared.http.router import Route, Router
 from shared.logging import get_logger, log, request_id_var, trace_var
 
 MAX_BODY_BYTES = 1024 * 1024
+MAX_JSON_DEPTH = 32          # no body of this API nests deeper; deeper ones would exhaust the stack
 BODY_METHODS = ("POST", "PUT", "PATCH")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 logger = get_logger("http")
 
 
 def handle(router: Router, request: Any, prefixes: tuple[str, ...] = ()) -> Any:
     """Serve one flask request with `router`; returns a flask Response."""
     started = time.perf_counter()
-    request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+    request_id = request.headers.get("X-Request-Id", "")
+    if not _REQUEST_ID.match(request_id):     # a caller's id goes into logs and headers: keep it tame
+        request_id = uuid.uuid4().hex
     request_token = request_id_var.set(request_id)
     trace_token = trace_var.set(_trace(request))
     api_request = ApiRequest(
@@ -71,18 +76,21 @@ def handle(router: Router, request: Any, prefixes: tuple[str, ...] = ()) -> Any:
                                     "details": {"requestId": request_id}}, 500)
     finally:
         stop_counting(ops_token)
+    try:
+        from shared.config import settings
+
+        if not settings().is_production:
+            response.headers["X-Firestore-Reads"] = str(ops.reads)
+            response.headers["X-Firestore-Writes"] = str(ops.writes)
+        elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
+        # Still inside the request's context: the access line carries the request id and trace too.
+        log(logger, logging.INFO, "request", method=request.method, path=request.path, status=response.status,
+            latencyMs=elapsed_ms, firestoreReads=ops.reads, firestoreWrites=ops.writes,
+            userId=api_request.principal.user_id if api_request.principal else None)
+        return to_flask(response, request_id)
+    finally:
         request_id_var.reset(request_token)
         trace_var.reset(trace_token)
-    from shared.config import settings
-
-    if not settings().is_production:
-        response.headers["X-Firestore-Reads"] = str(ops.reads)
-        response.headers["X-Firestore-Writes"] = str(ops.writes)
-    elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
-    log(logger, logging.INFO, "request", method=request.method, path=request.path, status=response.status,
-        latencyMs=elapsed_ms, firestoreReads=ops.reads, firestoreWrites=ops.writes,
-        userId=api_request.principal.user_id if api_request.principal else None)
-    return to_flask(response, request_id)
 
 
 def _dispatch(router: Router, request: Any, api_request: ApiRequest, prefixes: tuple[str, ...]) -> ApiResponse:
@@ -94,7 +102,9 @@ def _dispatch(router: Router, request: Any, api_request: ApiRequest, prefixes: t
     route, params, path_known = router.resolve(method, path)
     if route is None:
         if path_known:
-            raise MethodNotAllowed("METHOD_NOT_ALLOWED", f"{method} is not allowed on {path}")
+            allowed = router.allowed_methods(path)
+            raise MethodNotAllowed("METHOD_NOT_ALLOWED", f"{method} is not allowed on {path}",
+                                   {"allowed": allowed}, headers={"Allow": ", ".join(allowed)})
         raise NotFound("ROUTE_NOT_FOUND", f"No route for {method} {path}")
 
     payload = _read_json(request, route)
@@ -110,6 +120,7 @@ def _dispatch(router: Router, request: Any, api_request: ApiRequest, prefixes: t
     if not route.public and not api_request.user.has(route.permission or ""):
         raise Forbidden("PERMISSION_DENIED", f"This needs the permission {route.permission}",
                         {"permission": route.permission})
+    _check_path_ids(params)
     if route.body is not None:
         api_request.body = validate(route.body, payload if payload is not None else {})
     if route.query is not None:
@@ -132,10 +143,22 @@ def _call(route: Route, api_request: ApiRequest, params: dict[str, str]) -> ApiR
     return ApiResponse(to_jsonable(result), route.status)
 
 
+def _check_path_ids(params: dict[str, str]) -> None:
+    """A path id Firestore would refuse (`..`, `__x__`, over 1,500 bytes...) names nothing: 404."""
+    from shared.models import is_document_id
+
+    for name, value in params.items():
+        if not is_document_id(value):
+            raise NotFound("NOT_FOUND", f"No such {name}", {"parameter": name})
+
+
 def validate(model: type[BaseModel], data: Any) -> BaseModel:
-    """Validate `data` against `model`; 422 with one entry per field error."""
+    """Validate request input `data` against `model` (text cleaned, shared/models.py); 422 with one
+    entry per field error."""
+    from shared.models import INPUT_CONTEXT
+
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=INPUT_CONTEXT)
     except ValidationError as error:
         fields = [
             {"field": ".".join(str(part) for part in item["loc"]) or "(body)",
@@ -161,9 +184,35 @@ def _read_json(request: Any, route: Route) -> Any:
         raise UnsupportedMediaType("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json",
                                    {"contentType": request.content_type})
     try:
-        return json.loads(raw)
+        payload = json.loads(raw)
+    except RecursionError:
+        payload = None
+        too_deep = True
     except (ValueError, UnicodeDecodeError) as error:
         raise BadRequest("MALFORMED_JSON", f"The body is not valid JSON: {error}") from None
+    else:
+        too_deep = _depth_exceeds(payload, MAX_JSON_DEPTH)
+    if too_deep:
+        raise BadRequest("JSON_TOO_DEEP", f"The body nests deeper than {MAX_JSON_DEPTH} levels",
+                         {"maxDepth": MAX_JSON_DEPTH})
+    return payload
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether `value` nests objects/arrays deeper than `limit` (iterative: no recursion to exhaust)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 def _query_args(request: Any, model: type[BaseModel]) -> dict[str, Any]:
@@ -191,13 +240,21 @@ def _client_ip(request: Any) -> str:
     return (request.remote_addr or "")[:64]
 
 
+_TRACE_ID = re.compile(r"^[0-9a-fA-F]{32}$")
+
+
 def _trace(request: Any) -> str | None:
-    header = request.headers.get("X-Cloud-Trace-Context", "")
-    if not header:
+    """The Cloud Trace resource of this request, from `X-Cloud-Trace-Context: TRACE/SPAN;o=1` or the
+    W3C `traceparent: 00-TRACE-SPAN-01` (Cloud Run sends both); None when neither carries a trace id."""
+    trace_id = request.headers.get("X-Cloud-Trace-Context", "").split("/")[0].split(";")[0]
+    if not _TRACE_ID.match(trace_id):
+        parts = request.headers.get("traceparent", "").split("-")
+        trace_id = parts[1] if len(parts) >= 4 else ""
+    if not _TRACE_ID.match(trace_id):
         return None
     from shared.config import settings
 
-    return f"projects/{settings().project_id}/traces/{header.split('/')[0]}"
+    return f"projects/{settings().project_id}/traces/{trace_id.lower()}"
 
 
 def _dependency_error(error: Exception) -> ApiError | None:
@@ -251,3 +308,16 @@ def to_flask(response: ApiResponse, request_id: str) -> Any:
         return Response(response.body, status=response.status, headers=headers)
     body = json.dumps(response.body, ensure_ascii=False, separators=(",", ":"))
     return Response(body, status=response.status, headers=headers, mimetype="application/json")
+
+
+def framework_error(error: Any) -> Any:
+    """A JSON answer for an HTTP error the Functions Framework raises before `handle` runs."""
+    status = int(getattr(error, "code", None) or 500)
+    codes = {400: "BAD_REQUEST", 404: "ROUTE_NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+    body = {"code": codes.get(status, "HTTP_ERROR"), "message": getattr(error, "description", None) or "Error",
+            "details": {}}
+    headers = {}
+    if status == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        body["details"] = {"allowed": sorted(error.valid_methods)}
+    return to_flask(ApiResponse(body, status, headers), uuid.uuid4().hex)

@@ -86,3 +86,7 @@ class Router:
             if route.method == method:
                 return route, params, True
         return None, {}, path_known
+
+    def allowed_methods(self, path: str) -> list[str]:
+        """The methods some route serves on `path` (for a 405's `Allow` header), sorted."""
+        return sorted({route.method for route in self.routes if route.match(path) is not None})
