@@ -1,0 +1,136 @@
+"""Alternating counter-offers, reject and withdraw, and the negotiation history (DOMAIN.md "Trade desk").
+
+A counter (price, quantity, validity, message) is a new version n+1 of the offer's terms, written
+append-only to `offers/{id}/versions/{n}` with the party that made it, and passes the turn to the other
+party. Only the party whose turn it is may counter, accept or reject (409 NOT_YOUR_TURN), naming the
+version it answers (409 STALE_VERSION); the maker may withdraw a live offer at any time. Version 1 is
+written when the offer is made. Stored terms: `terms` {price (rupees, string), priceUnit, quantity
+{value, unit, kg}, validUntil, message}.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from functions.tradedesk import keys, rules, states
+from functions.tradedesk.acceptance import _stale, offer_ref, party_of, trade_ref
+from functions.tradedesk.anonymity import Viewer, version_for
+from shared import clock
+from shared.errors import Forbidden, NotFound
+
+VERSIONS = "versions"
+
+
+def _other(party: str) -> str:
+    return rules.MAKER if party == rules.OWNER else rules.OWNER
+
+
+def _partner_of(offer: dict[str, Any], party: str) -> str:
+    return offer["ownerPartnerId"] if party == rules.OWNER else offer["makerPartnerId"]
+
+
+def _load(uow: Any, offer_id: str) -> dict[str, Any]:
+    snapshot = uow.get(offer_ref(offer_id))
+    if not snapshot.exists:
+        raise NotFound("OFFER_NOT_FOUND", "No such offer")
+    return {"id": offer_id, **(snapshot.to_dict() or {})}
+
+
+def version_doc(number: int, party: str, terms: dict[str, Any], actor_id: str | None,
+                changes: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"version": number, "party": party, "terms": terms, "changes": changes or {}, "createdBy": actor_id,
+            "createdAt": clock.now()}
+
+
+def counter(offer_id: str, expected_version: int, partner_id: str, changes: dict[str, Any], actor: Any
+            ) -> dict[str, Any]:
+    """Counter with `changes` (any of price, priceUnit, quantity, validUntil, message)."""
+    from shared.db import run_in_transaction, stamp_update
+
+    def work(uow: Any) -> dict[str, Any]:
+        offer = _load(uow, offer_id)
+        party = party_of(offer, partner_id)
+        rules.check_live(offer["status"])
+        now = clock.now()
+        rules.check_not_expired(offer.get("validUntil"), now)
+        _stale(expected_version, int(offer["negotiationVersion"]))
+        rules.check_turn(offer["turn"], party)
+        terms = {**(offer.get("terms") or {}), **changes}
+        if "quantity" in changes:
+            trade = uow.get(trade_ref(offer["tradeId"])).to_dict() or {}
+            rules.fill(Decimal(trade["openKg"]), Decimal(changes["quantity"]["kg"]))   # <= open, positive
+        number = int(offer["negotiationVersion"]) + 1
+        actor_id = getattr(actor, "user_id", None)
+        diff = {key: {"from": (offer.get("terms") or {}).get(key), "to": value} for key, value in changes.items()
+                if (offer.get("terms") or {}).get(key) != value}
+        uow.create(offer_ref(offer_id).collection(VERSIONS).document(str(number)),
+                   version_doc(number, party, terms, actor_id, diff))
+        update = stamp_update({"status": states.COUNTERED, "negotiationVersion": number, "turn": _other(party),
+                               "terms": terms, "validUntil": terms.get("validUntil", offer.get("validUntil")),
+                               "quantity": terms.get("quantity", offer.get("quantity"))},
+                              actor_id, int(offer.get("version", 1)))
+        uow.update(offer_ref(offer_id), update)
+        uow.audit("offer.counter", "offer", offer_id, before={"negotiationVersion": number - 1},
+                  after={"negotiationVersion": number, "changes": sorted(diff)})
+        uow.emit("OfferCountered", {"offerId": offer_id, "tradeId": offer["tradeId"],
+                                    "recipientPartnerId": _partner_of(offer, _other(party))}, subject=offer_id)
+        return {**offer, **update}
+
+    return run_in_transaction(work, actor)
+
+
+def reject(offer_id: str, expected_version: int, partner_id: str, reason: str | None, actor: Any) -> dict[str, Any]:
+    """The party whose turn it is turns the offer down; the counterparty may offer again."""
+    from shared.db import run_in_transaction, stamp_update
+
+    def work(uow: Any) -> dict[str, Any]:
+        offer = _load(uow, offer_id)
+        party = party_of(offer, partner_id)
+        rules.check_live(offer["status"])
+        _stale(expected_version, int(offer["negotiationVersion"]))
+        rules.check_turn(offer["turn"], party)
+        actor_id = getattr(actor, "user_id", None)
+        update = stamp_update({"status": states.REJECTED, "rejectedAt": clock.now(), "rejectionReason": reason,
+                               "turn": None}, actor_id, int(offer.get("version", 1)))
+        uow.update(offer_ref(offer_id), update)
+        keys.release(uow, offer["tradeId"], offer["makerPartnerId"])
+        uow.audit("offer.reject", "offer", offer_id, before={"status": offer["status"]},
+                  after={"status": states.REJECTED, "reason": reason})
+        uow.emit("OfferRejected", {"offerId": offer_id, "tradeId": offer["tradeId"],
+                                   "recipientPartnerId": _partner_of(offer, _other(party))}, subject=offer_id)
+        return {**offer, **update}
+
+    return run_in_transaction(work, actor)
+
+
+def withdraw(offer_id: str, partner_id: str, actor: Any) -> dict[str, Any]:
+    """The maker takes back a live offer (whoever's turn it is)."""
+    from shared.db import run_in_transaction, stamp_update
+
+    def work(uow: Any) -> dict[str, Any]:
+        offer = _load(uow, offer_id)
+        if party_of(offer, partner_id) != rules.MAKER:
+            raise Forbidden("NOT_OFFER_MAKER", "Only the partner that made an offer can withdraw it")
+        rules.check_live(offer["status"])
+        actor_id = getattr(actor, "user_id", None)
+        update = stamp_update({"status": states.WITHDRAWN, "withdrawnAt": clock.now(), "turn": None},
+                              actor_id, int(offer.get("version", 1)))
+        uow.update(offer_ref(offer_id), update)
+        keys.release(uow, offer["tradeId"], offer["makerPartnerId"])
+        uow.audit("offer.withdraw", "offer", offer_id, before={"status": offer["status"]},
+                  after={"status": states.WITHDRAWN})
+        return {**offer, **update}
+
+    return run_in_transaction(work, actor)
+
+
+def history(offer_id: str, viewer: Viewer) -> list[dict[str, Any]]:
+    """Every version, oldest first, as `viewer` may see it (404 for a partner that is not a party)."""
+    snapshot = offer_ref(offer_id).get()
+    if not snapshot.exists:
+        raise NotFound("OFFER_NOT_FOUND", "No such offer")
+    offer = {"id": offer_id, **(snapshot.to_dict() or {})}
+    if not viewer.back_office:
+        party_of(offer, viewer.partner_id)
+    versions = [s.to_dict() or {} for s in offer_ref(offer_id).collection(VERSIONS).stream()]
+    return [version_for(viewer, v, offer) for v in sorted(versions, key=lambda v: v["version"])]
