@@ -38,6 +38,21 @@ resource "google_storage_bucket" "sources" {
   uniform_bucket_level_access = true
   public_access_prevention    = "enforced"
 
+  # Versioned so a deploy's archive cannot be overwritten in place; old versions go after 7 days.
+  versioning {
+    enabled = true
+  }
+
+  lifecycle_rule {
+    condition {
+      days_since_noncurrent_time = 7
+      with_state                 = "ARCHIVED"
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
   lifecycle_rule {
     condition {
       age = 30

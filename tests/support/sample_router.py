@@ -67,14 +67,15 @@ def update_thing(req: ApiRequest, thingId: str) -> ApiResponse:
 
 @router.post("/api/sample/explode", permission="sample:write", body=ThingIn)
 def explode(req: ApiRequest) -> None:
-    """Writes, emits, then fails inside the transaction: nothing may remain."""
+    """Writes a thing, its audit entry and its event, then creates `guard` (which the test made
+    beforehand): the commit itself fails, after every write reached the transaction. Nothing may remain."""
     ref = collection(THINGS).document("exploded")
 
     def work(uow) -> None:
         uow.create(ref, stamp_new({"name": req.body.name, "quantityKg": 0}, req.user.user_id))
         uow.audit("create", "sampleThing", ref.id)
         uow.emit("SampleThingCreated", {"thingId": ref.id}, subject=ref.id)
-        raise RuntimeError("boom after writing")
+        uow.create(collection(THINGS).document("guard"), {"name": "second"})
 
     run_in_transaction(work, req.actor)
 

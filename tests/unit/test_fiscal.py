@@ -1,7 +1,7 @@
 """shared/fiscal.py: the financial year (1 April - 31 March) of India-time dates."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -42,12 +42,23 @@ def test_malformed_codes(code):
         fiscal.parse_code(code)
 
 
-def test_current_financial_year_follows_the_clock():
+def _set_clock(moment: datetime) -> None:
     clock.reset()
+    clock.advance(moment - clock.now())
+
+
+@pytest.mark.parametrize("before, after, codes", [
+    # 31 March of a year followed by no 29 February (a year later is 31 March again, not 1 April)
+    (datetime(2026, 3, 31, 18, 29, tzinfo=UTC), datetime(2026, 3, 31, 18, 30, tzinfo=UTC), ("2025-26", "2026-27")),
+    (datetime(2027, 3, 31, 12, 0, tzinfo=UTC), datetime(2027, 4, 1, 12, 0, tzinfo=UTC), ("2026-27", "2027-28")),
+    # and one followed by a 29 February
+    (datetime(2027, 6, 1, tzinfo=UTC), datetime(2028, 5, 31, tzinfo=UTC), ("2027-28", "2028-29")),
+])
+def test_current_financial_year_follows_the_clock(before, after, codes):
     try:
-        today = clock.today_india()
-        assert fiscal.current_financial_year() == fiscal.financial_year_of(today)
-        clock.advance(timedelta(days=366))
-        assert fiscal.current_financial_year() == fiscal.next_code(fiscal.financial_year_of(today))
+        _set_clock(before)
+        assert fiscal.current_financial_year() == codes[0]
+        clock.advance(after - before)
+        assert fiscal.current_financial_year() == codes[1]
     finally:
         clock.reset()
