@@ -57,6 +57,7 @@ ERROR_RESPONSES: dict[int, tuple[str, str, bool]] = {
     413: ("PayloadTooLarge", "The body is larger than 1 MiB", False),
     415: ("UnsupportedMediaType", "The body is not application/json", False),
     422: ("ValidationFailed", "Invalid fields; `details.fields` lists each one", False),
+    423: ("Locked", "The account is locked for a while; `details.lockedUntil` says until when", False),
     429: ("TooManyRequests", "Rate limit reached; retry after `Retry-After` seconds", True),
     503: ("ServiceUnavailable", "A dependency is unavailable; retry after `Retry-After` seconds", True),
 }
@@ -180,28 +181,47 @@ class _Builder:
                 success["headers"] = {"ETag": {"description": "The resource version, for If-Match",
                                                "schema": {"type": "string"}}}
             responses[str(route.status)] = success
-        for status in self._error_statuses(route):
-            responses[str(status)] = {"$ref": f"#/components/responses/{ERROR_RESPONSES[status][0]}"}
+        for status, codes in sorted(self._error_codes(route).items()):
+            _, description, retry = ERROR_RESPONSES[status]
+            response: dict[str, Any] = {
+                "description": f"{description}. Codes: {', '.join(codes)}" if codes else description,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            }
+            if codes:
+                response["x-codes"] = list(codes)
+            if retry:
+                response["headers"] = {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}
+            responses[str(status)] = response
         return responses
 
     @staticmethod
-    def _error_statuses(route: Route) -> list[int]:
-        statuses = {503}
+    def _error_codes(route: Route) -> dict[int, list[str]]:
+        """status -> codes: what the pipeline answers for a route of this shape (shared/http/pipeline.py,
+        shared/auth/guard.py, shared/http/pagination.py, shared/http/etag.py), plus the route's own."""
+        codes: dict[int, list[str]] = {503: ["DEPENDENCY_UNAVAILABLE"]}
         if route.method in BODY_METHODS:
-            statuses |= {400, 413, 415}
+            codes[400] = ["MALFORMED_JSON", "JSON_TOO_DEEP"]
+            codes[413] = ["PAYLOAD_TOO_LARGE"]
+            codes[415] = ["UNSUPPORTED_MEDIA_TYPE"]
+        if route.query is not None and "page_token" in route.query.model_fields:
+            codes.setdefault(400, []).append("INVALID_PAGE_TOKEN")
         if route.body is not None or route.query is not None:
-            statuses.add(422)
+            codes[422] = ["VALIDATION_FAILED"]
         if not route.public:
-            statuses |= {401, 403}
+            codes[401] = ["MISSING_TOKEN", "INVALID_TOKEN"]
+            codes[403] = ["PERMISSION_DENIED"]
         if "{" in route.path:
-            statuses.add(404)
+            codes[404] = ["NOT_FOUND"]
         if route.method in WRITE_METHODS:
-            statuses.add(409)
+            codes[409] = []
         if route.method in ("PUT", "PATCH", "DELETE"):
-            statuses.add(412)
+            codes[412] = ["STALE_VERSION"]
         if route.rate_limit != "none":
-            statuses.add(429)
-        return sorted(statuses)
+            codes[429] = ["RATE_LIMITED"]
+        for status, declared in (route.errors or {}).items():
+            known = codes.setdefault(status, [])
+            known.extend(code for code in declared if code not in known)
+        return codes
 
     def _query_later(self, model: type[BaseModel], parameters: list[dict[str, Any]]) -> None:
         """The query model's fields become `in: query` parameters once its schema is resolved."""

@@ -20,7 +20,7 @@ def _with_etag(view: dict, status: int = 200) -> ApiResponse:
 # ---- sign-in and sessions ---------------------------------------------------------------------------------
 
 @router.post("/api/auth/login", public=True, rate_limit="login", body=m.LoginIn, response=m.LoginOut,
-             tags=("auth",))
+             tags=("auth",), errors={401: ("INVALID_CREDENTIALS",), 423: ("ACCOUNT_LOCKED",)})
 def login(req: ApiRequest):
     """Sign in with e-mail and password."""
     from functions.auth.login import login as sign_in
@@ -97,7 +97,7 @@ def me(req: ApiRequest):
 # ---- passwords ---------------------------------------------------------------------------------------------
 
 @router.post("/api/auth/password/change", permission=SELF, allow_restricted=True, body=m.ChangePasswordIn,
-             response=m.LoginOut, tags=("auth",))
+             response=m.LoginOut, tags=("auth",), errors={423: ("ACCOUNT_LOCKED",)})
 def change_password(req: ApiRequest):
     """Change the password (ends every other session; returns fresh tokens for this one)."""
     from functions.auth.password_service import change_password as change

@@ -31,6 +31,9 @@ class Route:
     allow_restricted: bool = False       # callable with a password-change-only token
     summary: str = ""
     tags: tuple[str, ...] = ()
+    # Answers this route gives beyond what the pipeline's behaviour implies, for the OpenAPI document:
+    # status -> the codes (e.g. {423: ("ACCOUNT_LOCKED",)}); shared/openapi.py adds the generic ones.
+    errors: dict[int, tuple[str, ...]] | None = None
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

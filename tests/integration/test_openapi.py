@@ -104,3 +104,19 @@ def test_docs_routes_are_public_and_never_rate_limited(document):
         assert operation["security"] == []
         assert operation["x-rate-limit"] == "none"
         assert "429" not in operation["responses"]
+
+
+def _response(document, method: str, path: str, status: int) -> dict:
+    return document["paths"][path][method]["responses"][str(status)]
+
+
+def test_the_document_declares_the_error_answers_the_api_gives(document):
+    """Issue 15 item 18: generic ones from the pipeline's behaviour, the rest declared per route."""
+    assert "INVALID_PAGE_TOKEN" in _response(document, "get", "/api/partners", 400)["x-codes"]
+    assert "MISSING_APPLICATION_TOKEN" in _response(
+        document, "get", "/api/onboarding/applications/{applicationId}", 401)["x-codes"]
+    assert _response(document, "patch", "/api/partners/{partnerId}", 412)["x-codes"] == ["STALE_VERSION"]
+    assert _response(document, "post", "/api/auth/login", 423)["x-codes"] == ["ACCOUNT_LOCKED"]
+    assert "JSON_TOO_DEEP" in _response(document, "post", "/api/auth/login", 400)["x-codes"]
+    assert _response(document, "get", "/api/partners", 429)["headers"]["Retry-After"]
+    assert "INVALID_CREDENTIALS" in _response(document, "post", "/api/auth/login", 401)["x-codes"]

@@ -96,7 +96,10 @@ def test_creating_post(document):
     assert operation["responses"]["201"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/LotOut"}
     assert set(operation["responses"]) == {"201", "400", "401", "403", "409", "413", "415", "422", "429", "503"}
-    assert operation["responses"]["422"] == {"$ref": "#/components/responses/ValidationFailed"}
+    assert operation["responses"]["422"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"}
+    assert operation["responses"]["422"]["x-codes"] == ["VALIDATION_FAILED"]
+    assert operation["responses"]["400"]["x-codes"] == ["MALFORMED_JSON", "JSON_TOO_DEEP"]
 
 
 def test_schemas_use_camel_case_aliases(document):
@@ -116,7 +119,8 @@ def test_query_model_becomes_query_parameters(document):
     assert parameters["stations"]["explode"] is True
     assert "LotQuery" not in document["components"]["schemas"]     # spelled out as parameters instead
     assert "requestBody" not in operation
-    assert set(operation["responses"]) == {"200", "401", "403", "422", "429", "503"}
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "422", "429", "503"}
+    assert operation["responses"]["400"]["x-codes"] == ["INVALID_PAGE_TOKEN"]     # a paged list
 
 
 def test_path_parameters_if_match_and_no_content(document):
