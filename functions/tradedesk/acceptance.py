@@ -57,6 +57,26 @@ def _stale(expected: int, actual: int) -> None:
                        {"expected": expected, "actual": actual})
 
 
+def load_offer(uow: Any, offer_id: str) -> dict[str, Any]:
+    snapshot = uow.get(offer_ref(offer_id))
+    if not snapshot.exists:
+        raise NotFound("OFFER_NOT_FOUND", "No such offer")
+    return {"id": offer_id, **(snapshot.to_dict() or {})}
+
+
+def answerable(uow: Any, offer_id: str, partner_id: str, expected_version: int, *, check_validity: bool = True
+               ) -> tuple[dict[str, Any], str]:
+    """(offer, acting party) when `partner_id` may answer `expected_version` now (counter, accept, reject)."""
+    offer = load_offer(uow, offer_id)
+    party = party_of(offer, partner_id)
+    rules.check_live(offer["status"])
+    if check_validity:
+        rules.check_not_expired(offer.get("validUntil"), clock.now())
+    _stale(expected_version, int(offer["negotiationVersion"]))
+    rules.check_turn(offer["turn"], party)
+    return offer, party
+
+
 def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
            contract_writer: ContractWriter | None = None) -> dict[str, Any]:
     """Accept `offer_id` for `partner_id` (the party whose turn it is); returns the accepted offer with
@@ -66,16 +86,8 @@ def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
     from shared.db import collection, run_in_transaction, stamp_update
 
     def work(uow: Any) -> dict[str, Any]:
-        snapshot = uow.get(offer_ref(offer_id))
-        if not snapshot.exists:
-            raise NotFound("OFFER_NOT_FOUND", "No such offer")
-        offer = {"id": offer_id, **(snapshot.to_dict() or {})}
-        party = party_of(offer, partner_id)
-        rules.check_live(offer["status"])
+        offer, party = answerable(uow, offer_id, partner_id, expected_version)
         now = clock.now()
-        rules.check_not_expired(offer.get("validUntil"), now)
-        _stale(expected_version, int(offer["negotiationVersion"]))
-        rules.check_turn(offer["turn"], party)
         trade_snapshot = uow.get(trade_ref(offer["tradeId"]))
         trade = {"id": offer["tradeId"], **(trade_snapshot.to_dict() or {})}
         if trade.get("status") not in states.TRADE_OPEN:

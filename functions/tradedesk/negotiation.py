@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from functions.tradedesk import keys, rules, states
-from functions.tradedesk.acceptance import _stale, offer_ref, party_of, trade_ref
+from functions.tradedesk.acceptance import answerable, load_offer, offer_ref, party_of, trade_ref
 from functions.tradedesk.anonymity import Viewer, version_for
 from shared import clock
 from shared.errors import Forbidden, NotFound
@@ -29,13 +29,6 @@ def _partner_of(offer: dict[str, Any], party: str) -> str:
     return offer["ownerPartnerId"] if party == rules.OWNER else offer["makerPartnerId"]
 
 
-def _load(uow: Any, offer_id: str) -> dict[str, Any]:
-    snapshot = uow.get(offer_ref(offer_id))
-    if not snapshot.exists:
-        raise NotFound("OFFER_NOT_FOUND", "No such offer")
-    return {"id": offer_id, **(snapshot.to_dict() or {})}
-
-
 def version_doc(number: int, party: str, terms: dict[str, Any], actor_id: str | None,
                 changes: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"version": number, "party": party, "terms": terms, "changes": changes or {}, "createdBy": actor_id,
@@ -48,13 +41,7 @@ def counter(offer_id: str, expected_version: int, partner_id: str, changes: dict
     from shared.db import run_in_transaction, stamp_update
 
     def work(uow: Any) -> dict[str, Any]:
-        offer = _load(uow, offer_id)
-        party = party_of(offer, partner_id)
-        rules.check_live(offer["status"])
-        now = clock.now()
-        rules.check_not_expired(offer.get("validUntil"), now)
-        _stale(expected_version, int(offer["negotiationVersion"]))
-        rules.check_turn(offer["turn"], party)
+        offer, party = answerable(uow, offer_id, partner_id, expected_version)
         terms = {**(offer.get("terms") or {}), **changes}
         if "quantity" in changes:
             trade = uow.get(trade_ref(offer["tradeId"])).to_dict() or {}
@@ -84,11 +71,7 @@ def reject(offer_id: str, expected_version: int, partner_id: str, reason: str | 
     from shared.db import run_in_transaction, stamp_update
 
     def work(uow: Any) -> dict[str, Any]:
-        offer = _load(uow, offer_id)
-        party = party_of(offer, partner_id)
-        rules.check_live(offer["status"])
-        _stale(expected_version, int(offer["negotiationVersion"]))
-        rules.check_turn(offer["turn"], party)
+        offer, party = answerable(uow, offer_id, partner_id, expected_version, check_validity=False)
         actor_id = getattr(actor, "user_id", None)
         update = stamp_update({"status": states.REJECTED, "rejectedAt": clock.now(), "rejectionReason": reason,
                                "turn": None}, actor_id, int(offer.get("version", 1)))
@@ -108,7 +91,7 @@ def withdraw(offer_id: str, partner_id: str, actor: Any) -> dict[str, Any]:
     from shared.db import run_in_transaction, stamp_update
 
     def work(uow: Any) -> dict[str, Any]:
-        offer = _load(uow, offer_id)
+        offer = load_offer(uow, offer_id)
         if party_of(offer, partner_id) != rules.MAKER:
             raise Forbidden("NOT_OFFER_MAKER", "Only the partner that made an offer can withdraw it")
         rules.check_live(offer["status"])
