@@ -29,7 +29,8 @@ def login(req: ApiRequest):
                    request_id=req.request_id)
 
 
-@router.post("/api/auth/refresh", public=True, body=m.RefreshIn, response=m.RefreshOut, tags=("auth",))
+@router.post("/api/auth/refresh", public=True, body=m.RefreshIn, response=m.RefreshOut, tags=("auth",),
+             errors={401: ("INVALID_REFRESH_TOKEN", "REFRESH_TOKEN_EXPIRED", "REFRESH_TOKEN_REUSED")})
 def refresh(req: ApiRequest):
     """Exchange a refresh token for a new access token and a rotated refresh token."""
     from functions.auth.sessions import refresh as rotate
