@@ -105,13 +105,16 @@ class UnitOfWork:
     Writes are queued and applied to the transaction only when the function returns, so reads may
     come after writes in the code: Firestore itself refuses a read once a transaction holds a write,
     which would stop helpers that each read then write (a counter, a user creation) from composing.
-    Reads never see the queued writes, as in any Firestore transaction.
+    Reads never see the queued writes, as in any Firestore transaction; `counters` holds what this
+    unit of work reserved from numbering counters (shared/numbering.py), so two numbers from one
+    counter are consecutive.
     """
 
     transaction: Transaction
     actor: Actor | None
     events: list[dict[str, Any]] = field(default_factory=list)
     _writes: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)
+    counters: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def get(self, ref: DocumentReference) -> DocumentSnapshot:
         return ref.get(transaction=self.transaction)

@@ -1,4 +1,4 @@
-"""The partner status machine (DOMAIN.md "Business partners"): pure, no I/O.
+"""The partner status machine (DOMAIN.md "Business partners") on shared/statemachine.py: pure, no I/O.
 
 DRAFT → SUBMITTED → UNDER_REVIEW → (CHANGES_REQUESTED → SUBMITTED) → ACTIVE or REJECTED;
 ACTIVE → SUSPENDED → ACTIVE; any status except BLACKLISTED → BLACKLISTED (with a reason).
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared.errors import Conflict, Unprocessable
 from shared.partners_guard import KYC_SUSPENSION_DAYS, refusal  # noqa: F401 - the KYC job reads it here
+from shared.statemachine import ANY, StateMachine
 
 DRAFT = "DRAFT"
 SUBMITTED = "SUBMITTED"
@@ -29,41 +29,34 @@ PENDING_REVIEW = frozenset({SUBMITTED, UNDER_REVIEW})
 # Partners that exist as business counterparties (have a code, users, KYC).
 ONBOARDED = frozenset({ACTIVE, SUSPENDED})
 
-_ALLOWED: dict[str, frozenset[str]] = {
-    DRAFT: frozenset({SUBMITTED}),
-    SUBMITTED: frozenset({UNDER_REVIEW}),
-    UNDER_REVIEW: frozenset({CHANGES_REQUESTED, ACTIVE, REJECTED}),
-    CHANGES_REQUESTED: frozenset({SUBMITTED}),
-    ACTIVE: frozenset({SUSPENDED}),
-    SUSPENDED: frozenset({ACTIVE}),
-    REJECTED: frozenset(),
-    BLACKLISTED: frozenset(),
-}
-# Transitions that must carry a human reason.
-_REASON_REQUIRED = frozenset({(UNDER_REVIEW, REJECTED), (ACTIVE, SUSPENDED), (SUSPENDED, ACTIVE)})
+MACHINE = StateMachine(
+    "partner",
+    {
+        DRAFT: {SUBMITTED},
+        SUBMITTED: {UNDER_REVIEW},
+        UNDER_REVIEW: {CHANGES_REQUESTED, ACTIVE, REJECTED},
+        CHANGES_REQUESTED: {SUBMITTED},
+        ACTIVE: {SUSPENDED},
+        SUSPENDED: {ACTIVE},
+        REJECTED: set(),
+    },
+    from_any={BLACKLISTED},
+    final={BLACKLISTED},
+    needs_reason={(UNDER_REVIEW, REJECTED), (ACTIVE, SUSPENDED), (SUSPENDED, ACTIVE), (ANY, BLACKLISTED)},
+)
 
 
 def allowed_targets(status: str) -> frozenset[str]:
-    targets = set(_ALLOWED.get(status, frozenset()))
-    if status in _ALLOWED and status != BLACKLISTED:
-        targets.add(BLACKLISTED)
-    return frozenset(targets)
+    return MACHINE.allowed(status)
 
 
 def can_transition(current: str, target: str) -> bool:
-    return target in allowed_targets(current)
+    return MACHINE.can(current, target)
 
 
 def transition(current: str, target: str, reason: str | None = None) -> str:
     """The new status, or 409 INVALID_TRANSITION / 422 REASON_REQUIRED."""
-    if not can_transition(current, target):
-        raise Conflict("INVALID_TRANSITION", f"A partner cannot go from {current} to {target}",
-                       {"from": current, "to": target, "allowed": sorted(allowed_targets(current))})
-    needs_reason = target == BLACKLISTED or (current, target) in _REASON_REQUIRED
-    if needs_reason and not (reason or "").strip():
-        raise Unprocessable("REASON_REQUIRED", f"Moving a partner to {target} needs a reason",
-                            {"fields": [{"field": "reason", "message": "A reason is required", "rule": "required"}]})
-    return target
+    return MACHINE.ensure(current, target, reason)
 
 
 def path(current: str, target: str) -> list[str]:

@@ -126,11 +126,13 @@ def test_outbox_relay_job_publishes_what_was_left_unsent(subscription, api):
 
 def test_fifty_concurrent_numbering_requests_get_fifty_consecutive_numbers(clean_db):
     from shared.db import collection, run_in_transaction
-    from shared.numbering import contract_number, next_number
+    from shared.numbering import CounterScope, contract_number, next_number
+
+    scope = CounterScope("org-1", "2025-26", "SC")
 
     def take(_: int) -> str:
         def work(uow):
-            n = next_number(uow, "org-1:2025-26", "contract")
+            n = next_number(uow, scope)
             number = contract_number("2025-26", n)
             uow.create(collection("sampleContracts").document(), {"number": number})
             return number
@@ -142,6 +144,55 @@ def test_fifty_concurrent_numbering_requests_get_fifty_consecutive_numbers(clean
     assert sorted(numbers) == [f"SC/25-26/{n:05d}" for n in range(1, 51)]
     stored = sorted(doc.to_dict()["number"] for doc in collection("sampleContracts").stream())
     assert stored == sorted(numbers)
+    counter = collection("counters").document("org-1:2025-26:SC").get().to_dict()
+    assert (counter["value"], counter["orgId"], counter["fy"], counter["series"]) == (50, "org-1", "2025-26", "SC")
+
+
+def test_two_numbers_from_one_counter_in_one_unit_of_work_are_consecutive(clean_db):
+    from shared.db import collection, run_in_transaction
+    from shared.numbering import CounterScope, invoice_number, next_number
+
+    scope = CounterScope("org-1", "2025-26", "INV")
+    other = CounterScope("org-2", "2025-26", "INV")
+
+    def work(uow):
+        first, second = next_number(uow, scope), next_number(uow, scope)
+        elsewhere = next_number(uow, other)
+        third = next_number(uow, scope)
+        for n in (first, second, third):
+            uow.create(collection("sampleInvoices").document(), {"number": invoice_number("2025-26", n)})
+        return first, second, third, elsewhere
+
+    assert run_in_transaction(work) == (1, 2, 3, 1)
+    assert run_in_transaction(work) == (4, 5, 6, 2)
+    assert collection("counters").document(scope.key).get().to_dict()["value"] == 6
+    assert collection("counters").document(other.key).get().to_dict()["value"] == 2
+    numbers = sorted(doc.to_dict()["number"] for doc in collection("sampleInvoices").stream())
+    assert numbers == [f"INV/2526/{n:05d}" for n in range(1, 7)]
+
+    def fails(uow):
+        next_number(uow, scope)
+        next_number(uow, scope)
+        raise RuntimeError("the invoice could not be made")
+
+    with pytest.raises(RuntimeError):
+        run_in_transaction(fails)
+    assert run_in_transaction(lambda uow: next_number(uow, scope)) == 7   # a failed transaction used none
+
+
+def test_concurrent_transactions_taking_two_numbers_each_leave_no_gap_and_no_duplicate(clean_db):
+    from shared.db import run_in_transaction
+    from shared.numbering import CounterScope, next_number
+
+    scope = CounterScope("org-1", "2025-26", "BRK")
+
+    def take(_: int) -> tuple[int, int]:
+        return run_in_transaction(lambda uow: (next_number(uow, scope), next_number(uow, scope)))
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        pairs = list(pool.map(take, range(20)))
+    assert all(second == first + 1 for first, second in pairs)
+    assert sorted(n for pair in pairs for n in pair) == list(range(1, 41))
 
 
 def test_helpers_that_read_then_write_compose_in_one_transaction(clean_db):
