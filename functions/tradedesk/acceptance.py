@@ -52,9 +52,9 @@ def party_of(offer: dict[str, Any], partner_id: str | None) -> str:
 
 
 def _stale(expected: int, actual: int) -> None:
-    if expected != actual:
-        raise Conflict("STALE_VERSION", f"This answers version {expected}, but the current version is {actual}",
-                       {"expected": expected, "actual": actual})
+    from shared.versions import ensure_version
+
+    ensure_version(expected, actual)
 
 
 def load_offer(uow: Any, offer_id: str) -> dict[str, Any]:

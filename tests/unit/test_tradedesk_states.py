@@ -33,3 +33,13 @@ def test_a_counter_keeps_an_offer_countered_and_a_request_fills_forward():
 def test_a_sold_lot_stays_sold():
     assert states.allowed("tested lot", states.SOLD) == frozenset()
     assert states.allowed("tested lot", states.RESERVED) == {"AVAILABLE", "SOLD"}
+
+
+def test_the_tables_run_on_the_kernel_state_machine():
+    from shared.errors import Conflict
+
+    offer = states.machine("offer")
+    assert offer.ensure("COUNTERED", "ACCEPTED") == "ACCEPTED"
+    with pytest.raises(Conflict) as caught:
+        offer.ensure("ACCEPTED", "EXPIRED")
+    assert caught.value.code == "INVALID_TRANSITION"
