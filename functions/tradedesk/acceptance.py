@@ -25,6 +25,7 @@ from typing import Any
 from functions.tradedesk import keys, rules, states
 from shared import clock
 from shared.errors import Conflict, NotFound
+from shared.versions import ensure_version
 
 TRADES, OFFERS = "trades", "offers"
 ContractWriter = Callable[[Any, dict[str, Any], dict[str, Any]], dict[str, str]]
@@ -51,12 +52,6 @@ def party_of(offer: dict[str, Any], partner_id: str | None) -> str:
     raise NotFound("OFFER_NOT_FOUND", "No such offer")
 
 
-def _stale(expected: int, actual: int) -> None:
-    from shared.versions import ensure_version
-
-    ensure_version(expected, actual)
-
-
 def load_offer(uow: Any, offer_id: str) -> dict[str, Any]:
     snapshot = uow.get(offer_ref(offer_id))
     if not snapshot.exists:
@@ -72,7 +67,7 @@ def answerable(uow: Any, offer_id: str, partner_id: str, expected_version: int, 
     rules.check_live(offer["status"])
     if check_validity:
         rules.check_not_expired(offer.get("validUntil"), clock.now())
-    _stale(expected_version, int(offer["negotiationVersion"]))
+    ensure_version(expected_version, int(offer["negotiationVersion"]))
     rules.check_turn(offer["turn"], party)
     return offer, party
 
