@@ -9,6 +9,7 @@ open past its validity, and reports what it did.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from functions.tradedesk import keys, rules, states
@@ -101,16 +102,16 @@ def sweep(limit: int = 200) -> dict[str, Any]:
 
     now = clock.now()
     report = {"offersExpired": 0, "tradesExpired": 0, "skipped": 0}
-    for status in sorted(states.OFFER_LIVE):
-        query = (collection(OFFERS).where(filter=FieldFilter("status", "==", status))
-                 .where(filter=FieldFilter("validUntil", "<=", now)).limit(limit))
-        for snapshot in query.stream():
-            result = expire_offer(snapshot.id, int((snapshot.to_dict() or {}).get("negotiationVersion", 0)))
-            report["offersExpired" if result["expired"] else "skipped"] += 1
-    for status in sorted(states.TRADE_OPEN):
-        query = (collection(TRADES).where(filter=FieldFilter("status", "==", status))
-                 .where(filter=FieldFilter("validUntil", "<=", now)).limit(limit))
-        for snapshot in query.stream():
-            result = expire_trade(snapshot.id, int((snapshot.to_dict() or {}).get("version", 0)))
-            report["tradesExpired" if result["expired"] else "skipped"] += 1
+
+    def overdue(name: str, statuses: Iterable[str]) -> Iterator[Any]:
+        for status in sorted(statuses):
+            yield from (collection(name).where(filter=FieldFilter("status", "==", status))
+                        .where(filter=FieldFilter("validUntil", "<=", now)).limit(limit).stream())
+
+    for snapshot in overdue(OFFERS, states.OFFER_LIVE):
+        result = expire_offer(snapshot.id, int((snapshot.to_dict() or {}).get("negotiationVersion", 0)))
+        report["offersExpired" if result["expired"] else "skipped"] += 1
+    for snapshot in overdue(TRADES, states.TRADE_OPEN):
+        result = expire_trade(snapshot.id, int((snapshot.to_dict() or {}).get("version", 0)))
+        report["tradesExpired" if result["expired"] else "skipped"] += 1
     return report
