@@ -92,8 +92,11 @@ def change_password(principal: Principal, current_password: str | None, new_pass
     if first_login and not principal.restricted:
         raise Conflict("PASSWORD_CHANGE_NOT_REQUIRED", "This session does not need a password change; "
                                                        "use /api/auth/password/change")
-    if not first_login and not verify_password(user.get("passwordHash"), current_password or ""):
-        _wrong_current_password(principal, actor)
+    if not first_login:
+        # A lock stops password guesses here as at sign-in: no verification, no counting, 423.
+        _refuse_while_locked(user)
+        if not verify_password(user.get("passwordHash"), current_password or ""):
+            _wrong_current_password(principal, actor)
     policy = load_policy(user)
     check_new_password(new_password, user, policy, "newPassword")
     new_hash = hash_password(new_password)
@@ -109,6 +112,8 @@ def change_password(principal: Principal, current_password: str | None, new_pass
             raise Unauthorized("SESSION_REVOKED", "The session has ended; sign in again")
         if current.get("passwordHash") != seen_hash:
             raise Conflict("PASSWORD_CHANGED_MEANWHILE", "The password was changed meanwhile; sign in again")
+        if not first_login:
+            _refuse_while_locked(current)
         changes = password_fields(new_hash, current, policy)
         uow.update(user_ref, changes)
         ended = sessions.revoke_all(uow, others, "PASSWORD_CHANGED", keep=principal.session_id)
@@ -134,6 +139,18 @@ def change_password(principal: Principal, current_password: str | None, new_pass
             "requiresPasswordChange": False}
 
 
+def _locked(locked_until: Any) -> Locked:
+    return Locked("ACCOUNT_LOCKED", "Too many failed attempts; the account is locked for a while",
+                  {"lockedUntil": clock.iso(locked_until)})
+
+
+def _refuse_while_locked(user: dict[str, Any]) -> None:
+    now = clock.now()
+    state = lockout.current(user.get("failedLoginCount"), user.get("lockedUntil"), now)
+    if state.is_locked(now):
+        raise _locked(state.locked_until)
+
+
 def _wrong_current_password(principal: Principal, actor: Actor) -> None:
     """Count a wrong current password like a failed sign-in; at the lock, every session ends."""
     from shared.db import run_in_transaction
@@ -143,8 +160,10 @@ def _wrong_current_password(principal: Principal, actor: Actor) -> None:
         lock_policy = accounts.lockout_policy_from(uow.get(accounts.settings_ref(user)))
         live = sessions.live_sessions(uow, principal.user_id)
         now = clock.now()
-        state, just_locked = lockout.after_failure(
-            lockout.current(user.get("failedLoginCount"), user.get("lockedUntil"), now), now, lock_policy)
+        state = lockout.current(user.get("failedLoginCount"), user.get("lockedUntil"), now)
+        if state.is_locked(now):                       # locked meanwhile (a concurrent attempt)
+            raise _locked(state.locked_until)
+        state, just_locked = lockout.after_failure(state, now, lock_policy)
         uow.update(user_ref, {"failedLoginCount": state.failed_count, "lockedUntil": state.locked_until})
         uow.audit("auth.password_change_failed", "user", principal.user_id, reason="WRONG_CURRENT_PASSWORD")
         if just_locked:
@@ -160,8 +179,7 @@ def _wrong_current_password(principal: Principal, actor: Actor) -> None:
         from shared.auth.mail import locked_message, send
 
         send(user["email"], locked_message(user.get("name", ""), locked_until), user_id=principal.user_id)
-        raise Locked("ACCOUNT_LOCKED", "Too many failed attempts; the account is locked for a while",
-                     {"lockedUntil": clock.iso(locked_until)})
+        raise _locked(locked_until)
     raise field_error("currentPassword", "The current password is not correct", "INVALID_CURRENT_PASSWORD",
                       rule="current_password")
 
