@@ -83,15 +83,16 @@ def change_password(principal: Principal, current_password: str | None, new_pass
                     first_login: bool = False) -> dict[str, Any]:
     """Set a new password for the caller; ends every other session and returns fresh tokens for this one.
 
-    `first_login`: the restricted session after an admin-issued or expired password; no current password
-    is asked (the sign-in just proved it), and only a restricted session may use it.
+    `first_login`: no current password is asked, because the sign-in that created this restricted
+    session just proved it (an admin-issued or expired password). A session that became restricted
+    later, at a refresh after its password expired, proves nothing: it changes with the current one.
     """
     from shared.db import run_in_transaction
 
     _, user = accounts.read_user(principal.user_id)
-    if first_login and not principal.restricted:
-        raise Conflict("PASSWORD_CHANGE_NOT_REQUIRED", "This session does not need a password change; "
-                                                       "use /api/auth/password/change")
+    session_ref = sessions.session_ref(principal.session_id)
+    if first_login:
+        _check_first_login(principal, session_ref.get().to_dict())
     if not first_login:
         # A lock stops password guesses here as at sign-in: no verification, no counting, 423.
         _refuse_while_locked(user)
@@ -101,7 +102,6 @@ def change_password(principal: Principal, current_password: str | None, new_pass
     check_new_password(new_password, user, policy, "newPassword")
     new_hash = hash_password(new_password)
     seen_hash = user.get("passwordHash")
-    session_ref = sessions.session_ref(principal.session_id)
 
     def work(uow: UnitOfWork) -> dict[str, Any]:
         user_ref, current = accounts.read_user(principal.user_id, uow)
@@ -110,6 +110,8 @@ def change_password(principal: Principal, current_password: str | None, new_pass
         others = sessions.live_sessions(uow, principal.user_id)
         if not session or session.get("revokedAt") is not None:
             raise Unauthorized("SESSION_REVOKED", "The session has ended; sign in again")
+        if first_login:
+            _check_first_login(principal, session)
         if current.get("passwordHash") != seen_hash:
             raise Conflict("PASSWORD_CHANGED_MEANWHILE", "The password was changed meanwhile; sign in again")
         if not first_login:
@@ -117,7 +119,7 @@ def change_password(principal: Principal, current_password: str | None, new_pass
         changes = password_fields(new_hash, current, policy)
         uow.update(user_ref, changes)
         ended = sessions.revoke_all(uow, others, "PASSWORD_CHANGED", keep=principal.session_id)
-        refresh_token = sessions.rotate(uow, session_ref, session, restricted=False)
+        refresh_token = sessions.rotate(uow, session_ref, session, restricted=False, restrictedAtSignIn=False)
         uow.audit("auth.password_changed", "user", principal.user_id, how="first_login" if first_login else "change",
                   sessionsEnded=ended)
         updated = {**current, **changes}
@@ -137,6 +139,15 @@ def change_password(principal: Principal, current_password: str | None, new_pass
             "tokens": sessions.tokens_view(done["principal"], done["refresh"]),
             "firebaseToken": _firebase_token(principal.user_id, user),
             "requiresPasswordChange": False}
+
+
+def _check_first_login(principal: Principal, session: dict[str, Any] | None) -> None:
+    if not principal.restricted:
+        raise Conflict("PASSWORD_CHANGE_NOT_REQUIRED", "This session does not need a password change; "
+                                                       "use /api/auth/password/change")
+    if not (session or {}).get("restrictedAtSignIn"):
+        raise Conflict("CURRENT_PASSWORD_REQUIRED", "Change the expired password with the current one; "
+                                                    "use /api/auth/password/change")
 
 
 def _locked(locked_until: Any) -> Locked:

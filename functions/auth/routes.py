@@ -107,9 +107,11 @@ def change_password(req: ApiRequest):
 
 
 @router.post("/api/auth/password/first-login", permission=SELF, allow_restricted=True, body=m.FirstLoginIn,
-             response=m.LoginOut, tags=("auth",))
+             response=m.LoginOut, tags=("auth",),
+             errors={409: ("PASSWORD_CHANGE_NOT_REQUIRED", "CURRENT_PASSWORD_REQUIRED")})
 def first_login_password(req: ApiRequest):
-    """Set a new password in the restricted session after an expired or admin-issued password."""
+    """Set a new password without the current one, in a session that its sign-in made restricted (an
+    expired or admin-issued password); a session restricted later, at a refresh, uses /password/change."""
     from functions.auth.password_service import change_password as change
 
     return change(req.user, None, req.body.new_password, req.actor, first_login=True)

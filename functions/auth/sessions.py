@@ -3,7 +3,7 @@
 `sessions/{sid}`: userId, createdAt, lastActivityAt, revokedAt (+ revokedReason), absoluteExpiresAt,
 expiresAt (when the session dies if nothing happens: the TTL field), refreshTokenHash, the hashes of
 the refresh tokens already rotated away (`previousRefreshHashes`) and `refreshGeneration`, userAgent,
-device, ip, restricted.
+device, ip, restricted, restrictedAtSignIn (the sign-in itself, not a later refresh, made it restricted).
 
 A refresh token is `<sid>.<256-bit random>`; only its SHA-256 is stored. Each use rotates it; showing
 one that was already rotated away means it was copied, so the whole session is revoked (both the
@@ -62,6 +62,8 @@ def new_session(uow: UnitOfWork, user_id: str, *, restricted: bool, ip: str | No
         "refreshGeneration": 0,
         "refreshExpiresAt": moment + REFRESH_TTL,
         "restricted": restricted,
+        # Only a session restricted by its own sign-in may set a password without the current one.
+        "restrictedAtSignIn": restricted,
         "userAgent": (user_agent or "")[:300] or None,
         "device": devices.describe(user_agent),
         "ip": ip or None,

@@ -44,3 +44,46 @@ def test_a_password_change_during_a_lock_is_423_and_leaves_the_lock_as_it_was(ap
     assert login(api, EMAIL, GOOD_PASSWORD).status_code == 423     # the lock still holds at sign-in
     clock.advance(timedelta(minutes=30, seconds=1))
     assert change(api, sign_in(api, EMAIL)["tokens"]["accessToken"], GOOD_PASSWORD).status_code == 200
+
+
+# ---- item 6: first-login only for a session its sign-in made restricted ----------------------------------
+
+def expire_password(user_id: str) -> None:
+    from shared.db import collection
+
+    collection("users").document(user_id).update({"passwordChangedAt": clock.now() - timedelta(days=91)})
+
+
+def test_a_session_restricted_at_refresh_must_give_the_current_password(api, user):
+    tokens = sign_in(api, EMAIL)["tokens"]                        # a normal session
+    expire_password(user)                                         # the password expires while it lives
+    refreshed = api.post("/api/auth/refresh", json={"refreshToken": tokens["refreshToken"]}).get_json()
+    assert refreshed["requiresPasswordChange"] is True
+    token = refreshed["tokens"]["accessToken"]
+    before = user_doc(user)["passwordHash"]
+    response = api.post("/api/auth/password/first-login", token=token, json={"newPassword": NEW_PASSWORD})
+    assert response.status_code == 409, response.get_data(as_text=True)
+    assert response.get_json()["code"] == "CURRENT_PASSWORD_REQUIRED"
+    assert user_doc(user)["passwordHash"] == before
+    assert change(api, token, "Not#TheRight1").status_code == 422
+    response = change(api, token, GOOD_PASSWORD)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["requiresPasswordChange"] is False
+    assert sign_in(api, EMAIL, NEW_PASSWORD)["requiresPasswordChange"] is False
+
+
+def test_a_session_restricted_at_sign_in_may_use_first_login_once(api, user):
+    expire_password(user)
+    body = sign_in(api, EMAIL)
+    assert body["requiresPasswordChange"] is True
+    response = api.post("/api/auth/password/first-login", token=body["tokens"]["accessToken"],
+                        json={"newPassword": NEW_PASSWORD})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    # The same session, later restricted again by a refresh, no longer counts as restricted by its sign-in.
+    tokens = response.get_json()["tokens"]
+    expire_password(user)
+    refreshed = api.post("/api/auth/refresh", json={"refreshToken": tokens["refreshToken"]}).get_json()
+    assert refreshed["requiresPasswordChange"] is True
+    again = api.post("/api/auth/password/first-login", token=refreshed["tokens"]["accessToken"],
+                     json={"newPassword": "Granite!Sparrow27"})
+    assert again.status_code == 409 and again.get_json()["code"] == "CURRENT_PASSWORD_REQUIRED"
