@@ -7,6 +7,7 @@ cloud would, for example, make firebase-admin accept unsigned tokens.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -25,6 +26,11 @@ EMULATOR_VARIABLES = (
 
 # Secrets: required in production (from Secret Manager), required locally too (make run writes them).
 SECRET_VARIABLES = ("JWT_SIGNING_KEY", "SENDGRID_API_KEY", "TWILIO_AUTH_TOKEN", "JOBS_SHARED_SECRET")
+
+# The usual dev-server origins (Vite, Create React App / Next.js): allowed by default outside production.
+LOCAL_WEB_APP_ORIGINS = ("http://localhost:5173", "http://127.0.0.1:5173", "http://localhost:3000",
+                         "http://127.0.0.1:3000")
+_ORIGIN = re.compile(r"^(https?)://[a-z0-9.-]+(:[0-9]{1,5})?$")
 
 
 class ConfigError(RuntimeError):
@@ -55,6 +61,7 @@ class Settings:
     signing_service_account: str | None
     trusted_proxy_hops: int
     version: str
+    web_app_origins: tuple[str, ...] = ()   # browser origins allowed by CORS (shared/http/cors.py)
 
     @property
     def is_production(self) -> bool:
@@ -66,6 +73,31 @@ def _int(value: str, name: str) -> int:
         return int(value)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _web_app_origins(value: str, production: bool) -> tuple[str, ...]:
+    """WEB_APP_ORIGINS, a comma list of origins (`scheme://host[:port]`, no path). Production needs at
+    least one and only https; `*` is refused everywhere (a credentialed API lists its origins)."""
+    if not value:
+        if production:
+            raise ConfigError("missing setting: WEB_APP_ORIGINS (the web client's origins, comma-separated)")
+        return LOCAL_WEB_APP_ORIGINS
+    origins: list[str] = []
+    for entry in (part.strip().lower().rstrip("/") for part in value.split(",")):
+        if not entry:
+            continue
+        if entry == "*":
+            raise ConfigError("WEB_APP_ORIGINS must list the origins, not '*'")
+        found = _ORIGIN.match(entry)
+        if found is None:
+            raise ConfigError(f"WEB_APP_ORIGINS: {entry!r} is not an origin like https://desk.example.com")
+        if production and found.group(1) != "https":
+            raise ConfigError(f"WEB_APP_ORIGINS: {entry!r} must be https in production")
+        if entry not in origins:
+            origins.append(entry)
+    if not origins:
+        raise ConfigError("WEB_APP_ORIGINS lists no origin")
+    return tuple(origins)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -114,6 +146,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         signing_service_account=get("SIGNING_SERVICE_ACCOUNT") or None,
         trusted_proxy_hops=_int(get("TRUSTED_PROXY_HOPS", "1"), "TRUSTED_PROXY_HOPS"),
         version=get("TRADEHUB_VERSION", "0.1.0"),
+        web_app_origins=_web_app_origins(get("WEB_APP_ORIGINS"), env == "production"),
     )
 
 

@@ -1,6 +1,11 @@
 # The public front door: a global external Application Load Balancer. Its URL map is built from the
 # prefixes of shared/routing.py (functions.auto.tfvars.json), exactly like local/gateway.py, so the
 # cloud and the local gateway route every path to the same function.
+#
+# CORS has one behaviour, the application's (shared/http/cors.py): the load balancer routes every
+# method, OPTIONS included, to the function like any other request and sets no CORS policy of its own
+# (no cors_policy on the URL map, no Cloud Armor rule on methods), so preflights are answered by the
+# same code and configuration (WEB_APP_ORIGINS = var.web_origins) as locally.
 
 locals {
   routed_functions = merge(var.http_functions, var.scheduler_functions)

@@ -32,6 +32,7 @@ locals {
   ]
 
   # Configuration every function reads through shared/config.py (secrets come from secrets.tf).
+  # WEB_APP_ORIGINS: the CORS origins of the API (shared/http/cors.py), the same list as the bucket's.
   function_env = {
     TRADEHUB_ENV              = "production"
     TRADEHUB_VERSION          = var.release
@@ -39,6 +40,7 @@ locals {
     FUNCTION_REGION           = var.region
     PUBLIC_BASE_URL           = local.public_base_url
     WEB_APP_URL               = var.web_app_url
+    WEB_APP_ORIGINS           = join(",", var.web_origins)
     TRUSTED_PROXY_HOPS        = "2" # Google's front end + the HTTPS load balancer of frontdoor.tf
     STORAGE_BUCKET            = google_storage_bucket.documents.name
     TASKS_QUEUE               = google_cloud_tasks_queue.timers.name

@@ -28,8 +28,13 @@ variable "domain" {
 }
 
 variable "web_origins" {
-  description = "Origins of the web client, allowed to PUT/GET signed Storage URLs from the browser."
+  description = "Origins of the web client (https://host[:port]): the API's CORS (WEB_APP_ORIGINS) and the signed Storage URLs' bucket CORS."
   type        = list(string)
+
+  validation {
+    condition     = length(var.web_origins) > 0 && alltrue([for origin in var.web_origins : can(regex("^https://[a-z0-9.-]+(:[0-9]{1,5})?$", origin))])
+    error_message = "web_origins must list at least one origin, each https://host[:port] (no '*', no path, no plain http)."
+  }
 }
 
 variable "release" {

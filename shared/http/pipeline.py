@@ -1,5 +1,6 @@
 """One request, step by step (DESIGN.md §5): parse, authenticate, rate-limit, authorize, validate, act,
-respond. Every HTTP function hands its flask request to `handle` with its router.
+respond. Every HTTP function hands its flask request to `handle` with its router. A CORS preflight
+(`OPTIONS`) is answered first, without any of those steps (shared/http/cors.py).
 
 Nothing leaves as a stack trace: ApiErrors become their JSON answer, an unreachable dependency
 becomes 503 with Retry-After, anything else is logged with its trace and answered 500 INTERNAL.
@@ -76,6 +77,10 @@ def handle(router: Router, request: Any, prefixes: tuple[str, ...] = ()) -> Any:
                                     "details": {"requestId": request_id}}, 500)
     finally:
         stop_counting(ops_token)
+    from shared.http import cors
+
+    for name, value in cors.response_headers(request.headers.get("Origin")).items():
+        response.headers.setdefault(name, value)      # a preflight keeps its own
     try:
         from shared.config import settings
 
@@ -99,6 +104,15 @@ def _dispatch(router: Router, request: Any, api_request: ApiRequest, prefixes: t
         from shared.health import health
 
         return ApiResponse(health(router.function_name))
+    if method == "OPTIONS":
+        # A CORS preflight: before authentication, rate limits and any Firestore access.
+        from shared.http import cors
+
+        is_health = any(path == f"{prefix}/health" for prefix in prefixes)
+        methods = ["GET"] if is_health else router.allowed_methods(path)
+        if not methods:
+            raise NotFound("ROUTE_NOT_FOUND", f"No route for {path}")
+        return cors.preflight(request.headers.get("Origin"), methods)
     route, params, path_known = router.resolve(method, path)
     if route is None:
         if path_known:

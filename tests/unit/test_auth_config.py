@@ -15,6 +15,7 @@ PRODUCTION = {
     "STORAGE_BUCKET": "rnrl-docs",
     "PUBLIC_BASE_URL": "https://tradehub.rnrl.in",
     "TWILIO_ACCOUNT_SID": "AC1",
+    "WEB_APP_ORIGINS": "https://desk.rnrl.in",
 }
 
 

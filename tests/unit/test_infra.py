@@ -89,7 +89,8 @@ def test_functions_get_every_production_setting():
     env_block = text.split("function_env = {", 1)[1].split("}", 1)[0]
     names = set(re.findall(r"^\s+(\w+)\s+=", env_block, re.MULTILINE))
     assert {"TRADEHUB_ENV", "GOOGLE_CLOUD_PROJECT", "STORAGE_BUCKET", "PUBLIC_BASE_URL", "TWILIO_ACCOUNT_SID",
-            "SCHEDULER_SERVICE_ACCOUNT", "TASKS_SERVICE_ACCOUNT", "SIGNING_SERVICE_ACCOUNT"} <= names
+            "SCHEDULER_SERVICE_ACCOUNT", "TASKS_SERVICE_ACCOUNT", "SIGNING_SERVICE_ACCOUNT",
+            "WEB_APP_ORIGINS"} <= names
     assert 'TRADEHUB_ENV              = "production"' in env_block
     assert not names & set(SECRET_VARIABLES)            # secrets come from Secret Manager, not plain env
     emulator = re.compile(r"EMULATOR_HOST|SENDGRID_API_HOST|TWILIO_API_BASE")
@@ -102,3 +103,15 @@ def test_terraform_files_are_canonically_formatted():
                             capture_output=True, text=True, timeout=60,
                             env={**os.environ, "CHECKPOINT_DISABLE": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cors_has_one_behaviour_the_applications():
+    text = _terraform_text()
+    code = re.sub(r"#.*", "", text)
+    # The load balancer passes OPTIONS to the functions: it answers no preflight of its own.
+    assert "cors_policy" not in code
+    assert "security_policy" not in code
+    assert re.search(r'WEB_APP_ORIGINS\s+= join\(",", var\.web_origins\)', text)
+    # The same origins, validated as production's config validates them (https, no '*').
+    variable = text.split('variable "web_origins" {', 1)[1].split("\n}\n", 1)[0]
+    assert "validation {" in variable and "^https://" in variable

@@ -5,7 +5,8 @@ from shared.config import ConfigError, load_settings
 SECRETS = {"JWT_SIGNING_KEY": "k" * 40, "SENDGRID_API_KEY": "sg", "TWILIO_AUTH_TOKEN": "tw",
            "JOBS_SHARED_SECRET": "js"}
 PRODUCTION = {**SECRETS, "TRADEHUB_ENV": "production", "GOOGLE_CLOUD_PROJECT": "rnrl-prod",
-              "STORAGE_BUCKET": "b", "PUBLIC_BASE_URL": "https://api.example", "TWILIO_ACCOUNT_SID": "AC1"}
+              "STORAGE_BUCKET": "b", "PUBLIC_BASE_URL": "https://api.example", "TWILIO_ACCOUNT_SID": "AC1",
+              "WEB_APP_ORIGINS": "https://desk.example"}
 
 
 def test_production_starts_with_every_secret_and_no_emulator():
@@ -44,3 +45,36 @@ def test_unknown_environment_is_refused():
 def test_links_go_to_the_web_app_url_when_set_and_to_the_api_otherwise():
     assert load_settings(PRODUCTION).web_app_url == "https://api.example"
     assert load_settings({**PRODUCTION, "WEB_APP_URL": "https://desk.example/"}).web_app_url == "https://desk.example"
+
+
+def test_production_refuses_to_start_without_web_app_origins():
+    env = {k: v for k, v in PRODUCTION.items() if k != "WEB_APP_ORIGINS"}
+    with pytest.raises(ConfigError, match="WEB_APP_ORIGINS"):
+        load_settings(env)
+    with pytest.raises(ConfigError, match="WEB_APP_ORIGINS lists no origin"):
+        load_settings({**PRODUCTION, "WEB_APP_ORIGINS": " , "})
+
+
+@pytest.mark.parametrize("origins", ["*", "https://desk.example,*", "http://desk.example",
+                                     "https://desk.example,http://localhost:5173"])
+def test_production_refuses_a_wildcard_or_a_plain_http_origin(origins):
+    with pytest.raises(ConfigError, match="WEB_APP_ORIGINS"):
+        load_settings({**PRODUCTION, "WEB_APP_ORIGINS": origins})
+
+
+@pytest.mark.parametrize("origin", ["https://desk.example/app", "desk.example", "https://desk.example?x=1",
+                                    "ftp://desk.example", "https://user@desk.example"])
+def test_an_origin_with_a_path_or_without_a_scheme_is_refused(origin):
+    with pytest.raises(ConfigError, match="not an origin"):
+        load_settings({**SECRETS, "WEB_APP_ORIGINS": origin})
+
+
+def test_web_app_origins_are_normalized_and_local_defaults_are_the_dev_servers():
+    settings = load_settings({**PRODUCTION, "WEB_APP_ORIGINS": " https://Desk.Example/ ,https://desk.example:8443"})
+    assert settings.web_app_origins == ("https://desk.example", "https://desk.example:8443")
+    assert load_settings(SECRETS).web_app_origins == (
+        "http://localhost:5173", "http://127.0.0.1:5173", "http://localhost:3000", "http://127.0.0.1:3000")
+    assert load_settings({**SECRETS, "WEB_APP_ORIGINS": "http://127.0.0.1:18300"}).web_app_origins == (
+        "http://127.0.0.1:18300",)
+    with pytest.raises(ConfigError, match="'\\*'"):
+        load_settings({**SECRETS, "WEB_APP_ORIGINS": "*"})
