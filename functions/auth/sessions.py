@@ -1,14 +1,16 @@
 """Sessions and refresh tokens (DOMAIN.md "Sessions", DESIGN.md §8).
 
 `sessions/{sid}`: userId, createdAt, lastActivityAt, revokedAt (+ revokedReason), absoluteExpiresAt,
-expiresAt (when the session dies if nothing happens: the TTL field), refreshTokenHash, the hashes of
-the refresh tokens already rotated away (`previousRefreshHashes`) and `refreshGeneration`, userAgent,
-device, ip, restricted, restrictedAtSignIn (the sign-in itself, not a later refresh, made it restricted).
+expiresAt (when the session dies if nothing happens: the TTL field), refreshTokenHash,
+`refreshGeneration` (how many times the refresh token was rotated), userAgent, device, ip, restricted,
+restrictedAtSignIn (the sign-in itself, not a later refresh, made it restricted).
 
-A refresh token is `<sid>.<256-bit random>`; only its SHA-256 is stored. Each use rotates it; showing
-one that was already rotated away means it was copied, so the whole session is revoked (both the
-access and the refresh token then answer 401). A refresh does not count as activity: the client
-reports real user activity with `POST /api/auth/session/activity`.
+A refresh token is `<sid>.<generation>.<256-bit random>.<signature>`; only its SHA-256 is stored. Each
+use rotates it to the next generation. The signature (keyed with the server's secret) proves that we
+issued a token, so a validly signed token of an earlier generation than the session's is a rotated
+one shown again, however long ago: it was copied, and the whole session is revoked (both the access
+and the refresh token then answer 401). A refresh does not count as activity: the client reports real
+user activity with `POST /api/auth/session/activity`.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from functions.auth import accounts, devices
 from shared import clock
 from shared.auth.guard import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, SESSIONS, session_problem
-from shared.auth.opaque import new_token, same, token_hash
+from shared.auth.opaque import keyed_hash, new_token, same, token_hash
 from shared.auth.principal import Actor, Principal
 from shared.auth.tokens import issue_access_token
 from shared.auth.users import ACTIVE
@@ -29,8 +31,30 @@ if TYPE_CHECKING:
     from shared.db import UnitOfWork
 
 REFRESH_TTL = timedelta(days=7)
-PREVIOUS_HASHES_KEPT = 100
 MAX_SESSIONS_LISTED = 200
+SIGNATURE_CHARS = 32
+
+
+def _signature(session_id: str, generation: int, secret: str) -> str:
+    return keyed_hash("refresh-token", f"{session_id}.{generation}.{secret}")[:SIGNATURE_CHARS]
+
+
+def new_refresh_token(session_id: str, generation: int) -> str:
+    secret = new_token()
+    return f"{session_id}.{generation}.{secret}.{_signature(session_id, generation, secret)}"
+
+
+def parse_refresh_token(token: str) -> tuple[str, int] | None:
+    """(session id, generation) of a token this service issued; None for anything else."""
+    parts = token.split(".")
+    if len(parts) != 4:
+        return None
+    session_id, generation, secret, signature = parts
+    if not (session_id.isalnum() and len(session_id) <= 64 and generation.isdigit() and len(generation) <= 9):
+        return None
+    if not same(signature, _signature(session_id, int(generation), secret)):
+        return None
+    return session_id, int(generation)
 
 
 def session_ref(session_id: str) -> Any:
@@ -47,7 +71,7 @@ def new_session(uow: UnitOfWork, user_id: str, *, restricted: bool, ip: str | No
                 user_agent: str | None) -> tuple[str, str]:
     """Write a new session; (session id, refresh token)."""
     session_id = uuid.uuid4().hex
-    refresh_token = f"{session_id}.{new_token()}"
+    refresh_token = new_refresh_token(session_id, 0)
     moment = clock.now()
     uow.create(session_ref(session_id), {
         "userId": user_id,
@@ -58,7 +82,6 @@ def new_session(uow: UnitOfWork, user_id: str, *, restricted: bool, ip: str | No
         "absoluteExpiresAt": moment + ABSOLUTE_TIMEOUT,
         "expiresAt": _expires_at(moment, moment),
         "refreshTokenHash": token_hash(refresh_token),
-        "previousRefreshHashes": [],
         "refreshGeneration": 0,
         "refreshExpiresAt": moment + REFRESH_TTL,
         "restricted": restricted,
@@ -77,11 +100,10 @@ def tokens_view(principal: Principal, refresh_token: str) -> dict[str, Any]:
 
 
 def rotate(uow: UnitOfWork, ref: Any, session: dict[str, Any], **changes: Any) -> str:
-    """Replace the session's refresh token (the old one is remembered to catch its reuse); the new token."""
-    new_refresh = f"{ref.id}.{new_token()}"
-    previous = ([session["refreshTokenHash"], *list(session.get("previousRefreshHashes") or ())])[:PREVIOUS_HASHES_KEPT]
-    uow.update(ref, {"refreshTokenHash": token_hash(new_refresh), "previousRefreshHashes": previous,
-                     "refreshGeneration": int(session.get("refreshGeneration") or 0) + 1, **changes})
+    """Replace the session's refresh token by one of the next generation; the new token."""
+    generation = int(session.get("refreshGeneration") or 0) + 1
+    new_refresh = new_refresh_token(ref.id, generation)
+    uow.update(ref, {"refreshTokenHash": token_hash(new_refresh), "refreshGeneration": generation, **changes})
     return new_refresh
 
 
@@ -118,9 +140,10 @@ def refresh(refresh_token: str, actor: Actor) -> dict[str, Any]:
     """A new access token and a rotated refresh token; reuse of an old refresh token revokes the session."""
     from shared.db import run_in_transaction
 
-    session_id, dot, _ = refresh_token.partition(".")
-    if not dot or not session_id.isalnum() or len(session_id) > 64:
+    parsed = parse_refresh_token(refresh_token)
+    if parsed is None:
         raise Unauthorized("INVALID_REFRESH_TOKEN", "The refresh token is not valid")
+    session_id, generation = parsed
     presented = token_hash(refresh_token)
     ref = session_ref(session_id)
 
@@ -131,7 +154,7 @@ def refresh(refresh_token: str, actor: Actor) -> dict[str, Any]:
             return {"error": "INVALID_REFRESH_TOKEN"}
         user_id = session["userId"]
         if not same(presented, session.get("refreshTokenHash")):
-            if any(same(presented, old) for old in session.get("previousRefreshHashes") or ()):
+            if generation < int(session.get("refreshGeneration") or 0):
                 if session.get("revokedAt") is None:
                     revoke(uow, ref, "REFRESH_TOKEN_REUSED")
                     uow.audit("auth.refresh_token_reused", "session", session_id, userId=user_id,

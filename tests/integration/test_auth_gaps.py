@@ -87,3 +87,24 @@ def test_a_session_restricted_at_sign_in_may_use_first_login_once(api, user):
     again = api.post("/api/auth/password/first-login", token=refreshed["tokens"]["accessToken"],
                      json={"newPassword": "Granite!Sparrow27"})
     assert again.status_code == 409 and again.get_json()["code"] == "CURRENT_PASSWORD_REQUIRED"
+
+
+# ---- item 9: reuse of any earlier refresh token ends the session ----------------------------------------
+
+def test_reuse_of_a_refresh_token_from_long_ago_ends_the_session(api, user):
+    from functions.auth.sessions import refresh
+    from shared.auth.principal import Actor
+
+    body = sign_in(api, EMAIL)
+    first = body["tokens"]["refreshToken"]
+    current = first
+    for _ in range(150):                                  # more rotations than any list of old hashes keeps
+        current = refresh(current, Actor(user_id=None, ip="192.0.2.1"))["tokens"]["refreshToken"]
+    session_id = first.split(".")[0]
+    forged = f"{session_id}.3.{'A' * 43}.{'0' * 32}"      # an old generation without our signature
+    response = api.post("/api/auth/refresh", json={"refreshToken": forged})
+    assert response.status_code == 401 and response.get_json()["code"] == "INVALID_REFRESH_TOKEN"
+    reuse = api.post("/api/auth/refresh", json={"refreshToken": first})
+    assert reuse.status_code == 401 and reuse.get_json()["code"] == "REFRESH_TOKEN_REUSED"
+    assert api.post("/api/auth/refresh", json={"refreshToken": current}).status_code == 401
+    assert api.get("/api/auth/me", token=body["tokens"]["accessToken"]).status_code == 401
