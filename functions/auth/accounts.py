@@ -116,6 +116,17 @@ def read_user(user_id: str, uow: UnitOfWork | None = None) -> tuple[Any, dict[st
     return ref, data
 
 
+def write_user(uow: UnitOfWork, ref: Any, current: dict[str, Any], changes: dict[str, Any],
+               actor_id: str | None) -> dict[str, Any]:
+    """Update a user in the unit of work with a new version (anything a user view shows may have
+    changed, so a stale If-Match must fail); the document as it will be."""
+    from shared.db import stamp_update
+
+    stamped = stamp_update(changes, actor_id, int(current.get("version", 1)))
+    uow.update(ref, stamped)
+    return {**current, **stamped}
+
+
 def find_by_email(email: str) -> tuple[str, dict[str, Any]] | None:
     """(user_id, document) of the live user with this (case-folded) e-mail; one query read."""
     from google.cloud.firestore_v1.base_query import FieldFilter

@@ -94,7 +94,8 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
             return Outcome("disabled", user=user)
         if not correct or user.get("status") != ACTIVE:
             new_state, just_locked = lockout.after_failure(state, now, lock_policy)
-            uow.update(user_ref, {"failedLoginCount": new_state.failed_count, "lockedUntil": new_state.locked_until})
+            accounts.write_user(uow, user_ref, user, {"failedLoginCount": new_state.failed_count,
+                                                      "lockedUntil": new_state.locked_until}, user_id)
             uow.audit("auth.login_failed", "user", user_id, reason="INVALID_CREDENTIALS",
                       failedCount=state.failed_count + 1)
             if just_locked:
@@ -118,7 +119,7 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
             changes["passwordHash"] = rehash
             history = list(user.get("passwordHistory") or ())
             changes["passwordHistory"] = [rehash, *history[1:]] if history else [rehash]
-        uow.update(user_ref, changes)
+        user_after = accounts.write_user(uow, user_ref, user, changes, user_id)
         session_id, refresh_token = sessions.new_session(uow, user_id, restricted=restricted, ip=ip,
                                                          user_agent=user_agent)
         uow.audit("auth.login", "user", user_id, sessionId=session_id, restricted=restricted,
@@ -128,7 +129,6 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
                                          "device": devices.describe(user_agent)},
                      subject=f"users/{user_id}")
         principal = accounts.principal_for(user_id, user, session_id, role_doc, restricted=restricted)
-        user_after = {**user, "lastLoginAt": now}
         return Outcome("ok", new_device=is_new_device, user=user_after,
                        result={"principal": principal, "refresh": refresh_token, "restricted": restricted,
                                "permissions": accounts.permissions_of(user, role_doc)})

@@ -116,13 +116,12 @@ def change_password(principal: Principal, current_password: str | None, new_pass
             raise Conflict("PASSWORD_CHANGED_MEANWHILE", "The password was changed meanwhile; sign in again")
         if not first_login:
             _refuse_while_locked(current)
-        changes = password_fields(new_hash, current, policy)
-        uow.update(user_ref, changes)
+        updated = accounts.write_user(uow, user_ref, current, password_fields(new_hash, current, policy),
+                                      principal.user_id)
         ended = sessions.revoke_all(uow, others, "PASSWORD_CHANGED", keep=principal.session_id)
         refresh_token = sessions.rotate(uow, session_ref, session, restricted=False, restrictedAtSignIn=False)
         uow.audit("auth.password_changed", "user", principal.user_id, how="first_login" if first_login else "change",
                   sessionsEnded=ended)
-        updated = {**current, **changes}
         permissions = accounts.permissions_of(updated, role_doc)
         new_principal = accounts.principal_for(principal.user_id, updated, principal.session_id, role_doc,
                                                restricted=False)
@@ -175,7 +174,8 @@ def _wrong_current_password(principal: Principal, actor: Actor) -> None:
         if state.is_locked(now):                       # locked meanwhile (a concurrent attempt)
             raise _locked(state.locked_until)
         state, just_locked = lockout.after_failure(state, now, lock_policy)
-        uow.update(user_ref, {"failedLoginCount": state.failed_count, "lockedUntil": state.locked_until})
+        accounts.write_user(uow, user_ref, user, {"failedLoginCount": state.failed_count,
+                                                  "lockedUntil": state.locked_until}, principal.user_id)
         uow.audit("auth.password_change_failed", "user", principal.user_id, reason="WRONG_CURRENT_PASSWORD")
         if just_locked:
             sessions.revoke_all(uow, live, "ACCOUNT_LOCKED")
@@ -264,7 +264,7 @@ def confirm_reset(token: str, new_password: str, actor: Actor) -> None:
                 or (changed_at is not None and changed_at > current_reset["createdAt"])):
             raise _reset_invalid()
         uow.update(ref, {"usedAt": clock.now(), "expiresAt": clock.now()})
-        uow.update(user_ref, password_fields(new_hash, current, policy))
+        accounts.write_user(uow, user_ref, current, password_fields(new_hash, current, policy), user_id)
         ended = sessions.revoke_all(uow, live, "PASSWORD_RESET")
         uow.audit("auth.password_reset", "user", user_id, sessionsEnded=ended)
         return current

@@ -275,7 +275,7 @@ def unlock_user(req: ApiRequest, userId: str):
     """Lift a lockout before its time."""
     from functions.auth.users_service import unlock_user as unlock
 
-    return unlock(req.user, userId, req.actor)
+    return _with_etag(unlock(req.user, userId, req.actor))
 
 
 @router.post("/api/users/{userId}/invite", permission="users:manage", response=m.UserOut, tags=("users",))
@@ -283,7 +283,7 @@ def resend_invite(req: ApiRequest, userId: str):
     """Send a new invite link (the previous one stops working)."""
     from functions.auth.users_service import resend_invite as resend
 
-    return resend(req.user, userId, req.actor)
+    return _with_etag(resend(req.user, userId, req.actor))
 
 
 @router.post("/api/users/{userId}/temporary-password", permission="users:manage",

@@ -331,9 +331,9 @@ def unlock_user(principal: Principal, user_id: str, actor: Actor) -> dict[str, A
 
     def work(uow: UnitOfWork) -> dict[str, Any]:
         ref, user = _scoped_user(principal, user_id, uow)
-        uow.update(ref, {"failedLoginCount": 0, "lockedUntil": None})
+        updated = accounts.write_user(uow, ref, user, {"failedLoginCount": 0, "lockedUntil": None}, principal.user_id)
         uow.audit("user.unlocked", "user", user_id)
-        return accounts.user_view(user_id, {**user, "failedLoginCount": 0, "lockedUntil": None})
+        return accounts.user_view(user_id, updated)
 
     return run_in_transaction(work, actor)
 
@@ -348,9 +348,9 @@ def resend_invite(principal: Principal, user_id: str, actor: Actor) -> dict[str,
             raise Conflict("USER_NOT_INVITED", "Only a user who has not accepted its invite can be re-invited")
         token, fields = issue_invite(uow, user_id, user, invited_by=principal.user_id,
                                      ttl=invite_ttl(settings_snapshot))
-        uow.update(ref, fields)
+        updated = accounts.write_user(uow, ref, user, fields, principal.user_id)
         uow.audit("user.invited", "user", user_id, resent=True)
-        return accounts.user_view(user_id, {**user, **fields}), token
+        return accounts.user_view(user_id, updated), token
 
     view, token = run_in_transaction(work, actor)
     send_invite_email(view["email"], view["name"], token, user_id=user_id)
@@ -377,7 +377,7 @@ def issue_temporary_password(principal: Principal, user_id: str, actor: Actor) -
         ref, user = _scoped_user(principal, user_id, uow)
         live = sessions.live_sessions(uow, user_id)
         changes = {**password_fields(new_hash, user, policy, must_change=True), "status": ACTIVE, "inviteId": None}
-        uow.update(ref, changes)
+        accounts.write_user(uow, ref, user, changes, principal.user_id)
         ended = sessions.revoke_all(uow, live, "TEMPORARY_PASSWORD")
         uow.audit("user.temporary_password_issued", "user", user_id, sessionsEnded=ended)
 
@@ -425,12 +425,12 @@ def accept_invite(token: str, password: str, actor: Actor) -> dict[str, Any]:
             raise _invite_invalid()
         changes = {**password_fields(new_hash, current, policy), "status": ACTIVE, "inviteId": None,
                    "inviteExpiresAt": None}
-        uow.update(ref, changes)
+        updated = accounts.write_user(uow, ref, current, changes, user_id)
         uow.update(invite_ref, {"acceptedAt": clock.now()})
         if seats_ref is not None and seats and user_id in (seats.get("subUsers") or {}):
             uow.update(seats_ref, {f"subUsers.{user_id}.status": ACTIVE})
         uow.audit("user.invite_accepted", "user", user_id, before={"status": INVITED}, after={"status": ACTIVE})
-        return {**current, **changes}
+        return updated
 
     updated = run_in_transaction(work, Actor(user_id=user_id, ip=actor.ip, user_agent=actor.user_agent,
                                              request_id=actor.request_id))

@@ -108,3 +108,72 @@ def test_reuse_of_a_refresh_token_from_long_ago_ends_the_session(api, user):
     assert reuse.status_code == 401 and reuse.get_json()["code"] == "REFRESH_TOKEN_REUSED"
     assert api.post("/api/auth/refresh", json={"refreshToken": current}).status_code == 401
     assert api.get("/api/auth/me", token=body["tokens"]["accessToken"]).status_code == 401
+
+
+# ---- item 11: every change of a user gives it a new version ---------------------------------------------
+
+ADMIN = "chief.admin@example.com"
+
+
+@pytest.fixture
+def admin(api, capture):
+    make_user(ADMIN, role="ADMIN")
+    return sign_in(api, ADMIN)["tokens"]["accessToken"]
+
+
+def etag_of(api, admin, user_id) -> str:
+    response = api.get(f"/api/users/{user_id}", token=admin)
+    assert response.status_code == 200
+    return response.headers["ETag"]
+
+
+def rename(api, admin, user_id, etag, name="Kavya R"):
+    return api.patch(f"/api/users/{user_id}", token=admin, headers={"If-Match": etag}, json={"name": name})
+
+
+def test_sign_in_counters_unlock_and_a_temporary_password_make_an_old_etag_stale(api, admin, user):
+    steps = {
+        "failed sign-in": lambda: login(api, EMAIL, "Wrong#Password91"),
+        "sign-in": lambda: sign_in(api, EMAIL),
+        "unlock": lambda: api.post(f"/api/users/{user}/unlock", token=admin),
+        "temporary password": lambda: api.post(f"/api/users/{user}/temporary-password", token=admin),
+    }
+    for step, act in steps.items():
+        before = etag_of(api, admin, user)
+        act()
+        after = etag_of(api, admin, user)
+        assert after != before, step
+        response = rename(api, admin, user, before)
+        assert response.status_code == 412, step
+        assert response.get_json()["code"] == "STALE_VERSION"
+        assert response.get_json()["details"]["currentETag"] == after
+    assert user_doc(user)["name"] != "Kavya R"
+    assert rename(api, admin, user, etag_of(api, admin, user)).status_code == 200
+
+
+def test_unlock_answers_with_the_new_etag(api, admin, user):
+    response = api.post(f"/api/users/{user}/unlock", token=admin)
+    assert response.status_code == 200
+    assert response.headers["ETag"] == etag_of(api, admin, user) == f'"v{user_doc(user)["version"]}"'
+
+
+def test_accepting_an_invite_makes_an_old_etag_stale(api, admin, capture):
+    from tests.support.auth import token_in
+
+    invited = "nikhil.new@example.com"
+    created = api.post("/api/users", token=admin, json={"email": invited, "name": "Nikhil New", "role": "SALES",
+                                                        "organizationIds": ["org-alpha"]})
+    assert created.status_code == 201
+    user_id, etag = created.get_json()["id"], created.headers["ETag"]
+    token = token_in(capture.emails(to=invited)[-1]["text"], "/accept-invite")
+    accepted = api.post("/api/users/invites/accept", json={"token": token, "password": NEW_PASSWORD})
+    assert accepted.status_code == 200
+    assert accepted.get_json()["version"] == user_doc(user_id)["version"] == 2
+    assert rename(api, admin, user_id, etag).status_code == 412
+
+
+def test_if_match_compares_strongly(api, admin, user):
+    etag = etag_of(api, admin, user)
+    response = rename(api, admin, user, f"W/{etag}")
+    assert response.status_code == 412 and response.get_json()["code"] == "STALE_VERSION"
+    assert rename(api, admin, user, f'"v999", {etag}').status_code == 200
