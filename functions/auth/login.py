@@ -47,6 +47,14 @@ def _mask(email: str) -> str:
     return mask_email(email)
 
 
+def _limit_attempts(ip: str | None, email: str) -> None:
+    """DOMAIN.md's sign-in limit per (IP, e-mail), before any lookup or Argon2 work; the route's own
+    per-IP limit (`login_ip`) is looser so that one office's address does not share five a minute."""
+    from shared.ratelimit import check
+
+    check("login", f"ip:{ip or ''}|email:{email}")
+
+
 def login(email_input: str, password: str, *, ip: str | None, user_agent: str | None,
           request_id: str | None) -> dict[str, Any]:
     from shared.db import run_in_transaction
@@ -57,6 +65,7 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
         email = valid_email(email_input)
     except InvalidValue:
         email = None
+    _limit_attempts(ip, email or email_input.strip().lower()[:320])
     found = accounts.find_by_email(email) if email else None
     if found is None or not found[1].get("passwordHash"):
         burn_verify(password)

@@ -19,7 +19,7 @@ def _with_etag(view: dict, status: int = 200) -> ApiResponse:
 
 # ---- sign-in and sessions ---------------------------------------------------------------------------------
 
-@router.post("/api/auth/login", public=True, rate_limit="login", body=m.LoginIn, response=m.LoginOut,
+@router.post("/api/auth/login", public=True, rate_limit="login_ip", body=m.LoginIn, response=m.LoginOut,
              tags=("auth",), errors={401: ("INVALID_CREDENTIALS",), 423: ("ACCOUNT_LOCKED",)})
 def login(req: ApiRequest):
     """Sign in with e-mail and password."""
