@@ -3,14 +3,17 @@
 The password is verified outside the transaction (Argon2 is deliberately slow); the transaction then
 re-reads the user and applies the lockout rules, so concurrent attempts cannot lose an increment.
 Unknown e-mail, an account without a password yet and a wrong password all answer the same 401 after
-the same Argon2 work. A locked account answers 423 whatever the password; a disabled one 403, but
-only to the right password (so the answer tells an attacker nothing new). An expired or admin-issued
-password signs in with a restricted session that may only change the password.
+the same Argon2 work, and lock the same way: an address with no usable account counts its failures in
+`loginFailures/{keyed hash of the address}` (no address stored; gone 30 days after the last failure),
+so five wrong passwords answer 423 for it too. A locked account answers 423 whatever the password; a
+disabled one 403, but only to the right password (so the answer tells an attacker nothing new). An
+expired or admin-issued password signs in with a restricted session that may only change the password.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from functions.auth import accounts, devices, lockout, sessions
@@ -25,6 +28,8 @@ if TYPE_CHECKING:
     from shared.db import UnitOfWork
 
 logger = get_logger("auth.login")
+LOGIN_FAILURES = "loginFailures"
+UNKNOWN_MEMORY = timedelta(days=30)
 
 
 @dataclass
@@ -39,6 +44,11 @@ class Outcome:
 
 def invalid_credentials() -> Unauthorized:
     return Unauthorized("INVALID_CREDENTIALS", "The e-mail or password is not correct")
+
+
+def account_locked(locked_until: datetime) -> Locked:
+    return Locked("ACCOUNT_LOCKED", "Too many failed sign-in attempts; the account is locked for a while",
+                  {"lockedUntil": clock.iso(locked_until)})
 
 
 def _mask(email: str) -> str:
@@ -69,8 +79,10 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
     found = accounts.find_by_email(email) if email else None
     if found is None or not found[1].get("passwordHash"):
         burn_verify(password)
-        _record_unknown(email or "", found[0] if found else None,
-                        Actor(user_id=None, ip=ip, user_agent=user_agent, request_id=request_id))
+        locked_until = _fail_unknown(email, found[0] if found else None,
+                                     Actor(user_id=None, ip=ip, user_agent=user_agent, request_id=request_id))
+        if locked_until is not None:
+            raise account_locked(locked_until)
         raise invalid_credentials()
 
     user_id, seen = found
@@ -149,8 +161,7 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
             from shared.auth.mail import locked_message, send
 
             send(user["email"], locked_message(user.get("name", ""), outcome.locked_until), user_id=user_id)
-        raise Locked("ACCOUNT_LOCKED", "Too many failed sign-in attempts; the account is locked for a while",
-                     {"lockedUntil": clock.iso(outcome.locked_until)})
+        raise account_locked(outcome.locked_until)
     if outcome.status == "disabled":
         raise Forbidden("ACCOUNT_DISABLED", "This account is disabled; contact your administrator")
     if outcome.status != "ok":
@@ -170,15 +181,38 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
             "firebaseToken": firebase_token, "requiresPasswordChange": restricted}
 
 
-def _record_unknown(email: str, user_id: str | None, actor: Actor) -> None:
-    """Audit a failed sign-in for an e-mail with no usable account (the address masked)."""
-    from shared.db import run_in_transaction
+def _fail_unknown(email: str | None, user_id: str | None, actor: Actor) -> datetime | None:
+    """Count and audit a failed sign-in for an e-mail with no usable account, under the lockout rules
+    of `settings/global`; the lock's end when the address is (or just became) locked."""
+    from shared.auth.opaque import keyed_hash
+    from shared.db import collection, run_in_transaction
 
-    def work(uow: UnitOfWork) -> None:
-        uow.audit("auth.login_failed", "user", user_id or "unknown", reason="INVALID_CREDENTIALS",
+    ref = collection(LOGIN_FAILURES).document(keyed_hash("login-failures", email)[:40]) if email else None
+
+    def work(uow: UnitOfWork) -> datetime | None:
+        now = clock.now()
+        locked_until, reason = None, "INVALID_CREDENTIALS"
+        if ref is not None:                            # a malformed address cannot be an account: not counted
+            settings_ref = accounts.settings_ref({})
+            snapshots = uow.get_all([ref, settings_ref])
+            snapshot = snapshots.get(ref.path)
+            stored = snapshot.to_dict() if snapshot is not None and snapshot.exists else None
+            if stored is None or stored["expiresAt"] <= now:      # the TTL deletes it some time later
+                stored = {}
+            state = lockout.current(stored.get("failedLoginCount"), stored.get("lockedUntil"), now)
+            if state.is_locked(now):
+                locked_until, reason = state.locked_until, "ACCOUNT_LOCKED"
+            else:
+                state, just_locked = lockout.after_failure(
+                    state, now, accounts.lockout_policy_from(snapshots.get(settings_ref.path)))
+                uow.set(ref, {"failedLoginCount": state.failed_count, "lockedUntil": state.locked_until,
+                              "expiresAt": now + UNKNOWN_MEMORY})
+                locked_until = state.locked_until if just_locked else None
+        uow.audit("auth.login_failed", "user", user_id or "unknown", reason=reason,
                   email=_mask(email) if email else None)
+        return locked_until
 
-    run_in_transaction(work, actor)
+    return run_in_transaction(work, actor)
 
 
 def _firebase_token(user_id: str, user: dict[str, Any]) -> str | None:

@@ -16,6 +16,7 @@ locals {
     idempotency_keys = { collection = "idempotencyKeys", field = "expiresAt" }
     sessions         = { collection = "sessions", field = "expiresAt" }
     rate_limits      = { collection = "rateLimits", field = "expiresAt" }
+    login_failures   = { collection = "loginFailures", field = "expiresAt" }
   }
 }
 

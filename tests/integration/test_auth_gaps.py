@@ -177,3 +177,50 @@ def test_if_match_compares_strongly(api, admin, user):
     response = rename(api, admin, user, f"W/{etag}")
     assert response.status_code == 412 and response.get_json()["code"] == "STALE_VERSION"
     assert rename(api, admin, user, f'"v999", {etag}').status_code == 200
+
+
+# ---- item 8: an unknown address locks like an account ---------------------------------------------------
+
+def login_failure_docs() -> list[dict]:
+    from shared.db import collection
+
+    return [{"id": s.id, **s.to_dict()} for s in collection("loginFailures").stream()]
+
+
+def test_five_wrong_passwords_lock_an_unknown_address_as_they_lock_an_account(api, user):
+    ghost = "nobody.here@example.com"
+    real = [login(api, EMAIL, f"Wrong#Password9{i}") for i in range(6)]
+    unknown = [login(api, ghost, f"Wrong#Password9{i}") for i in range(6)]
+    assert [r.status_code for r in real] == [r.status_code for r in unknown] == [401, 401, 401, 401, 423, 423]
+    for one, other in zip(real, unknown, strict=True):
+        assert set(one.get_json()) == set(other.get_json())
+        assert (one.get_json()["code"], one.get_json()["message"]) == (other.get_json()["code"],
+                                                                     other.get_json()["message"])
+    assert unknown[-1].get_json()["details"]["lockedUntil"] == unknown[-2].get_json()["details"]["lockedUntil"]
+    [stored] = login_failure_docs()                         # one small document, keyed by a hash
+    assert ghost not in str(stored) and "nobody" not in str(stored)
+    assert stored["expiresAt"] > clock.now() + timedelta(days=29)
+    from shared.db import collection
+
+    assert len(list(collection("users").stream())) == 1     # no user document for the unknown address
+    clock.advance(timedelta(minutes=30, seconds=1))
+    assert login(api, ghost, "Wrong#Password90").status_code == 401      # the lock ran out, counting restarts
+    assert login(api, "not-an-email", "Wrong#Password90").status_code == 401
+    assert len(login_failure_docs()) == 1
+
+
+def test_concurrent_failures_on_an_unknown_address_lose_no_increment(api, user):
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=5) as pool:
+        responses = list(pool.map(lambda i: login(api, "ghost@example.com", f"Wrong#Password9{i}"), range(5)))
+    assert sorted(r.status_code for r in responses) == [401, 401, 401, 401, 423]
+    assert login(api, "ghost@example.com", GOOD_PASSWORD).status_code == 423
+
+
+def test_an_old_count_of_an_unknown_address_is_forgotten_after_30_days(api, user):
+    for i in range(4):
+        assert login(api, "ghost@example.com", f"Wrong#Password9{i}").status_code == 401
+    clock.advance(timedelta(days=30, seconds=1))
+    assert login(api, "ghost@example.com", "Wrong#Password95").status_code == 401
+    assert login_failure_docs()[0]["failedLoginCount"] == 1
