@@ -13,7 +13,7 @@ CHECKOV_VERSION := 3.3.30
 PIP_FLAGS := --disable-pip-version-check -q
 
 .DEFAULT_GOAL := help
-.PHONY: help venv tasks-emulator checkov run test lint seed job bench clean
+.PHONY: help venv tasks-emulator checkov run test lint seed job bench clean client-types
 
 help:
 	@echo "make run                 start the whole product locally (emulators, gateway, scheduler, demo data)"
@@ -22,6 +22,7 @@ help:
 	@echo "make seed                seed demo data again into the running stack"
 	@echo "make job NAME=<job>      run one scheduled job now against the running stack"
 	@echo "make bench               cold-start and per-endpoint benchmarks"
+	@echo "make client-types        regenerate the TypeScript client's types from the OpenAPI document"
 	@echo "make clean               remove virtualenvs, local state and caches"
 
 venv: $(VENV)/.installed
@@ -72,6 +73,14 @@ job: venv
 
 bench: venv tasks-emulator
 	@$(PY) bench/run_all.py
+
+# The TypeScript client's generated types (checked in; tests/integration/test_ts_client_types.py fails
+# when they are stale).
+client-types: venv
+	@mkdir -p .local
+	$(PY) -c "import json; from shared.openapi import build_document; print(json.dumps(build_document(version='local')))" > .local/openapi.json
+	cd clients/typescript && { test -d node_modules || npm ci --ignore-scripts --no-audit --no-fund; } && \
+		node scripts/generate.mjs ../../.local/openapi.json
 
 clean:
 	@if [ -f .local/stack.pid ] && kill -0 "$$(head -n1 .local/stack.pid)" 2>/dev/null; then \

@@ -30,21 +30,25 @@ def _tail(output: str | bytes | None, lines: int = 5) -> str:
 
 
 def ensure_node_packages() -> None:
+    ensure_npm_packages(DEV, NEEDED, "dev/ packages (firebase, firebase-tools, playwright-core)")
+
+
+def ensure_npm_packages(folder: Path, needed: tuple[str, ...], what: str) -> None:
+    """`npm ci` in `folder` unless every path of `needed` is already under its node_modules."""
     if not shutil.which("node") or not shutil.which("npm"):
-        pytest.skip("node and npm are not installed on this machine (needed for the browser check)")
-    if all((DEV / "node_modules" / path).exists() for path in NEEDED):
+        pytest.skip(f"node and npm are not installed on this machine (needed for {what})")
+    if all((folder / "node_modules" / path).exists() for path in needed):
         return
     # --ignore-scripts: the Auth emulator needs none of the native builds (re2, ...) that firebase-tools'
     # dependencies would otherwise compile from source here, for minutes; playwright-core downloads nothing.
-    command = ["npm", "ci" if (DEV / "package-lock.json").exists() else "install", "--no-audit", "--no-fund",
+    command = ["npm", "ci" if (folder / "package-lock.json").exists() else "install", "--no-audit", "--no-fund",
                "--ignore-scripts", "--loglevel=error"]
     try:
-        done = subprocess.run(command, cwd=DEV, capture_output=True, timeout=NPM_TIMEOUT, check=False)
+        done = subprocess.run(command, cwd=folder, capture_output=True, timeout=NPM_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
-        pytest.skip(f"npm could not install dev/ packages within {NPM_TIMEOUT}s (registry unreachable?)")
-    if done.returncode != 0 or not all((DEV / "node_modules" / path).exists() for path in NEEDED):
-        pytest.skip(f"npm could not install dev/ packages (firebase, firebase-tools, playwright-core): "
-                    f"{_tail(done.stderr) or _tail(done.stdout)}")
+        pytest.skip(f"npm could not install {what} within {NPM_TIMEOUT}s (registry unreachable?)")
+    if done.returncode != 0 or not all((folder / "node_modules" / path).exists() for path in needed):
+        pytest.skip(f"npm could not install {what}: {_tail(done.stderr) or _tail(done.stdout)}")
 
 
 def ensure_chromium() -> str:

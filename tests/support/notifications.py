@@ -5,7 +5,7 @@ import base64
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -112,16 +112,19 @@ def cloud_event(message: Any, topic: str) -> Any:
 
 
 @contextmanager
-def served_gateway_with_push(topic: str = "domain-events", function: str = "on_domain_event") -> Iterator[str]:
+def served_gateway_with_push(topic: str = "domain-events", function: str = "on_domain_event",
+                             wrap: Callable[[Any], Any] | None = None) -> Iterator[str]:
     """The gateway on a real local port, with a Pub/Sub push subscription on `topic` delivering to
-    `/_events/<function>` (as the local stack wires it); yields the gateway's base URL."""
+    `/_events/<function>` (as the local stack wires it); yields the gateway's base URL. `wrap` may wrap
+    the gateway's WSGI app (test-only routes in front of it)."""
     from google.cloud import pubsub_v1
     from werkzeug.serving import make_server
 
     from local.gateway import create_gateway
     from shared.config import settings
 
-    server = make_server("127.0.0.1", 0, create_gateway(), threaded=True)
+    gateway = create_gateway()
+    server = make_server("127.0.0.1", 0, wrap(gateway) if wrap else gateway, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
