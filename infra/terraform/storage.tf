@@ -11,11 +11,12 @@ resource "google_storage_bucket" "documents" {
     enabled = true
   }
 
-  # Browsers upload and download directly with signed URLs.
+  # Browsers upload and download directly with signed URLs. The response headers are also the request
+  # headers a preflight may ask for: the signed upload's own (shared/adapters/storage.py) among them.
   cors {
     origin          = var.web_origins
     method          = ["GET", "PUT", "HEAD"]
-    response_header = ["Content-Type", "Content-Length", "Content-Disposition", "x-goog-meta-*"]
+    response_header = ["Content-Type", "Content-Length", "Content-Disposition", "x-goog-content-length-range", "x-goog-meta-*"]
     max_age_seconds = 3600
   }
 

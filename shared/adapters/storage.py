@@ -130,6 +130,11 @@ def _signing_arguments() -> dict[str, Any]:
     return {"service_account_email": email, "access_token": token}
 
 
+# The headers a signed upload must carry; a browser sends them cross-origin, so the bucket's CORS
+# (infra/terraform/storage.tf) must allow each one.
+UPLOAD_SIGNED_HEADERS = ("Content-Type", "x-goog-content-length-range")
+
+
 def signed_upload_url(object_name: str, content_type: str, max_bytes: int,
                       expires: timedelta = UPLOAD_EXPIRY) -> dict[str, Any]:
     """A V4 signed PUT URL for one object; the client must send exactly `headers` with the upload.
@@ -141,7 +146,7 @@ def signed_upload_url(object_name: str, content_type: str, max_bytes: int,
         raise ValueError("invalid content type")
     if int(max_bytes) < 1:
         raise ValueError("max_bytes must be positive")
-    headers = {"Content-Type": content_type, "x-goog-content-length-range": f"0,{int(max_bytes)}"}
+    headers = dict(zip(UPLOAD_SIGNED_HEADERS, (content_type, f"0,{int(max_bytes)}"), strict=True))
     url = bucket().blob(_check_name(object_name)).generate_signed_url(
         version="v4", method="PUT", expiration=_check_expiry(expires), headers=dict(headers), **_signing_arguments())
     return {"url": url, "method": "PUT", "headers": headers}

@@ -115,3 +115,12 @@ def test_cors_has_one_behaviour_the_applications():
     # The same origins, validated as production's config validates them (https, no '*').
     variable = text.split('variable "web_origins" {', 1)[1].split("\n}\n", 1)[0]
     assert "validation {" in variable and "^https://" in variable
+
+
+def test_the_bucket_cors_allows_every_header_of_a_signed_upload():
+    from shared.adapters.storage import UPLOAD_SIGNED_HEADERS
+
+    bucket = _terraform_text().split('resource "google_storage_bucket" "documents"', 1)[1].split("\n}\n", 1)[0]
+    allowed = re.search(r"response_header\s+=\s+\[([^\]]*)\]", bucket).group(1)
+    names = {name.lower() for name in re.findall(r'"([^"]+)"', allowed)}
+    assert {header.lower() for header in UPLOAD_SIGNED_HEADERS} <= names
