@@ -18,7 +18,13 @@ if (!source) {
 const text = /^https?:/.test(source) ? await (await fetch(source)).text() : await readFile(source, "utf8");
 const document = JSON.parse(text);
 
-const ast = await openapiTS(document, { silent: true, alphabetize: true });
+const ast = await openapiTS(document, {
+  silent: true,
+  alphabetize: true,
+  // A field with a default is optional (request bodies: PATCH sends only what changes). The generator's
+  // default (true) would make every defaulted field required, so no partial body would type-check.
+  defaultNonNullable: false,
+});
 const schema = COMMENT_HEADER + astToString(ast);
 
 const idempotent = Object.entries(document.paths)

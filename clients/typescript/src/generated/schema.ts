@@ -2393,7 +2393,7 @@ export interface components {
              * @default accepted
              * @constant
              */
-            status: "accepted";
+            status?: "accepted";
         };
         /** ApplicantOut */
         ApplicantOut: {
@@ -2401,17 +2401,17 @@ export interface components {
              * Email
              * @default null
              */
-            email: string | null;
+            email?: string | null;
             /**
              * Mobile
              * @default null
              */
-            mobile: string | null;
+            mobile?: string | null;
             /**
              * Name
              * @default null
              */
-            name: string | null;
+            name?: string | null;
         };
         /** ApplicationStarted */
         ApplicationStarted: {
@@ -2427,50 +2427,50 @@ export interface components {
          */
         ApplicationStartIn: {
             /** @default null */
-            address: components["schemas"]["functions__partners__models__AddressIn"] | null;
+            address?: components["schemas"]["functions__partners__models__AddressIn"] | null;
             /** Applicantname */
             applicantName: string;
             /** @default null */
-            bankAccount: components["schemas"]["functions__partners__models__BankAccountIn"] | null;
+            bankAccount?: components["schemas"]["functions__partners__models__BankAccountIn"] | null;
             /**
              * Contacts
              * @default null
              */
-            contacts: components["schemas"]["ContactIn"][] | null;
+            contacts?: components["schemas"]["ContactIn"][] | null;
             /** Emailverificationtoken */
             emailVerificationToken: string;
             /**
              * Gstins
              * @default null
              */
-            gstins: string[] | null;
+            gstins?: string[] | null;
             /**
              * Kind
              * @default null
              */
-            kind: ("BUYER" | "SELLER" | "TRADER" | "SUB_BROKER" | "TRANSPORTER" | "CONTROLLER") | null;
+            kind?: ("BUYER" | "SELLER" | "TRADER" | "SUB_BROKER" | "TRANSPORTER" | "CONTROLLER") | null;
             /**
              * Legalname
              * @default null
              */
-            legalName: string | null;
+            legalName?: string | null;
             /** Mobileverificationtoken */
             mobileVerificationToken: string;
             /**
              * Pan
              * @default null
              */
-            pan: string | null;
+            pan?: string | null;
             /**
              * Tradename
              * @default null
              */
-            tradeName: string | null;
+            tradeName?: string | null;
             /**
              * Website
              * @default null
              */
-            website: string | null;
+            website?: string | null;
         };
         /** ApplicationToken */
         ApplicationToken: {
@@ -2512,29 +2512,29 @@ export interface components {
              * Entityid
              * @default null
              */
-            entityId: string | null;
+            entityId?: string | null;
             /** Id */
             id: string;
             /**
              * Ip
              * @default null
              */
-            ip: string | null;
+            ip?: string | null;
             /**
              * Requestid
              * @default null
              */
-            requestId: string | null;
+            requestId?: string | null;
             /**
              * Useragent
              * @default null
              */
-            userAgent: string | null;
+            userAgent?: string | null;
             /**
              * Userid
              * @default null
              */
-            userId: string | null;
+            userId?: string | null;
         };
         /** AuditList */
         AuditList: {
@@ -2544,7 +2544,7 @@ export interface components {
              * Nextpagetoken
              * @default null
              */
-            nextPageToken: string | null;
+            nextPageToken?: string | null;
         };
         /** AuthUserOut */
         AuthUserOut: {
@@ -2560,7 +2560,7 @@ export interface components {
              * Lastloginat
              * @default null
              */
-            lastLoginAt: string | null;
+            lastLoginAt?: string | null;
             /** Name */
             name: string;
             /** Organizationids */
@@ -2569,7 +2569,7 @@ export interface components {
              * Partnerid
              * @default null
              */
-            partnerId: string | null;
+            partnerId?: string | null;
             /** Permissions */
             permissions: string[];
             /** Role */
@@ -2583,12 +2583,12 @@ export interface components {
              * Collection
              * @default null
              */
-            collection: string | null;
+            collection?: string | null;
             /**
              * Count
              * @default 0
              */
-            count: number;
+            count?: number;
             /** Message */
             message: string;
         };
@@ -2598,17 +2598,17 @@ export interface components {
             /** Code */
             code: string;
             /** @default null */
-            contact: components["schemas"]["ContactIn"] | null;
+            contact?: components["schemas"]["ContactIn"] | null;
             /**
              * Gstin
              * @default null
              */
-            gstin: string | null;
+            gstin?: string | null;
             /**
              * Isheadoffice
              * @default false
              */
-            isHeadOffice: boolean;
+            isHeadOffice?: boolean;
             /** Name */
             name: string;
         };
@@ -2620,7 +2620,7 @@ export interface components {
              * Nextpagetoken
              * @default null
              */
-            nextPageToken: string | null;
+            nextPageToken?: string | null;
         };
         /** BranchOut */
         BranchOut: {
@@ -2628,17 +2628,17 @@ export interface components {
             /** Code */
             code: string;
             /** @default null */
-            contact: components["schemas"]["ContactOut"] | null;
+            contact?: components["schemas"]["ContactOut"] | null;
             /**
              * Createdat
              * @default null
              */
-            createdAt: string | null;
+            createdAt?: string | null;
             /**
              * Gstin
              * @default null
              */
-            gstin: string | null;
+            gstin?: string | null;
             /** Id */
             id: string;
             /** Isheadoffice */
@@ -2651,31 +2651,31 @@ export interface components {
              * Updatedat
              * @default null
              */
-            updatedAt: string | null;
+            updatedAt?: string | null;
             /** Version */
             version: number;
         };
         /** BranchPatch */
         BranchPatch: {
             /** @default null */
-            address: components["schemas"]["functions__partners__models__AddressIn"] | null;
+            address?: components["schemas"]["functions__partners__models__AddressIn"] | null;
             /**
              * Code
              * @default null
              */
-            code: string | null;
+            code?: string | null;
             /** @default null */
-            contact: components["schemas"]["ContactIn"] | null;
+            contact?: components["schemas"]["ContactIn"] | null;
             /**
              * Gstin
              * @default null
              */
-            gstin: string | null;
+            gstin?: string | null;
             /**
              * Name
              * @default null
              */
-            name: string | null;
+            name?: string | null;
         };
         /** CarryForwardOut */
         CarryForwardOut: {
@@ -2683,7 +2683,7 @@ export interface components {
              * Computedat
              * @default null
              */
-            computedAt: unknown;
+            computedAt?: unknown;
             /** Duecommissions */
             dueCommissions: number;
             /** Fromfinancialyear */
@@ -2718,7 +2718,7 @@ export interface components {
              * Effectivefrom
              * @default null
              */
-            effectiveFrom: string | null;
+            effectiveFrom?: string | null;
             /** Emdpercentbybuyertype */
             emdPercentByBuyerType: {
                 [key: string]: number | string;
@@ -2732,12 +2732,12 @@ export interface components {
              * Name
              * @default CCI sales terms
              */
-            name: string;
+            name?: string;
             /**
              * Notes
              * @default null
              */
-            notes: string | null;
+            notes?: string | null;
             /** Season */
             season: string;
         };
@@ -2751,12 +2751,12 @@ export interface components {
              * Effectivefrom
              * @default null
              */
-            effectiveFrom: string | null;
+            effectiveFrom?: string | null;
             /**
              * Effectiveto
              * @default null
              */
-            effectiveTo: string | null;
+            effectiveTo?: string | null;
             /** Emdpercentbybuyertype */
             emdPercentByBuyerType: {
                 [key: string]: number;
@@ -2774,7 +2774,7 @@ export interface components {
              * Notes
              * @default null
              */
-            notes: string | null;
+            notes?: string | null;
             /** Season */
             season: string;
             /** Version */
@@ -2791,7 +2791,7 @@ export interface components {
              * Documentid
              * @default null
              */
-            documentId: string | null;
+            documentId?: string | null;
             /**
              * Expirydate
              * Format: date
@@ -2808,7 +2808,7 @@ export interface components {
              * Scope
              * @default null
              */
-            scope: string | null;
+            scope?: string | null;
             /**
              * Type
              * @description BCI, ORGANIC, GOTS, FAIRTRADE, OTHER ...
@@ -2823,7 +2823,7 @@ export interface components {
              * Nextpagetoken
              * @default null
              */
-            nextPageToken: string | null;
+            nextPageToken?: string | null;
         };
         /** CertificationOut */
         CertificationOut: {
@@ -2833,12 +2833,12 @@ export interface components {
              * Createdat
              * @default null
              */
-            createdAt: string | null;
+            createdAt?: string | null;
             /**
              * Documentid
              * @default null
              */
-            documentId: string | null;
+            documentId?: string | null;
             /**
              * Expirydate
              * Format: date
@@ -2861,12 +2861,12 @@ export interface components {
              * Rejectionreason
              * @default null
              */
-            rejectionReason: string | null;
+            rejectionReason?: string | null;
             /**
              * Scope
              * @default null
              */
-            scope: string | null;
+            scope?: string | null;
             /** Status */
             status: string;
             /** Type */
@@ -2875,17 +2875,17 @@ export interface components {
              * Updatedat
              * @default null
              */
-            updatedAt: string | null;
+            updatedAt?: string | null;
             /**
              * Verifiedat
              * @default null
              */
-            verifiedAt: string | null;
+            verifiedAt?: string | null;
             /**
              * Verifiedby
              * @default null
              */
-            verifiedBy: string | null;
+            verifiedBy?: string | null;
             /** Version */
             version: number;
         };
@@ -2895,37 +2895,37 @@ export interface components {
              * Body
              * @default null
              */
-            body: string | null;
+            body?: string | null;
             /**
              * Documentid
              * @default null
              */
-            documentId: string | null;
+            documentId?: string | null;
             /**
              * Expirydate
              * @default null
              */
-            expiryDate: string | null;
+            expiryDate?: string | null;
             /**
              * Issuedate
              * @default null
              */
-            issueDate: string | null;
+            issueDate?: string | null;
             /**
              * Number
              * @default null
              */
-            number: string | null;
+            number?: string | null;
             /**
              * Scope
              * @default null
              */
-            scope: string | null;
+            scope?: string | null;
             /**
              * Type
              * @default null
              */
-            type: string | null;
+            type?: string | null;
         };
         /** ChangePasswordIn */
         ChangePasswordIn: {
@@ -2937,49 +2937,49 @@ export interface components {
         /** ChangeRequestIn */
         ChangeRequestIn: {
             /** @default null */
-            address: components["schemas"]["functions__partners__models__AddressIn"] | null;
+            address?: components["schemas"]["functions__partners__models__AddressIn"] | null;
             /** @default null */
-            bankAccount: components["schemas"]["functions__partners__models__BankAccountIn"] | null;
+            bankAccount?: components["schemas"]["functions__partners__models__BankAccountIn"] | null;
             /**
              * Contacts
              * @default null
              */
-            contacts: components["schemas"]["ContactIn"][] | null;
+            contacts?: components["schemas"]["ContactIn"][] | null;
             /**
              * Gstins
              * @default null
              */
-            gstins: string[] | null;
+            gstins?: string[] | null;
             /**
              * Kind
              * @default null
              */
-            kind: ("BUYER" | "SELLER" | "TRADER" | "SUB_BROKER" | "TRANSPORTER" | "CONTROLLER") | null;
+            kind?: ("BUYER" | "SELLER" | "TRADER" | "SUB_BROKER" | "TRANSPORTER" | "CONTROLLER") | null;
             /**
              * Legalname
              * @default null
              */
-            legalName: string | null;
+            legalName?: string | null;
             /**
              * Pan
              * @default null
              */
-            pan: string | null;
+            pan?: string | null;
             /**
              * Reason
              * @default null
              */
-            reason: string | null;
+            reason?: string | null;
             /**
              * Tradename
              * @default null
              */
-            tradeName: string | null;
+            tradeName?: string | null;
             /**
              * Website
              * @default null
              */
-            website: string | null;
+            website?: string | null;
         };
         /** ChangeRequestList */
         ChangeRequestList: {
@@ -2989,7 +2989,7 @@ export interface components {
              * Nextpagetoken
              * @default null
              */
-            nextPageToken: string | null;
+            nextPageToken?: string | null;
         };
         /** ChangeRequestOut */
         ChangeRequestOut: {
@@ -3001,27 +3001,27 @@ export interface components {
              * Appliedversion
              * @default null
              */
-            appliedVersion: number | null;
+            appliedVersion?: number | null;
             /**
              * Createdat
              * @default null
              */
-            createdAt: string | null;
+            createdAt?: string | null;
             /**
              * Decidedat
              * @default null
              */
-            decidedAt: string | null;
+            decidedAt?: string | null;
             /**
              * Decidedby
              * @default null
              */
-            decidedBy: string | null;
+            decidedBy?: string | null;
             /**
              * Decisionreason
              * @default null
              */
-            decisionReason: string | null;
+            decisionReason?: string | null;
             /** Id */
             id: string;
             /** Partnerid */
@@ -3034,12 +3034,12 @@ export interface components {
              * Reason
              * @default null
              */
-            reason: string | null;
+            reason?: string | null;
             /**
              * Requestedby
              * @default null
              */
-            requestedBy: string | null;
+            requestedBy?: string | null;
             /** Status */
             status: string;
         };
@@ -3049,17 +3049,17 @@ export interface components {
              * Email
              * @default null
              */
-            email: boolean | null;
+            email?: boolean | null;
             /**
              * Inapp
              * @default null
              */
-            inApp: boolean | null;
+            inApp?: boolean | null;
             /**
              * Sms
              * @default null
              */
-            sms: boolean | null;
+            sms?: boolean | null;
         };
         /** ClosingSummaryOut */
         ClosingSummaryOut: {
@@ -3094,29 +3094,29 @@ export interface components {
              * Commoditycode
              * @default null
              */
-            commodityCode: string | null;
+            commodityCode?: string | null;
             /**
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /**
              * Effectivefrom
              * @default null
              */
-            effectiveFrom: string | null;
+            effectiveFrom?: string | null;
             /**
              * Isdefault
              * @default false
              */
-            isDefault: boolean;
+            isDefault?: boolean;
             /** Name */
             name: string;
             /**
              * Saccode
              * @default 996111
              */
-            sacCode: string;
+            sacCode?: string;
             sellerSide: components["schemas"]["CommissionSideIn"];
         };
         /** CommissionStructureOut */
@@ -3128,29 +3128,29 @@ export interface components {
              * Commoditycode
              * @default null
              */
-            commodityCode: string | null;
+            commodityCode?: string | null;
             /**
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /**
              * Effectivefrom
              * @default null
              */
-            effectiveFrom: string | null;
+            effectiveFrom?: string | null;
             /**
              * Effectiveto
              * @default null
              */
-            effectiveTo: string | null;
+            effectiveTo?: string | null;
             /** Id */
             id: string;
             /**
              * Isdefault
              * @default false
              */
-            isDefault: boolean;
+            isDefault?: boolean;
             /** Name */
             name: string;
             /** Saccode */
@@ -3162,39 +3162,39 @@ export interface components {
         /** CommissionStructurePatch */
         CommissionStructurePatch: {
             /** @default null */
-            buyerSide: components["schemas"]["CommissionSideIn"] | null;
+            buyerSide?: components["schemas"]["CommissionSideIn"] | null;
             /**
              * Commoditycode
              * @default null
              */
-            commodityCode: string | null;
+            commodityCode?: string | null;
             /**
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /**
              * Effectivefrom
              * @default null
              */
-            effectiveFrom: string | null;
+            effectiveFrom?: string | null;
             /**
              * Isdefault
              * @default null
              */
-            isDefault: boolean | null;
+            isDefault?: boolean | null;
             /**
              * Name
              * @default null
              */
-            name: string | null;
+            name?: string | null;
             /**
              * Saccode
              * @default null
              */
-            sacCode: string | null;
+            sacCode?: string | null;
             /** @default null */
-            sellerSide: components["schemas"]["CommissionSideIn"] | null;
+            sellerSide?: components["schemas"]["CommissionSideIn"] | null;
         };
         /** CommodityIn */
         CommodityIn: {
@@ -3202,7 +3202,7 @@ export interface components {
              * Active
              * @default true
              */
-            active: boolean;
+            active?: boolean;
             /** Bargaintypes */
             bargainTypes?: components["schemas"]["OptionIn"][];
             /** Certificates */
@@ -3220,7 +3220,7 @@ export interface components {
              * Effectivefrom
              * @default null
              */
-            effectiveFrom: string | null;
+            effectiveFrom?: string | null;
             /** Gstrate */
             gstRate: number | string;
             /** Hsncode */
@@ -3248,7 +3248,7 @@ export interface components {
              * Active
              * @default true
              */
-            active: boolean;
+            active?: boolean;
             /** Bargaintypes */
             bargainTypes: components["schemas"]["OptionOut"][];
             /** Certificates */
@@ -3261,7 +3261,7 @@ export interface components {
              * Createdat
              * @default null
              */
-            createdAt: unknown;
+            createdAt?: unknown;
             /** Defaultunit */
             defaultUnit: string;
             /** Deliveryterms */
@@ -3270,12 +3270,12 @@ export interface components {
              * Effectivefrom
              * @default null
              */
-            effectiveFrom: string | null;
+            effectiveFrom?: string | null;
             /**
              * Effectiveto
              * @default null
              */
-            effectiveTo: string | null;
+            effectiveTo?: string | null;
             /** Gstrate */
             gstRate: number;
             /** Hsncode */
@@ -3298,7 +3298,7 @@ export interface components {
              * Updatedat
              * @default null
              */
-            updatedAt: unknown;
+            updatedAt?: unknown;
             /** Varieties */
             varieties: components["schemas"]["VarietyOut"][];
             /** Version */
@@ -3312,82 +3312,82 @@ export interface components {
              * Active
              * @default null
              */
-            active: boolean | null;
+            active?: boolean | null;
             /**
              * Bargaintypes
              * @default null
              */
-            bargainTypes: components["schemas"]["OptionIn"][] | null;
+            bargainTypes?: components["schemas"]["OptionIn"][] | null;
             /**
              * Certificates
              * @default null
              */
-            certificates: components["schemas"]["OptionIn"][] | null;
+            certificates?: components["schemas"]["OptionIn"][] | null;
             /**
              * Defaultunit
              * @default null
              */
-            defaultUnit: ("BALE" | "CANDY" | "QUINTAL" | "KG" | "TONNE" | "MAUND" | "MAN") | null;
+            defaultUnit?: ("BALE" | "CANDY" | "QUINTAL" | "KG" | "TONNE" | "MAUND" | "MAN") | null;
             /**
              * Deliveryterms
              * @default null
              */
-            deliveryTerms: components["schemas"]["TermIn"][] | null;
+            deliveryTerms?: components["schemas"]["TermIn"][] | null;
             /**
              * Effectivefrom
              * @default null
              */
-            effectiveFrom: string | null;
+            effectiveFrom?: string | null;
             /**
              * Gstrate
              * @default null
              */
-            gstRate: number | string | null;
+            gstRate?: number | string | null;
             /**
              * Hsncode
              * @default null
              */
-            hsnCode: string | null;
+            hsnCode?: string | null;
             /**
              * Name
              * @default null
              */
-            name: string | null;
+            name?: string | null;
             /**
              * Passingterms
              * @default null
              */
-            passingTerms: components["schemas"]["TermIn"][] | null;
+            passingTerms?: components["schemas"]["TermIn"][] | null;
             /**
              * Paymentterms
              * @default null
              */
-            paymentTerms: components["schemas"]["TermIn"][] | null;
+            paymentTerms?: components["schemas"]["TermIn"][] | null;
             /**
              * Qualityparameters
              * @default null
              */
-            qualityParameters: components["schemas"]["QualityParameterIn"][] | null;
+            qualityParameters?: components["schemas"]["QualityParameterIn"][] | null;
             /**
              * Tradetypes
              * @default null
              */
-            tradeTypes: components["schemas"]["OptionIn"][] | null;
+            tradeTypes?: components["schemas"]["OptionIn"][] | null;
             /**
              * Units
              * @default null
              */
-            units: ("BALE" | "CANDY" | "QUINTAL" | "KG" | "TONNE" | "MAUND" | "MAN")[] | null;
+            units?: ("BALE" | "CANDY" | "QUINTAL" | "KG" | "TONNE" | "MAUND" | "MAN")[] | null;
             /**
              * Varieties
              * @default null
              */
-            varieties: components["schemas"]["VarietyIn"][] | null;
+            varieties?: components["schemas"]["VarietyIn"][] | null;
             /**
              * Weightmentterms
              * @default null
              */
-            weightmentTerms: components["schemas"]["TermIn"][] | null;
+            weightmentTerms?: components["schemas"]["TermIn"][] | null;
         };
         /** CommodityTemplateOut */
         CommodityTemplateOut: {
@@ -3395,7 +3395,7 @@ export interface components {
              * Active
              * @default true
              */
-            active: boolean;
+            active?: boolean;
             /** Bargaintypes */
             bargainTypes: components["schemas"]["OptionOut"][];
             /** Certificates */
@@ -3412,7 +3412,7 @@ export interface components {
              * Effectivefrom
              * @default null
              */
-            effectiveFrom: string | null;
+            effectiveFrom?: string | null;
             /** Gstrate */
             gstRate: number;
             /** Hsncode */
@@ -3442,22 +3442,22 @@ export interface components {
              * Designation
              * @default null
              */
-            designation: string | null;
+            designation?: string | null;
             /**
              * Email
              * @default null
              */
-            email: string | null;
+            email?: string | null;
             /**
              * Isprimary
              * @default false
              */
-            isPrimary: boolean;
+            isPrimary?: boolean;
             /**
              * Mobile
              * @default null
              */
-            mobile: string | null;
+            mobile?: string | null;
             /** Name */
             name: string;
         };
@@ -3467,27 +3467,27 @@ export interface components {
              * Designation
              * @default null
              */
-            designation: string | null;
+            designation?: string | null;
             /**
              * Email
              * @default null
              */
-            email: string | null;
+            email?: string | null;
             /**
              * Isprimary
              * @default false
              */
-            isPrimary: boolean;
+            isPrimary?: boolean;
             /**
              * Mobile
              * @default null
              */
-            mobile: string | null;
+            mobile?: string | null;
             /**
              * Name
              * @default null
              */
-            name: string | null;
+            name?: string | null;
         };
         /** DiffOut */
         DiffOut: {
@@ -3504,7 +3504,7 @@ export interface components {
              * Reason
              * @default null
              */
-            reason: string | null;
+            reason?: string | null;
         };
         /** DocumentList */
         DocumentList: {
@@ -3514,7 +3514,7 @@ export interface components {
              * Nextpagetoken
              * @default null
              */
-            nextPageToken: string | null;
+            nextPageToken?: string | null;
         };
         /** DocumentOut */
         DocumentOut: {
@@ -3524,12 +3524,12 @@ export interface components {
              * Createdat
              * @default null
              */
-            createdAt: string | null;
+            createdAt?: string | null;
             /**
              * Createdby
              * @default null
              */
-            createdBy: string | null;
+            createdBy?: string | null;
             /**
              * Documenttype
              * @enum {string}
@@ -3550,24 +3550,24 @@ export interface components {
              * Rejectionreason
              * @default null
              */
-            rejectionReason: string | null;
+            rejectionReason?: string | null;
             /**
              * Sizebytes
              * @default null
              */
-            sizeBytes: number | null;
+            sizeBytes?: number | null;
             /** Status */
             status: string;
             /**
              * Uploadedat
              * @default null
              */
-            uploadedAt: string | null;
+            uploadedAt?: string | null;
             /**
              * Verifiedat
              * @default null
              */
-            verifiedAt: string | null;
+            verifiedAt?: string | null;
         };
         /** DocumentUploadIn */
         DocumentUploadIn: {
@@ -3584,7 +3584,7 @@ export interface components {
              * Sizebytes
              * @default null
              */
-            sizeBytes: number | null;
+            sizeBytes?: number | null;
         };
         /** DocumentUploadOut */
         DocumentUploadOut: {
@@ -3615,31 +3615,31 @@ export interface components {
              * Category
              * @default null
              */
-            category: string | null;
+            category?: string | null;
             /** Channel */
             channel: string;
             /**
              * Eventid
              * @default null
              */
-            eventId: string | null;
+            eventId?: string | null;
             /**
              * Eventtype
              * @default null
              */
-            eventType: string | null;
+            eventType?: string | null;
             /**
              * Firstfailedat
              * @default null
              */
-            firstFailedAt: string | null;
+            firstFailedAt?: string | null;
             /** Id */
             id: string;
             /**
              * Lastattemptat
              * @default null
              */
-            lastAttemptAt: string | null;
+            lastAttemptAt?: string | null;
             /** Reason */
             reason: string;
             /**
@@ -3647,39 +3647,39 @@ export interface components {
              * @description masked address
              * @default null
              */
-            recipient: string | null;
+            recipient?: string | null;
             /**
              * Resendcount
              * @default 0
              */
-            resendCount: number;
+            resendCount?: number;
             /**
              * Resolvedat
              * @default null
              */
-            resolvedAt: string | null;
+            resolvedAt?: string | null;
             /** State */
             state: string;
             /**
              * Status
              * @default null
              */
-            status: number | null;
+            status?: number | null;
             /**
              * Template
              * @default null
              */
-            template: string | null;
+            template?: string | null;
             /**
              * Templateid
              * @default null
              */
-            templateId: string | null;
+            templateId?: string | null;
             /**
              * Userid
              * @default null
              */
-            userId: string | null;
+            userId?: string | null;
         };
         /** FailurePage */
         FailurePage: {
@@ -3689,7 +3689,7 @@ export interface components {
              * Nextpagetoken
              * @default null
              */
-            nextPageToken: string | null;
+            nextPageToken?: string | null;
         };
         /** FieldChange */
         FieldChange: {
@@ -3697,12 +3697,12 @@ export interface components {
              * After
              * @default null
              */
-            after: unknown;
+            after?: unknown;
             /**
              * Before
              * @default null
              */
-            before: unknown;
+            before?: unknown;
             /** Field */
             field: string;
         };
@@ -3712,24 +3712,24 @@ export interface components {
              * Activate
              * @default false
              */
-            activate: boolean;
+            activate?: boolean;
             /**
              * Code
              * @default null
              */
-            code: string | null;
+            code?: string | null;
             /**
              * Enddate
              * @default null
              */
-            endDate: string | null;
+            endDate?: string | null;
             /** Organizationid */
             organizationId: string;
             /**
              * Startdate
              * @default null
              */
-            startDate: string | null;
+            startDate?: string | null;
         };
         /** FinancialYearOut */
         FinancialYearOut: {
@@ -3737,28 +3737,28 @@ export interface components {
              * Activatedat
              * @default null
              */
-            activatedAt: unknown;
+            activatedAt?: unknown;
             /** Active */
             active: boolean;
             /** @default null */
-            carryForward: components["schemas"]["CarryForwardOut"] | null;
+            carryForward?: components["schemas"]["CarryForwardOut"] | null;
             /**
              * Closedat
              * @default null
              */
-            closedAt: unknown;
+            closedAt?: unknown;
             /**
              * Closedby
              * @default null
              */
-            closedBy: string | null;
+            closedBy?: string | null;
             /** Code */
             code: string;
             /**
              * Createdat
              * @default null
              */
-            createdAt: unknown;
+            createdAt?: unknown;
             /** Enddate */
             endDate: string;
             /** Id */
@@ -3780,7 +3780,7 @@ export interface components {
              * Updatedat
              * @default null
              */
-            updatedAt: unknown;
+            updatedAt?: unknown;
             /** Version */
             version: number;
         };
@@ -3798,19 +3798,19 @@ export interface components {
              * @default IN
              * @constant
              */
-            country: "IN";
+            country?: "IN";
             /**
              * District
              * @default null
              */
-            district: string | null;
+            district?: string | null;
             /** Line1 */
             line1: string;
             /**
              * Line2
              * @default null
              */
-            line2: string | null;
+            line2?: string | null;
             /** Pincode */
             pincode: string;
             /** State */
@@ -3824,19 +3824,19 @@ export interface components {
              * Country
              * @default IN
              */
-            country: string;
+            country?: string;
             /**
              * District
              * @default null
              */
-            district: string | null;
+            district?: string | null;
             /** Line1 */
             line1: string;
             /**
              * Line2
              * @default null
              */
-            line2: string | null;
+            line2?: string | null;
             /** Pincode */
             pincode: string;
             /** State */
@@ -3854,19 +3854,19 @@ export interface components {
              * Bankname
              * @default null
              */
-            bankName: string | null;
+            bankName?: string | null;
             /**
              * Branch
              * @default null
              */
-            branch: string | null;
+            branch?: string | null;
             /** Ifsc */
             ifsc: string;
             /**
              * Primary
              * @default false
              */
-            primary: boolean;
+            primary?: boolean;
         };
         /** BankAccountOut */
         functions__masters__models__BankAccountOut: {
@@ -3878,19 +3878,19 @@ export interface components {
              * Bankname
              * @default null
              */
-            bankName: string | null;
+            bankName?: string | null;
             /**
              * Branch
              * @default null
              */
-            branch: string | null;
+            branch?: string | null;
             /** Ifsc */
             ifsc: string;
             /**
              * Primary
              * @default false
              */
-            primary: boolean;
+            primary?: boolean;
         };
         /** AddressIn */
         functions__partners__models__AddressIn: {
@@ -3900,14 +3900,14 @@ export interface components {
              * District
              * @default null
              */
-            district: string | null;
+            district?: string | null;
             /** Line1 */
             line1: string;
             /**
              * Line2
              * @default null
              */
-            line2: string | null;
+            line2?: string | null;
             /** Pincode */
             pincode: string;
             /**
@@ -3922,37 +3922,37 @@ export interface components {
              * City
              * @default null
              */
-            city: string | null;
+            city?: string | null;
             /**
              * District
              * @default null
              */
-            district: string | null;
+            district?: string | null;
             /**
              * Line1
              * @default null
              */
-            line1: string | null;
+            line1?: string | null;
             /**
              * Line2
              * @default null
              */
-            line2: string | null;
+            line2?: string | null;
             /**
              * Pincode
              * @default null
              */
-            pincode: string | null;
+            pincode?: string | null;
             /**
              * State
              * @default null
              */
-            state: string | null;
+            state?: string | null;
             /**
              * Statecode
              * @default null
              */
-            stateCode: string | null;
+            stateCode?: string | null;
         };
         /** BankAccountIn */
         functions__partners__models__BankAccountIn: {
@@ -3964,12 +3964,12 @@ export interface components {
              * Bankname
              * @default null
              */
-            bankName: string | null;
+            bankName?: string | null;
             /**
              * Branchname
              * @default null
              */
-            branchName: string | null;
+            branchName?: string | null;
             /** Ifsc */
             ifsc: string;
         };
@@ -3979,27 +3979,27 @@ export interface components {
              * Accountholdername
              * @default null
              */
-            accountHolderName: string | null;
+            accountHolderName?: string | null;
             /**
              * Accountnumber
              * @default null
              */
-            accountNumber: string | null;
+            accountNumber?: string | null;
             /**
              * Bankname
              * @default null
              */
-            bankName: string | null;
+            bankName?: string | null;
             /**
              * Branchname
              * @default null
              */
-            branchName: string | null;
+            branchName?: string | null;
             /**
              * Ifsc
              * @default null
              */
-            ifsc: string | null;
+            ifsc?: string | null;
         };
         /** GstinIn */
         GstinIn: {
@@ -4009,12 +4009,12 @@ export interface components {
              * Label
              * @default null
              */
-            label: string | null;
+            label?: string | null;
             /**
              * Primary
              * @default false
              */
-            primary: boolean;
+            primary?: boolean;
         };
         /** GstinOut */
         GstinOut: {
@@ -4024,12 +4024,12 @@ export interface components {
              * Label
              * @default null
              */
-            label: string | null;
+            label?: string | null;
             /**
              * Primary
              * @default false
              */
-            primary: boolean;
+            primary?: boolean;
             /** State */
             state: string;
             /** Statecode */
@@ -4050,7 +4050,7 @@ export interface components {
              * Effectivefrom
              * @default null
              */
-            effectiveFrom: string | null;
+            effectiveFrom?: string | null;
             /** Rate */
             rate: number | string;
         };
@@ -4066,12 +4066,12 @@ export interface components {
              * Effectivefrom
              * @default null
              */
-            effectiveFrom: string | null;
+            effectiveFrom?: string | null;
             /**
              * Effectiveto
              * @default null
              */
-            effectiveTo: string | null;
+            effectiveTo?: string | null;
             /** Id */
             id: string;
             /** Rate */
@@ -4085,17 +4085,17 @@ export interface components {
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /**
              * Effectivefrom
              * @default null
              */
-            effectiveFrom: string | null;
+            effectiveFrom?: string | null;
             /**
              * Rate
              * @default null
              */
-            rate: number | string | null;
+            rate?: number | string | null;
         };
         Health: {
             checks: {
@@ -4120,7 +4120,7 @@ export interface components {
              * Code
              * @default null
              */
-            code: string | null;
+            code?: string | null;
             /** Daysuntildue */
             daysUntilDue: number;
             /**
@@ -4132,7 +4132,7 @@ export interface components {
              * Legalname
              * @default null
              */
-            legalName: string | null;
+            legalName?: string | null;
             /** Partnerid */
             partnerId: string;
             /** Status */
@@ -4146,7 +4146,7 @@ export interface components {
              * Nextpagetoken
              * @default null
              */
-            nextPageToken: string | null;
+            nextPageToken?: string | null;
         };
         /** KycOut */
         KycOut: {
@@ -4154,31 +4154,31 @@ export interface components {
              * Daysoverdue
              * @default 0
              */
-            daysOverdue: number;
+            daysOverdue?: number;
             /** Documentschecked */
             documentsChecked?: string[];
             /**
              * Duedate
              * @default null
              */
-            dueDate: string | null;
+            dueDate?: string | null;
             /**
              * Notes
              * @default null
              */
-            notes: string | null;
+            notes?: string | null;
             /** Status */
             status: string;
             /**
              * Verifiedat
              * @default null
              */
-            verifiedAt: string | null;
+            verifiedAt?: string | null;
             /**
              * Verifiedby
              * @default null
              */
-            verifiedBy: string | null;
+            verifiedBy?: string | null;
         };
         /** KycVerifyIn */
         KycVerifyIn: {
@@ -4188,7 +4188,7 @@ export interface components {
              * Notes
              * @default null
              */
-            notes: string | null;
+            notes?: string | null;
         };
         /** LateLiftingTier */
         LateLiftingTier: {
@@ -4200,7 +4200,7 @@ export interface components {
              * Today
              * @default null
              */
-            toDay: number | null;
+            toDay?: number | null;
         };
         /** LateLiftingTierOut */
         LateLiftingTierOut: {
@@ -4212,7 +4212,7 @@ export interface components {
              * Today
              * @default null
              */
-            toDay: number | null;
+            toDay?: number | null;
         };
         /** Link */
         Link: {
@@ -4227,12 +4227,12 @@ export interface components {
              * State
              * @default null
              */
-            state: string | null;
+            state?: string | null;
             /**
              * Station
              * @default null
              */
-            station: string | null;
+            station?: string | null;
         };
         /** LockoutPolicy */
         LockoutPolicy: {
@@ -4240,12 +4240,12 @@ export interface components {
              * Lockminutes
              * @default 30
              */
-            lockMinutes: number;
+            lockMinutes?: number;
             /**
              * Maxfailedattempts
              * @default 5
              */
-            maxFailedAttempts: number;
+            maxFailedAttempts?: number;
         };
         /** LockoutPolicyPatch */
         LockoutPolicyPatch: {
@@ -4253,12 +4253,12 @@ export interface components {
              * Lockminutes
              * @default null
              */
-            lockMinutes: number | null;
+            lockMinutes?: number | null;
             /**
              * Maxfailedattempts
              * @default null
              */
-            maxFailedAttempts: number | null;
+            maxFailedAttempts?: number | null;
         };
         /** LoginIn */
         LoginIn: {
@@ -4273,12 +4273,12 @@ export interface components {
              * Firebasetoken
              * @default null
              */
-            firebaseToken: string | null;
+            firebaseToken?: string | null;
             /**
              * Requirespasswordchange
              * @default false
              */
-            requiresPasswordChange: boolean;
+            requiresPasswordChange?: boolean;
             tokens: components["schemas"]["TokensOut"];
             user: components["schemas"]["AuthUserOut"];
         };
@@ -4293,14 +4293,14 @@ export interface components {
              * Contenttype
              * @default null
              */
-            contentType: string | null;
+            contentType?: string | null;
             /** Objectname */
             objectName: string;
             /**
              * Sizebytes
              * @default null
              */
-            sizeBytes: number | null;
+            sizeBytes?: number | null;
         };
         /** LogoUploadIn */
         LogoUploadIn: {
@@ -4320,7 +4320,7 @@ export interface components {
              * Discountratio
              * @default 1
              */
-            discountRatio: number | string;
+            discountRatio?: number | string;
             /** Maxacceptedpercent */
             maxAcceptedPercent: number | string;
         };
@@ -4348,18 +4348,18 @@ export interface components {
              * Eventtype
              * @default null
              */
-            eventType: string | null;
+            eventType?: string | null;
             /** Id */
             id: string;
             /** @default null */
-            link: components["schemas"]["Link"] | null;
+            link?: components["schemas"]["Link"] | null;
             /** Read */
             read: boolean;
             /**
              * Readat
              * @default null
              */
-            readAt: string | null;
+            readAt?: string | null;
             /** Severity */
             severity: string;
             /** Title */
@@ -4373,7 +4373,7 @@ export interface components {
              * Nextpagetoken
              * @default null
              */
-            nextPageToken: string | null;
+            nextPageToken?: string | null;
         };
         /** OptionIn */
         OptionIn: {
@@ -4383,7 +4383,7 @@ export interface components {
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /** Label */
             label: string;
         };
@@ -4395,7 +4395,7 @@ export interface components {
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /** Label */
             label: string;
         };
@@ -4408,12 +4408,12 @@ export interface components {
              * Cin
              * @default null
              */
-            cin: string | null;
+            cin?: string | null;
             /**
              * Email
              * @default null
              */
-            email: string | null;
+            email?: string | null;
             /** Gstins */
             gstins?: components["schemas"]["GstinIn"][];
             /** Legalname */
@@ -4424,17 +4424,17 @@ export interface components {
              * Phone
              * @default null
              */
-            phone: string | null;
+            phone?: string | null;
             /**
              * Tan
              * @default null
              */
-            tan: string | null;
+            tan?: string | null;
             /**
              * Tradename
              * @default null
              */
-            tradeName: string | null;
+            tradeName?: string | null;
         };
         /** OrganizationOut */
         OrganizationOut: {
@@ -4445,27 +4445,27 @@ export interface components {
              * Cin
              * @default null
              */
-            cin: string | null;
+            cin?: string | null;
             /**
              * Createdat
              * @default null
              */
-            createdAt: unknown;
+            createdAt?: unknown;
             /**
              * Effectivefrom
              * @default null
              */
-            effectiveFrom: string | null;
+            effectiveFrom?: string | null;
             /**
              * Effectiveto
              * @default null
              */
-            effectiveTo: string | null;
+            effectiveTo?: string | null;
             /**
              * Email
              * @default null
              */
-            email: string | null;
+            email?: string | null;
             /** Gstins */
             gstins?: components["schemas"]["GstinOut"][];
             /** Id */
@@ -4473,81 +4473,81 @@ export interface components {
             /** Legalname */
             legalName: string;
             /** @default null */
-            logo: components["schemas"]["LogoOut"] | null;
+            logo?: components["schemas"]["LogoOut"] | null;
             /** Pan */
             pan: string;
             /**
              * Phone
              * @default null
              */
-            phone: string | null;
+            phone?: string | null;
             /**
              * Tan
              * @default null
              */
-            tan: string | null;
+            tan?: string | null;
             /**
              * Tradename
              * @default null
              */
-            tradeName: string | null;
+            tradeName?: string | null;
             /**
              * Updatedat
              * @default null
              */
-            updatedAt: unknown;
+            updatedAt?: unknown;
             /** Version */
             version: number;
         };
         /** OrganizationPatch */
         OrganizationPatch: {
             /** @default null */
-            address: components["schemas"]["functions__masters__models__AddressIn"] | null;
+            address?: components["schemas"]["functions__masters__models__AddressIn"] | null;
             /**
              * Bankaccounts
              * @default null
              */
-            bankAccounts: components["schemas"]["functions__masters__models__BankAccountIn"][] | null;
+            bankAccounts?: components["schemas"]["functions__masters__models__BankAccountIn"][] | null;
             /**
              * Cin
              * @default null
              */
-            cin: string | null;
+            cin?: string | null;
             /**
              * Email
              * @default null
              */
-            email: string | null;
+            email?: string | null;
             /**
              * Gstins
              * @default null
              */
-            gstins: components["schemas"]["GstinIn"][] | null;
+            gstins?: components["schemas"]["GstinIn"][] | null;
             /**
              * Legalname
              * @default null
              */
-            legalName: string | null;
+            legalName?: string | null;
             /**
              * Pan
              * @default null
              */
-            pan: string | null;
+            pan?: string | null;
             /**
              * Phone
              * @default null
              */
-            phone: string | null;
+            phone?: string | null;
             /**
              * Tan
              * @default null
              */
-            tan: string | null;
+            tan?: string | null;
             /**
              * Tradename
              * @default null
              */
-            tradeName: string | null;
+            tradeName?: string | null;
         };
         /** OrgSettingsOut */
         OrgSettingsOut: {
@@ -4557,7 +4557,7 @@ export interface components {
              * Effectivefrom
              * @default null
              */
-            effectiveFrom: string | null;
+            effectiveFrom?: string | null;
             /** Inviteexpirydays */
             inviteExpiryDays: number;
             lockoutPolicy: components["schemas"]["LockoutPolicy"];
@@ -4573,7 +4573,7 @@ export interface components {
              * Updatedat
              * @default null
              */
-            updatedAt: unknown;
+            updatedAt?: unknown;
             /** Version */
             version: number;
         };
@@ -4583,28 +4583,28 @@ export interface components {
              * Deliverytolerancepercent
              * @default null
              */
-            deliveryTolerancePercent: number | string | null;
+            deliveryTolerancePercent?: number | string | null;
             /**
              * Inviteexpirydays
              * @default null
              */
-            inviteExpiryDays: number | null;
+            inviteExpiryDays?: number | null;
             /** @default null */
-            lockoutPolicy: components["schemas"]["LockoutPolicyPatch"] | null;
+            lockoutPolicy?: components["schemas"]["LockoutPolicyPatch"] | null;
             /** @default null */
-            passwordPolicy: components["schemas"]["PasswordPolicyPatch"] | null;
+            passwordPolicy?: components["schemas"]["PasswordPolicyPatch"] | null;
             /** @default null */
-            sessionPolicy: components["schemas"]["SessionPolicyPatch"] | null;
+            sessionPolicy?: components["schemas"]["SessionPolicyPatch"] | null;
             /**
              * Subuserlimit
              * @default null
              */
-            subUserLimit: number | null;
+            subUserLimit?: number | null;
             /**
              * Tradevaliditydays
              * @default null
              */
-            tradeValidityDays: number | null;
+            tradeValidityDays?: number | null;
         };
         /** OtpSendIn */
         OtpSendIn: {
@@ -4617,12 +4617,12 @@ export interface components {
              * Destination
              * @default null
              */
-            destination: string | null;
+            destination?: string | null;
             /**
              * Fallbackemail
              * @default null
              */
-            fallbackEmail: string | null;
+            fallbackEmail?: string | null;
             /**
              * Purpose
              * @enum {string}
@@ -4647,7 +4647,7 @@ export interface components {
              * Fallbackused
              * @default false
              */
-            fallbackUsed: boolean;
+            fallbackUsed?: boolean;
         };
         /** OtpVerifyIn */
         OtpVerifyIn: {
@@ -4680,7 +4680,7 @@ export interface components {
              * Nextpagetoken
              * @default null
              */
-            nextPageToken: string | null;
+            nextPageToken?: string | null;
         };
         /** ParseRequest */
         ParseRequest: {
@@ -4696,157 +4696,157 @@ export interface components {
              * Bargaintype
              * @default null
              */
-            bargainType: ("EX_GIN" | "EX_WAREHOUSE" | "DELIVERED") | null;
+            bargainType?: ("EX_GIN" | "EX_WAREHOUSE" | "DELIVERED") | null;
             /**
              * Commodity
              * @default null
              */
-            commodity: ("COTTON" | "KAPAS") | null;
+            commodity?: ("COTTON" | "KAPAS") | null;
             /**
              * Commodityid
              * @default null
              */
-            commodityId: string | null;
+            commodityId?: string | null;
             /** Confidence */
             confidence: number;
             /**
              * Deliverydays
              * @default null
              */
-            deliveryDays: number | null;
+            deliveryDays?: number | null;
             /**
              * Grade
              * @default null
              */
-            grade: string | null;
+            grade?: string | null;
             /** @default null */
-            location: components["schemas"]["Location"] | null;
+            location?: components["schemas"]["Location"] | null;
             /**
              * Paymentdays
              * @default null
              */
-            paymentDays: number | null;
+            paymentDays?: number | null;
             /** @default null */
-            price: components["schemas"]["Price"] | null;
+            price?: components["schemas"]["Price"] | null;
             /** Quality */
             quality?: {
                 [key: string]: components["schemas"]["Range"];
             };
             /** @default null */
-            quantity: components["schemas"]["Quantity"] | null;
+            quantity?: components["schemas"]["Quantity"] | null;
             /**
              * Side
              * @default null
              */
-            side: ("BUY" | "SELL") | null;
+            side?: ("BUY" | "SELL") | null;
             /**
              * Stationid
              * @default null
              */
-            stationId: string | null;
+            stationId?: string | null;
             /**
              * Variety
              * @default null
              */
-            variety: string | null;
+            variety?: string | null;
             /**
              * Varietyid
              * @default null
              */
-            varietyId: string | null;
+            varietyId?: string | null;
             /** Warnings */
             warnings?: string[];
         };
         /** PartnerOut */
         PartnerOut: {
             /** @default null */
-            address: components["schemas"]["functions__partners__models__AddressOut"] | null;
+            address?: components["schemas"]["functions__partners__models__AddressOut"] | null;
             /** @default null */
-            applicant: components["schemas"]["ApplicantOut"] | null;
+            applicant?: components["schemas"]["ApplicantOut"] | null;
             /**
              * Approvedat
              * @default null
              */
-            approvedAt: string | null;
+            approvedAt?: string | null;
             /**
              * Approvedby
              * @default null
              */
-            approvedBy: string | null;
+            approvedBy?: string | null;
             /** @default null */
-            bankAccount: components["schemas"]["functions__partners__models__BankAccountOut"] | null;
+            bankAccount?: components["schemas"]["functions__partners__models__BankAccountOut"] | null;
             /**
              * Cantrade
              * @default false
              */
-            canTrade: boolean;
+            canTrade?: boolean;
             /**
              * Code
              * @default null
              */
-            code: string | null;
+            code?: string | null;
             /** Contacts */
             contacts?: components["schemas"]["ContactOut"][];
             /**
              * Createdat
              * @default null
              */
-            createdAt: string | null;
+            createdAt?: string | null;
             /**
              * Createdby
              * @default null
              */
-            createdBy: string | null;
+            createdBy?: string | null;
             /** Gstins */
             gstins?: string[];
             /**
              * Headofficebranchid
              * @default null
              */
-            headOfficeBranchId: string | null;
+            headOfficeBranchId?: string | null;
             /** Id */
             id: string;
             /**
              * Kind
              * @default null
              */
-            kind: ("BUYER" | "SELLER" | "TRADER" | "SUB_BROKER" | "TRANSPORTER" | "CONTROLLER") | null;
+            kind?: ("BUYER" | "SELLER" | "TRADER" | "SUB_BROKER" | "TRANSPORTER" | "CONTROLLER") | null;
             /** @default null */
-            kyc: components["schemas"]["KycOut"] | null;
+            kyc?: components["schemas"]["KycOut"] | null;
             /**
              * Legalname
              * @default null
              */
-            legalName: string | null;
+            legalName?: string | null;
             /** Missingforsubmission */
             missingForSubmission?: string[];
             /**
              * Pan
              * @default null
              */
-            pan: string | null;
+            pan?: string | null;
             /**
              * Primaryuserid
              * @default null
              */
-            primaryUserId: string | null;
+            primaryUserId?: string | null;
             /**
              * Profileversion
              * @default 0
              */
-            profileVersion: number;
+            profileVersion?: number;
             /**
              * Rejectionreason
              * @default null
              */
-            rejectionReason: string | null;
+            rejectionReason?: string | null;
             /** Reviewcomments */
             reviewComments?: components["schemas"]["ReviewComment"][];
             /**
              * Reviewmessage
              * @default null
              */
-            reviewMessage: string | null;
+            reviewMessage?: string | null;
             /** Source */
             source: string;
             /**
@@ -4858,34 +4858,34 @@ export interface components {
              * Statusreason
              * @default null
              */
-            statusReason: string | null;
+            statusReason?: string | null;
             /**
              * Submittedat
              * @default null
              */
-            submittedAt: string | null;
+            submittedAt?: string | null;
             /**
              * Submittedby
              * @default null
              */
-            submittedBy: string | null;
+            submittedBy?: string | null;
             /**
              * Tradename
              * @default null
              */
-            tradeName: string | null;
+            tradeName?: string | null;
             /**
              * Updatedat
              * @default null
              */
-            updatedAt: string | null;
+            updatedAt?: string | null;
             /** Version */
             version: number;
             /**
              * Website
              * @default null
              */
-            website: string | null;
+            website?: string | null;
         };
         /** PartnerPage */
         PartnerPage: {
@@ -4895,7 +4895,7 @@ export interface components {
              * Nextpagetoken
              * @default null
              */
-            nextPageToken: string | null;
+            nextPageToken?: string | null;
         };
         /** PasswordPolicy */
         PasswordPolicy: {
@@ -4903,59 +4903,59 @@ export interface components {
              * Blocklist
              * @default true
              */
-            blocklist: boolean;
+            blocklist?: boolean;
             /**
              * Expirydays
              * @default 90
              */
-            expiryDays: number;
+            expiryDays?: number;
             /** Expiryreminderdays */
             expiryReminderDays?: number[];
             /**
              * Historycount
              * @default 5
              */
-            historyCount: number;
+            historyCount?: number;
             /**
              * Maxlength
              * @default 128
              */
-            maxLength: number;
+            maxLength?: number;
             /**
              * Minlength
              * @default 8
              */
-            minLength: number;
+            minLength?: number;
             /**
              * Nistminlength
              * @default 15
              */
-            nistMinLength: number;
+            nistMinLength?: number;
             /**
              * Nistmode
              * @default false
              */
-            nistMode: boolean;
+            nistMode?: boolean;
             /**
              * Requiredigit
              * @default true
              */
-            requireDigit: boolean;
+            requireDigit?: boolean;
             /**
              * Requirelowercase
              * @default true
              */
-            requireLowercase: boolean;
+            requireLowercase?: boolean;
             /**
              * Requirespecial
              * @default true
              */
-            requireSpecial: boolean;
+            requireSpecial?: boolean;
             /**
              * Requireuppercase
              * @default true
              */
-            requireUppercase: boolean;
+            requireUppercase?: boolean;
         };
         /** PasswordPolicyPatch */
         PasswordPolicyPatch: {
@@ -4963,62 +4963,62 @@ export interface components {
              * Blocklist
              * @default null
              */
-            blocklist: boolean | null;
+            blocklist?: boolean | null;
             /**
              * Expirydays
              * @default null
              */
-            expiryDays: number | null;
+            expiryDays?: number | null;
             /**
              * Expiryreminderdays
              * @default null
              */
-            expiryReminderDays: number[] | null;
+            expiryReminderDays?: number[] | null;
             /**
              * Historycount
              * @default null
              */
-            historyCount: number | null;
+            historyCount?: number | null;
             /**
              * Maxlength
              * @default null
              */
-            maxLength: number | null;
+            maxLength?: number | null;
             /**
              * Minlength
              * @default null
              */
-            minLength: number | null;
+            minLength?: number | null;
             /**
              * Nistminlength
              * @default null
              */
-            nistMinLength: number | null;
+            nistMinLength?: number | null;
             /**
              * Nistmode
              * @default null
              */
-            nistMode: boolean | null;
+            nistMode?: boolean | null;
             /**
              * Requiredigit
              * @default null
              */
-            requireDigit: boolean | null;
+            requireDigit?: boolean | null;
             /**
              * Requirelowercase
              * @default null
              */
-            requireLowercase: boolean | null;
+            requireLowercase?: boolean | null;
             /**
              * Requirespecial
              * @default null
              */
-            requireSpecial: boolean | null;
+            requireSpecial?: boolean | null;
             /**
              * Requireuppercase
              * @default null
              */
-            requireUppercase: boolean | null;
+            requireUppercase?: boolean | null;
         };
         /** PermissionList */
         PermissionList: {
@@ -5028,7 +5028,7 @@ export interface components {
              * Nextpagetoken
              * @default null
              */
-            nextPageToken: string | null;
+            nextPageToken?: string | null;
         };
         /** PermissionOut */
         PermissionOut: {
@@ -5058,7 +5058,7 @@ export interface components {
              * @description language of SMS texts
              * @default null
              */
-            language: ("en" | "hi") | null;
+            language?: ("en" | "hi") | null;
         };
         /** PreferencesOut */
         PreferencesOut: {
@@ -5081,12 +5081,12 @@ export interface components {
              * @default INR
              * @constant
              */
-            currency: "INR";
+            currency?: "INR";
             /**
              * Maxamount
              * @default null
              */
-            maxAmount: number | null;
+            maxAmount?: number | null;
             /**
              * Unit
              * @enum {string}
@@ -5099,44 +5099,44 @@ export interface components {
          */
         ProfileIn: {
             /** @default null */
-            address: components["schemas"]["functions__partners__models__AddressIn"] | null;
+            address?: components["schemas"]["functions__partners__models__AddressIn"] | null;
             /** @default null */
-            bankAccount: components["schemas"]["functions__partners__models__BankAccountIn"] | null;
+            bankAccount?: components["schemas"]["functions__partners__models__BankAccountIn"] | null;
             /**
              * Contacts
              * @default null
              */
-            contacts: components["schemas"]["ContactIn"][] | null;
+            contacts?: components["schemas"]["ContactIn"][] | null;
             /**
              * Gstins
              * @default null
              */
-            gstins: string[] | null;
+            gstins?: string[] | null;
             /**
              * Kind
              * @default null
              */
-            kind: ("BUYER" | "SELLER" | "TRADER" | "SUB_BROKER" | "TRANSPORTER" | "CONTROLLER") | null;
+            kind?: ("BUYER" | "SELLER" | "TRADER" | "SUB_BROKER" | "TRANSPORTER" | "CONTROLLER") | null;
             /**
              * Legalname
              * @default null
              */
-            legalName: string | null;
+            legalName?: string | null;
             /**
              * Pan
              * @default null
              */
-            pan: string | null;
+            pan?: string | null;
             /**
              * Tradename
              * @default null
              */
-            tradeName: string | null;
+            tradeName?: string | null;
             /**
              * Website
              * @default null
              */
-            website: string | null;
+            website?: string | null;
         };
         /** QualityParameterIn */
         QualityParameterIn: {
@@ -5144,12 +5144,12 @@ export interface components {
              * Basis
              * @default null
              */
-            basis: number | string | null;
+            basis?: number | string | null;
             /**
              * Decimals
              * @default 1
              */
-            decimals: number;
+            decimals?: number;
             /**
              * Direction
              * @enum {string}
@@ -5167,32 +5167,32 @@ export interface components {
              * Required
              * @default false
              */
-            required: boolean;
+            required?: boolean;
             /**
              * Targetmax
              * @default null
              */
-            targetMax: number | string | null;
+            targetMax?: number | string | null;
             /**
              * Targetmin
              * @default null
              */
-            targetMin: number | string | null;
+            targetMin?: number | string | null;
             /**
              * Typicalmax
              * @default null
              */
-            typicalMax: number | string | null;
+            typicalMax?: number | string | null;
             /**
              * Typicalmin
              * @default null
              */
-            typicalMin: number | string | null;
+            typicalMin?: number | string | null;
             /**
              * Unit
              * @default null
              */
-            unit: string | null;
+            unit?: string | null;
             /** Weight */
             weight: number | string;
         };
@@ -5202,12 +5202,12 @@ export interface components {
              * Basis
              * @default null
              */
-            basis: number | null;
+            basis?: number | null;
             /**
              * Decimals
              * @default 1
              */
-            decimals: number;
+            decimals?: number;
             /** Direction */
             direction: string;
             /** Key */
@@ -5222,32 +5222,32 @@ export interface components {
              * Required
              * @default false
              */
-            required: boolean;
+            required?: boolean;
             /**
              * Targetmax
              * @default null
              */
-            targetMax: number | null;
+            targetMax?: number | null;
             /**
              * Targetmin
              * @default null
              */
-            targetMin: number | null;
+            targetMin?: number | null;
             /**
              * Typicalmax
              * @default null
              */
-            typicalMax: number | null;
+            typicalMax?: number | null;
             /**
              * Typicalmin
              * @default null
              */
-            typicalMin: number | null;
+            typicalMin?: number | null;
             /**
              * Unit
              * @default null
              */
-            unit: string | null;
+            unit?: string | null;
             /** Weight */
             weight: number;
         };
@@ -5267,12 +5267,12 @@ export interface components {
              * Max
              * @default null
              */
-            max: number | null;
+            max?: number | null;
             /**
              * Min
              * @default null
              */
-            min: number | null;
+            min?: number | null;
         };
         /** ReadAllOut */
         ReadAllOut: {
@@ -5295,7 +5295,7 @@ export interface components {
              * Requirespasswordchange
              * @default false
              */
-            requiresPasswordChange: boolean;
+            requiresPasswordChange?: boolean;
             tokens: components["schemas"]["TokensOut"];
         };
         /** ReopenIn */
@@ -5311,7 +5311,7 @@ export interface components {
              * Message
              * @default null
              */
-            message: string | null;
+            message?: string | null;
         };
         /** ResetConfirmIn */
         ResetConfirmIn: {
@@ -5338,7 +5338,7 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /** Name */
             name: string;
             /** Permissions */
@@ -5352,7 +5352,7 @@ export interface components {
              * Nextpagetoken
              * @default null
              */
-            nextPageToken: string | null;
+            nextPageToken?: string | null;
         };
         /** RoleOut */
         RoleOut: {
@@ -5362,12 +5362,12 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * Kind
              * @default back_office
              */
-            kind: string;
+            kind?: string;
             /** Name */
             name: string;
             /** Permissions */
@@ -5376,7 +5376,7 @@ export interface components {
              * Version
              * @default null
              */
-            version: number | null;
+            version?: number | null;
         };
         /** RoleUpdateIn */
         RoleUpdateIn: {
@@ -5384,12 +5384,12 @@ export interface components {
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /**
              * Permissions
              * @default null
              */
-            permissions: string[] | null;
+            permissions?: string[] | null;
         };
         /** SessionList */
         SessionList: {
@@ -5399,7 +5399,7 @@ export interface components {
              * Nextpagetoken
              * @default null
              */
-            nextPageToken: string | null;
+            nextPageToken?: string | null;
         };
         /** SessionOut */
         SessionOut: {
@@ -5417,7 +5417,7 @@ export interface components {
              * Current
              * @default false
              */
-            current: boolean;
+            current?: boolean;
             /** Device */
             device: string;
             /** Id */
@@ -5431,7 +5431,7 @@ export interface components {
              * Ip
              * @default null
              */
-            ip: string | null;
+            ip?: string | null;
             /**
              * Lastactivityat
              * Format: date-time
@@ -5441,12 +5441,12 @@ export interface components {
              * Restricted
              * @default false
              */
-            restricted: boolean;
+            restricted?: boolean;
             /**
              * Useragent
              * @default null
              */
-            userAgent: string | null;
+            userAgent?: string | null;
         };
         /** SessionPolicy */
         SessionPolicy: {
@@ -5454,12 +5454,12 @@ export interface components {
              * Absolutehours
              * @default 12
              */
-            absoluteHours: number;
+            absoluteHours?: number;
             /**
              * Idleminutes
              * @default 30
              */
-            idleMinutes: number;
+            idleMinutes?: number;
         };
         /** SessionPolicyPatch */
         SessionPolicyPatch: {
@@ -5467,12 +5467,12 @@ export interface components {
              * Absolutehours
              * @default null
              */
-            absoluteHours: number | null;
+            absoluteHours?: number | null;
             /**
              * Idleminutes
              * @default null
              */
-            idleMinutes: number | null;
+            idleMinutes?: number | null;
         };
         /** StationIn */
         StationIn: {
@@ -5495,7 +5495,7 @@ export interface components {
              * Matchedalias
              * @default null
              */
-            matchedAlias: string | null;
+            matchedAlias?: string | null;
             /** Name */
             name: string;
             /** Region */
@@ -5508,7 +5508,7 @@ export interface components {
              * Version
              * @default null
              */
-            version: number | null;
+            version?: number | null;
         };
         /** StationPatch */
         StationPatch: {
@@ -5516,17 +5516,17 @@ export interface components {
              * Aliases
              * @default null
              */
-            aliases: string[] | null;
+            aliases?: string[] | null;
             /**
              * Name
              * @default null
              */
-            name: string | null;
+            name?: string | null;
             /**
              * Region
              * @default null
              */
-            region: string | null;
+            region?: string | null;
         };
         /** SubUserInviteIn */
         SubUserInviteIn: {
@@ -5538,7 +5538,7 @@ export interface components {
              * Mobile
              * @default null
              */
-            mobile: string | null;
+            mobile?: string | null;
             /** Name */
             name: string;
             /** Permissions */
@@ -5550,12 +5550,12 @@ export interface components {
              * Branchids
              * @default null
              */
-            branchIds: string[] | null;
+            branchIds?: string[] | null;
             /**
              * Permissions
              * @default null
              */
-            permissions: string[] | null;
+            permissions?: string[] | null;
         };
         /** TemporaryPasswordOut */
         TemporaryPasswordOut: {
@@ -5563,7 +5563,7 @@ export interface components {
              * Mustchangepassword
              * @default true
              */
-            mustChangePassword: boolean;
+            mustChangePassword?: boolean;
             /** Temporarypassword */
             temporaryPassword: string;
         };
@@ -5577,7 +5577,7 @@ export interface components {
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /** Label */
             label: string;
         };
@@ -5591,7 +5591,7 @@ export interface components {
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /** Label */
             label: string;
         };
@@ -5608,7 +5608,7 @@ export interface components {
              * @default Bearer
              * @constant
              */
-            tokenType: "Bearer";
+            tokenType?: "Bearer";
         };
         /** UnreadCount */
         UnreadCount: {
@@ -5629,7 +5629,7 @@ export interface components {
              * Method
              * @default PUT
              */
-            method: string;
+            method?: string;
             /** Url */
             url: string;
         };
@@ -5643,7 +5643,7 @@ export interface components {
              * Mobile
              * @default null
              */
-            mobile: string | null;
+            mobile?: string | null;
             /** Name */
             name: string;
             /** Organizationids */
@@ -5661,7 +5661,7 @@ export interface components {
              * Nextpagetoken
              * @default null
              */
-            nextPageToken: string | null;
+            nextPageToken?: string | null;
         };
         /** UserOut */
         UserOut: {
@@ -5671,7 +5671,7 @@ export interface components {
              * Createdat
              * @default null
              */
-            createdAt: string | null;
+            createdAt?: string | null;
             /** Email */
             email: string | null;
             /** Grants */
@@ -5682,29 +5682,29 @@ export interface components {
              * Inviteexpiresat
              * @default null
              */
-            inviteExpiresAt: string | null;
+            inviteExpiresAt?: string | null;
             /** Kind */
             kind: string;
             /**
              * Lastloginat
              * @default null
              */
-            lastLoginAt: string | null;
+            lastLoginAt?: string | null;
             /**
              * Locked
              * @default false
              */
-            locked: boolean;
+            locked?: boolean;
             /**
              * Mobile
              * @default null
              */
-            mobile: string | null;
+            mobile?: string | null;
             /**
              * Mustchangepassword
              * @default false
              */
-            mustChangePassword: boolean;
+            mustChangePassword?: boolean;
             /** Name */
             name: string;
             /** Organizationids */
@@ -5713,19 +5713,19 @@ export interface components {
              * Partnerid
              * @default null
              */
-            partnerId: string | null;
+            partnerId?: string | null;
             /**
              * Passwordchangedat
              * @default null
              */
-            passwordChangedAt: string | null;
+            passwordChangedAt?: string | null;
             /** Permissions */
             permissions: string[];
             /**
              * Primaryuserid
              * @default null
              */
-            primaryUserId: string | null;
+            primaryUserId?: string | null;
             /** Revocations */
             revocations?: string[];
             /** Role */
@@ -5736,12 +5736,12 @@ export interface components {
              * Updatedat
              * @default null
              */
-            updatedAt: string | null;
+            updatedAt?: string | null;
             /**
              * Version
              * @default 1
              */
-            version: number;
+            version?: number;
         };
         /** UserUpdateIn */
         UserUpdateIn: {
@@ -5749,22 +5749,22 @@ export interface components {
              * Mobile
              * @default null
              */
-            mobile: string | null;
+            mobile?: string | null;
             /**
              * Name
              * @default null
              */
-            name: string | null;
+            name?: string | null;
             /**
              * Organizationids
              * @default null
              */
-            organizationIds: string[] | null;
+            organizationIds?: string[] | null;
             /**
              * Role
              * @default null
              */
-            role: string | null;
+            role?: string | null;
         };
         /** VarietyIn */
         VarietyIn: {
@@ -5780,12 +5780,12 @@ export interface components {
              * Staplemaxmm
              * @default null
              */
-            stapleMaxMm: number | string | null;
+            stapleMaxMm?: number | string | null;
             /**
              * Stapleminmm
              * @default null
              */
-            stapleMinMm: number | string | null;
+            stapleMinMm?: number | string | null;
         };
         /** VarietyOut */
         VarietyOut: {
@@ -5801,12 +5801,12 @@ export interface components {
              * Staplemaxmm
              * @default null
              */
-            stapleMaxMm: number | null;
+            stapleMaxMm?: number | null;
             /**
              * Stapleminmm
              * @default null
              */
-            stapleMinMm: number | null;
+            stapleMinMm?: number | null;
         };
         /** VersionList */
         VersionList: {
@@ -5816,7 +5816,7 @@ export interface components {
              * Nextpagetoken
              * @default null
              */
-            nextPageToken: string | null;
+            nextPageToken?: string | null;
         };
         /** VersionOut */
         VersionOut: {
@@ -5826,17 +5826,17 @@ export interface components {
              * Changerequestid
              * @default null
              */
-            changeRequestId: string | null;
+            changeRequestId?: string | null;
             /**
              * Createdat
              * @default null
              */
-            createdAt: string | null;
+            createdAt?: string | null;
             /**
              * Createdby
              * @default null
              */
-            createdBy: string | null;
+            createdBy?: string | null;
             /** Number */
             number: number;
             /** Profile */
@@ -5847,7 +5847,7 @@ export interface components {
              * Reason
              * @default null
              */
-            reason: string | null;
+            reason?: string | null;
         };
     };
     responses: {

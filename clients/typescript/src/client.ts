@@ -1,0 +1,225 @@
+/**
+ * The TradeHub API client: openapi-fetch over the generated `paths`, with the session rules of the API.
+ *
+ * - `signIn` keeps the tokens (and the login's `firebaseToken` for the realtime helpers).
+ * - Every call carries the access token. A 401 on a call that carried one refreshes the tokens once and
+ *   repeats the call; concurrent calls share one in-flight refresh (the refresh token rotates on each use
+ *   and a reused one ends the session, so two refreshes would sign the user out). A refused refresh signs
+ *   out and the call fails with `SessionEndedError`.
+ * - Creating POSTs (the document's `x-idempotent` routes) get an `Idempotency-Key` unless one is given;
+ *   the repeat after a refresh sends the same key.
+ * - The `ETag` of every answer is kept per resource path (see resourcePath) and sent as `If-Match` on that
+ *   path's PUT/PATCH/DELETE unless one is given; a stale one fails with `PreconditionFailedError` (412).
+ * - Every non-2xx answer is thrown as a typed `ApiError` (see errors.ts), so `data` is always there.
+ */
+import createClient, { type Client, type Middleware } from "openapi-fetch";
+
+import { ETagStore } from "./etags.js";
+import { ApiError, SessionEndedError, errorFromResponse } from "./errors.js";
+import { IDEMPOTENT_POSTS } from "./generated/operations.js";
+import type { components, paths } from "./generated/schema.js";
+import { memoryStorage, type TokenStorage, type Tokens } from "./storage.js";
+
+export type LoginOut = components["schemas"]["LoginOut"];
+export type Schemas = components["schemas"];
+
+export interface ClientOptions {
+  /** The API's origin, e.g. `https://api.tradehub.rnrl.in` (paths start with /api). */
+  baseUrl: string;
+  /** Where tokens are kept (default: memory). */
+  storage?: TokenStorage;
+  /** The fetch to use (default: globalThis.fetch). */
+  fetch?: typeof globalThis.fetch;
+  /** Called once whenever the session ends (sign-out, refused refresh). */
+  onSignOut?: (reason: string) => void;
+}
+
+// Calls that must never carry the session or trigger a refresh.
+const SESSIONLESS = new Set(["/api/auth/login", "/api/auth/refresh"]);
+const IDEMPOTENT = new Set(IDEMPOTENT_POSTS);
+
+interface Pending {
+  copy: Request;
+  token: string | null;
+}
+
+export class TradeHubClient {
+  /** The typed openapi-fetch client; errors are thrown as ApiError. */
+  readonly api: Client<paths>;
+  readonly etags = new ETagStore();
+  /** The login's Firebase custom token (for realtime.ts), null before sign-in or for restricted logins. */
+  firebaseToken: string | null = null;
+  /** How many refreshes this client has made (for diagnostics and tests). */
+  refreshCount = 0;
+
+  private readonly storage: TokenStorage;
+  private readonly fetch: typeof globalThis.fetch;
+  private readonly baseUrl: string;
+  private readonly onSignOut?: (reason: string) => void;
+  private refreshing: Promise<string> | null = null;
+  private readonly pending = new Map<string, Pending>();
+  private readonly signOutListeners = new Set<(reason: string) => void>();
+
+  constructor(options: ClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.storage = options.storage ?? memoryStorage();
+    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.onSignOut = options.onSignOut;
+    this.api = createClient<paths>({ baseUrl: this.baseUrl, fetch: (request) => this.fetch(request) });
+    this.api.use(this.middleware());
+  }
+
+  get signedIn(): boolean {
+    return this.storage.load() !== null;
+  }
+
+  get tokens(): Tokens | null {
+    return this.storage.load();
+  }
+
+  /** Sign in with e-mail and password; keeps the tokens. Throws ApiError (401, 423, 429...). */
+  async signIn(email: string, password: string): Promise<LoginOut> {
+    const { data } = await this.api.POST("/api/auth/login", { body: { email, password } });
+    const login = data as LoginOut;
+    this.storage.save(login.tokens);
+    this.firebaseToken = login.firebaseToken ?? null;
+    return login;
+  }
+
+  /** End the session on the server (best effort) and forget the tokens. */
+  async signOut(): Promise<void> {
+    if (this.signedIn) {
+      try {
+        await this.api.POST("/api/auth/logout");
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;   // already ended there: nothing more to do
+      }
+    }
+    this.endSession("SIGNED_OUT");
+  }
+
+  /** Listen for the end of the session; returns the unsubscribe function. */
+  onSessionEnd(listener: (reason: string) => void): () => void {
+    this.signOutListeners.add(listener);
+    return () => this.signOutListeners.delete(listener);
+  }
+
+  /** Refresh the tokens now (shared with any refresh in flight); the new access token. */
+  refresh(): Promise<string> {
+    this.refreshing ??= this.doRefresh().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<string> {
+    const tokens = this.storage.load();
+    if (!tokens) throw new SessionEndedError(401, { code: "NOT_SIGNED_IN", message: "Sign in first", details: {} });
+    this.refreshCount += 1;
+    const response = await this.fetch(new Request(`${this.baseUrl}/api/auth/refresh`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ refreshToken: tokens.refreshToken }),
+    }));
+    if (response.ok) {
+      const body = (await response.json()) as components["schemas"]["RefreshOut"];
+      this.storage.save(body.tokens);
+      return body.tokens.accessToken;
+    }
+    const error = await errorFromResponse(response);
+    if (response.status === 401 || response.status === 403) {
+      this.endSession(error.code);
+      throw new SessionEndedError(error.status, error, error.requestId);
+    }
+    throw error;    // 429/503...: the session may still be fine; the call fails with that error
+  }
+
+  private endSession(reason: string): void {
+    const wasSignedIn = this.signedIn || this.firebaseToken !== null;
+    this.storage.save(null);
+    this.firebaseToken = null;
+    this.etags.clear();
+    if (!wasSignedIn) return;
+    this.onSignOut?.(reason);
+    for (const listener of this.signOutListeners) listener(reason);
+  }
+
+  private withToken(request: Request, token: string | null): Request {
+    if (token) request.headers.set("Authorization", `Bearer ${token}`);
+    return request;
+  }
+
+  private middleware(): Middleware {
+    return {
+      onRequest: ({ request, schemaPath, id }) => {
+        const method = request.method;
+        if (method === "POST" && IDEMPOTENT.has(schemaPath) && !request.headers.has("Idempotency-Key")) {
+          request.headers.set("Idempotency-Key", crypto.randomUUID());
+        }
+        const path = new URL(request.url).pathname;
+        if ((method === "PUT" || method === "PATCH" || method === "DELETE") && !request.headers.has("If-Match")) {
+          const etag = this.etags.get(path);
+          if (etag) request.headers.set("If-Match", etag);
+        }
+        let token: string | null = null;
+        if (!SESSIONLESS.has(schemaPath) && !request.headers.has("Authorization")) {
+          token = this.storage.load()?.accessToken ?? null;
+          this.withToken(request, token);
+        }
+        // The body can be read once: keep a copy for the repeat after a refresh.
+        this.pending.set(id, { copy: request.clone(), token });
+        return request;
+      },
+      onResponse: async ({ request, response, id }) => {
+        const pending = this.pending.get(id);
+        this.pending.delete(id);
+        let answer = response;
+        if (answer.status === 401 && pending?.token) {
+          const current = this.storage.load()?.accessToken ?? null;
+          // Another call may have refreshed since this one left: use its token instead of refreshing again.
+          const token = current && current !== pending.token ? current : await this.refresh();
+          answer = await this.fetch(this.withToken(pending.copy, token));
+        }
+        if (!answer.ok) {
+          const error = await errorFromResponse(answer);
+          if (answer.status === 401 && pending?.token) {
+            this.endSession(error.code);
+            throw new SessionEndedError(error.status, error, error.requestId);
+          }
+          throw error;
+        }
+        const path = new URL(request.url).pathname;
+        const etag = answer.headers.get("ETag");
+        if (request.method === "DELETE") this.etags.delete(path);
+        else if (etag) this.etags.set(await resourcePath(path, answer), etag);
+        return answer;
+      },
+      onError: ({ id }) => {
+        this.pending.delete(id);
+      },
+    };
+  }
+}
+
+/**
+ * The path an answer's ETag belongs to: the resource whose `id` the body carries. GET/PATCH of
+ * /api/partners/p1 and POST /api/partners/p1/submit all answer partner p1 (key /api/partners/p1); a 201 of
+ * POST /api/partners answers the new /api/partners/{id}. Without an `id`, the request path itself.
+ */
+async function resourcePath(path: string, answer: Response): Promise<string> {
+  let id: unknown;
+  try {
+    id = ((await answer.clone().json()) as { id?: unknown } | null)?.id;
+  } catch {
+    return path;
+  }
+  if (typeof id !== "string" || id === "") return path;
+  const segments = path.split("/");
+  const at = segments.lastIndexOf(encodeURIComponent(id));
+  if (at > 0) return segments.slice(0, at + 1).join("/");
+  return answer.status === 201 ? `${path}/${encodeURIComponent(id)}` : path;
+}
+
+export function createTradeHubClient(options: ClientOptions): TradeHubClient {
+  return new TradeHubClient(options);
+}
