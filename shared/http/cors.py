@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from shared.http.request import ApiResponse
 
-ALLOWED_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-Id")
+# Every request header the API reads; X-Application-Token is the self-service applicant's credential
+# (functions/partners/access.py), sent by the web client's onboarding pages.
+ALLOWED_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Application-Token",
+                   "X-Request-Id")
 EXPOSED_HEADERS = ("ETag", "Retry-After", "X-Request-Id")
 MAX_AGE_SECONDS = 3600      # as the documents bucket's CORS (storage.tf); Chromium caps it at 7200
 

@@ -29,7 +29,7 @@ def test_a_preflight_from_an_allowed_origin_is_204_with_the_grant_and_touches_no
     assert response.headers["Access-Control-Allow-Origin"] == WEB_APP
     assert response.headers["Access-Control-Allow-Methods"] == "OPTIONS, POST"
     assert response.headers["Access-Control-Allow-Headers"] == \
-        "Authorization, Content-Type, Idempotency-Key, If-Match, X-Request-Id"
+        "Authorization, Content-Type, Idempotency-Key, If-Match, X-Application-Token, X-Request-Id"
     assert response.headers["Access-Control-Max-Age"] == "3600"
     assert response.headers["Vary"] == "Origin"
     assert "Access-Control-Allow-Credentials" not in response.headers     # bearer tokens, no cookies
@@ -105,7 +105,7 @@ def test_responses_to_an_allowed_origin_expose_etag_retry_after_and_request_id(a
     ip = fresh_ip()
     answers = [api.post("/api/auth/login", json={"email": "nobody@example.com", "password": "Wrong#Password1"},
                         headers={"Origin": WEB_APP, "X-Forwarded-For": ip}) for _ in range(6)]
-    assert [answer.status_code for answer in answers] == [401] * 5 + [429]
+    assert [answer.status_code for answer in answers] == [401] * 4 + [423, 429]   # the lockout, then the limit
     assert all(answer.headers["Access-Control-Allow-Origin"] == WEB_APP for answer in answers)
     assert int(answers[-1].headers["Retry-After"]) >= 1
 
@@ -137,3 +137,20 @@ def test_the_configured_origins_replace_the_local_defaults(api, monkeypatch):
     finally:
         monkeypatch.delenv("WEB_APP_ORIGINS")
         reset_settings_cache()
+
+
+def test_every_request_header_the_api_reads_is_allowed(api):
+    from functions.partners.access import APPLICATION_TOKEN_HEADER
+
+    document = api.get("/api/openapi.json").get_json()
+    declared = {parameter["name"].lower() for operation in _operations(document)
+                for parameter in operation.get("parameters", []) if parameter["in"] == "header"}
+    response = preflight(api, "/api/onboarding/applications/app-1", method="PATCH")
+    allowed = {name.strip().lower() for name in response.headers["Access-Control-Allow-Headers"].split(",")}
+    assert declared | {"authorization", "content-type", APPLICATION_TOKEN_HEADER.lower()} <= allowed
+    assert {"idempotency-key", "if-match"} <= declared          # the document does declare its headers
+
+
+def _operations(document: dict) -> list[dict]:
+    return [operation for methods in document["paths"].values() for operation in methods.values()
+            if isinstance(operation, dict) and "responses" in operation]
