@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from shared import clock
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot, Transaction
 
     from shared.auth.principal import Actor
@@ -154,6 +156,13 @@ class UnitOfWork:
         from shared.events.outbox import write_event
 
         return write_event(self, event_type, data, subject)
+
+    def schedule_timer(self, name: str, entity_id: str, version: int, fire_at: datetime,
+                       payload: Any = None) -> str:
+        """Schedule timer `name` of shared/timers.py for this entity version; its task is created after the commit."""
+        from shared.timers import schedule
+
+        return schedule(self, name, entity_id, version, fire_at, payload)
 
 
 def run_in_transaction(work: Callable[[UnitOfWork], T], actor: Actor | None = None, *,

@@ -27,4 +27,6 @@ def index_key(index: dict[str, Any]) -> tuple:
 PLATFORM_INDEXES: list[dict[str, Any]] = [
     # the outbox relay: unsent events, oldest first (shared/events/outbox.relay_pending)
     composite("outbox", [("status", "ASCENDING"), ("occurredAt", "ASCENDING")]),
+    # the timer sweep: timers not seen fired, by fire time (shared/timers.sweep)
+    composite("outbox", [("kind", "ASCENDING"), ("status", "ASCENDING"), ("fireAt", "ASCENDING")]),
 ]

@@ -38,6 +38,10 @@ JOBS: tuple[Job, ...] = (
         "KycDueSoon/KycOverdue at 30, 15, 7, 1 days before and weekly after (each once); suspend 30 days overdue"),
     Job("certification-expiry", "15 0 * * *", "functions.partners.kyc_jobs:expire_certifications",
         "verified partner certifications past their expiry date become EXPIRED and leave trade"),
+    Job("timer-sweep", "*/5 * * * *", "shared.timers:sweep",
+        "fire timers due over 10 minutes ago whose Cloud Task never arrived (each still once)"),
+    Job("tradedesk-expiry-sweep", "*/5 * * * *", "functions.tradedesk.expiry:sweep",
+        "expire live offers and open requests past their validUntil that no timer expired"),
 )
 
 

@@ -1,7 +1,9 @@
-"""The `jobs` function: Cloud Scheduler calls `POST /jobs/<name>` for each job of shared/jobs.py.
+"""The `jobs` function: Cloud Scheduler calls `POST /jobs/<name>` for each job of shared/jobs.py, and
+Cloud Tasks calls `POST /jobs/timers/<name>` for each timer of shared/timers.py.
 
-In the cloud the caller is Cloud Scheduler with an OIDC token of the scheduler service account; locally
-(and in tests) it is the local scheduler with the shared job secret. Nothing else may run a job.
+In the cloud a job's caller is Cloud Scheduler with an OIDC token of the scheduler service account and
+a timer's is Cloud Tasks with one of the tasks service account (each refuses the other's); locally (and
+in tests) both carry the shared job secret. Nothing else may run a job or fire a timer.
 """
 from __future__ import annotations
 
@@ -17,7 +19,13 @@ from shared.logging import get_logger, log
 logger = get_logger("jobs")
 
 
-def authorize(header: str | None) -> None:
+SCHEDULER = ("the scheduler", "SCHEDULER_SERVICE_ACCOUNT")
+TASKS = ("Cloud Tasks", "TASKS_SERVICE_ACCOUNT")
+
+
+def authorize(header: str | None, caller: tuple[str, str] = SCHEDULER) -> None:
+    """Accept only `caller`'s OIDC token in the cloud (`caller`: its name and the variable holding its
+    service account), and the jobs secret elsewhere."""
     from shared.auth.guard import bearer_token
     from shared.config import settings
 
@@ -29,13 +37,15 @@ def authorize(header: str | None) -> None:
         from google.auth.transport import requests as google_requests
         from google.oauth2 import id_token
 
+        name, account_variable = caller
         try:
             claims = id_token.verify_oauth2_token(token, google_requests.Request(),
                                                   audience=config.public_base_url)
         except ValueError as error:
-            raise Unauthorized("INVALID_TOKEN", "The scheduler token is not valid") from error
-        if claims.get("email") != os.environ.get("SCHEDULER_SERVICE_ACCOUNT"):
-            raise Unauthorized("INVALID_TOKEN", "The caller is not the scheduler")
+            raise Unauthorized("INVALID_TOKEN", f"The token of {name} is not valid") from error
+        account = os.environ.get(account_variable, "").strip()
+        if not account or claims.get("email") != account or not claims.get("email_verified", False):
+            raise Unauthorized("INVALID_TOKEN", f"The caller is not {name}")
         return
     if not hmac.compare_digest(token.encode(), config.jobs_shared_secret.encode()):
         raise Unauthorized("INVALID_TOKEN", "The job secret is wrong")
@@ -55,15 +65,48 @@ def run_job(name: str) -> dict[str, Any]:
     return {"job": name, "summary": summary, "latencyMs": elapsed}
 
 
+def run_timer(name: str, body: bytes) -> dict[str, Any]:
+    """Fire timer `name` with the task's JSON `body` (once per entity version, shared/timers.py)."""
+    import json
+
+    from shared import clock, timers
+    from shared.errors import BadRequest, Conflict, Unprocessable
+    from shared.http.pipeline import validate
+
+    try:
+        definition = timers.timer(name)
+    except KeyError:
+        raise NotFound("TIMER_NOT_FOUND", f"No timer named {name}") from None
+    try:
+        data = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("MALFORMED_JSON", "The body is not valid JSON") from None
+    delivery = validate(timers.TimerDelivery, data)
+    model = definition.payload_model()
+    if model is None and delivery.payload:
+        raise Unprocessable("UNEXPECTED_PAYLOAD", f"Timer {name} takes no payload")
+    payload = validate(model, delivery.payload) if model else None
+    if clock.now() < delivery.fireAt:
+        # Early (another clock): Cloud Tasks retries a refused delivery with backoff.
+        raise Conflict("TIMER_NOT_DUE", "The timer is not due yet", {"fireAt": delivery.fireAt.isoformat()})
+    return timers.fire(definition, delivery, payload)
+
+
 def serve(request: Any) -> Any:
     from shared.http.pipeline import to_flask
+    from shared.timers import PATH_PREFIX
 
     request_id = request.headers.get("X-Request-Id", "job")
     try:
         if request.method != "POST" or not request.path.startswith("/jobs/"):
             raise NotFound("ROUTE_NOT_FOUND", "POST /jobs/<name>")
-        authorize(request.headers.get("Authorization"))
-        response = ApiResponse(run_job(request.path.removeprefix("/jobs/").strip("/")))
+        if request.path.startswith(PATH_PREFIX):
+            authorize(request.headers.get("Authorization"), TASKS)
+            response = ApiResponse(run_timer(request.path.removeprefix(PATH_PREFIX).strip("/"),
+                                             request.get_data()))
+        else:
+            authorize(request.headers.get("Authorization"))
+            response = ApiResponse(run_job(request.path.removeprefix("/jobs/").strip("/")))
     except ApiError as error:
         response = ApiResponse(error.body(), error.status, error.headers)
     except Exception:  # noqa: BLE001 - logged with its trace, answered without it; Scheduler retries

@@ -1,15 +1,18 @@
 """Expiry of offers and requests: the timer handlers and the sweep backstop (DOMAIN.md "Trade desk").
 
-Handlers follow the kernel's agreed timer signature `handler(entity_id, version, payload) -> dict`: the
-timer is named by entity and negotiation version, so a counter (a new version with a new validity)
-makes the old timer stale. Each handler re-reads the record in a transaction and does nothing unless
-it is still open and at the version the timer was set for: an ACCEPTED, REJECTED or WITHDRAWN offer,
-or an AGREED or CANCELLED request, never becomes EXPIRED. `sweep` expires whatever a lost timer left
-open past its validity, and reports what it did.
+Handlers follow the kernel's timer signature `handler(uow, entity_id, version, payload) -> dict`
+(shared/timers.py runs them in the transaction that records the timer as processed): the timer is
+named by entity and negotiation version, so a counter (a new version with a new validity) makes the
+old timer stale. Each handler re-reads the record in the unit of work and does nothing unless it is
+still open and at the version the timer was set for: an ACCEPTED, REJECTED or WITHDRAWN offer, or an
+AGREED or CANCELLED request, never becomes EXPIRED. `schedule_offer_timers` sets an offer version's
+timers; `sweep` expires whatever a lost timer left open past its validity (or that never had one), and
+reports what it did.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 from functions.tradedesk import keys, rules, states
@@ -20,78 +23,84 @@ from shared.auth.principal import SYSTEM
 WARNING_BEFORE_SECONDS = 3600
 
 
-def expire_offer(offer_id: str, version: int, payload: dict[str, Any] | None = None) -> dict[str, Any]:
-    from shared.db import run_in_transaction, stamp_update
+def expire_offer(uow: Any, offer_id: str, version: int, payload: Any = None) -> dict[str, Any]:
+    from shared.db import stamp_update
 
-    def work(uow: Any) -> dict[str, Any]:
-        snapshot = uow.get(offer_ref(offer_id))
-        offer = snapshot.to_dict() if snapshot.exists else None
-        if offer is None:
-            return {"expired": False, "reason": "missing"}
-        if offer["status"] not in states.OFFER_LIVE:
-            return {"expired": False, "reason": f"status {offer['status']}"}
-        if int(offer.get("negotiationVersion", 0)) != int(version):
-            return {"expired": False, "reason": "stale version"}
-        if offer.get("validUntil") is not None and clock.now() < offer["validUntil"]:
-            return {"expired": False, "reason": "still valid"}
-        uow.update(offer_ref(offer_id), stamp_update({"status": states.EXPIRED, "expiredAt": clock.now(),
-                                                      "turn": None}, SYSTEM.user_id, int(offer.get("version", 1))))
-        keys.release(uow, offer["tradeId"], offer["makerPartnerId"])
-        uow.audit("offer.expire", "offer", offer_id, before={"status": offer["status"]},
-                  after={"status": states.EXPIRED})
-        return {"expired": True}
-
-    return run_in_transaction(work, SYSTEM)
+    snapshot = uow.get(offer_ref(offer_id))
+    offer = snapshot.to_dict() if snapshot.exists else None
+    if offer is None:
+        return {"expired": False, "reason": "missing"}
+    if offer["status"] not in states.OFFER_LIVE:
+        return {"expired": False, "reason": f"status {offer['status']}"}
+    if int(offer.get("negotiationVersion", 0)) != int(version):
+        return {"expired": False, "reason": "stale version"}
+    if offer.get("validUntil") is not None and clock.now() < offer["validUntil"]:
+        return {"expired": False, "reason": "still valid"}
+    uow.update(offer_ref(offer_id), stamp_update({"status": states.EXPIRED, "expiredAt": clock.now(),
+                                                  "turn": None}, SYSTEM.user_id, int(offer.get("version", 1))))
+    keys.release(uow, offer["tradeId"], offer["makerPartnerId"])
+    uow.audit("offer.expire", "offer", offer_id, before={"status": offer["status"]},
+              after={"status": states.EXPIRED})
+    return {"expired": True}
 
 
-def warn_offer_expiring(offer_id: str, version: int, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+def warn_offer_expiring(uow: Any, offer_id: str, version: int, payload: Any = None) -> dict[str, Any]:
     """OfferExpiring to the party whose turn it is, an hour before the offer lapses (same version only)."""
-    from shared.db import run_in_transaction
-
-    def work(uow: Any) -> dict[str, Any]:
-        snapshot = uow.get(offer_ref(offer_id))
-        offer = snapshot.to_dict() if snapshot.exists else None
-        if (offer is None or offer["status"] not in states.OFFER_LIVE
-                or int(offer.get("negotiationVersion", 0)) != int(version)):
-            return {"warned": False}
-        recipient = offer["ownerPartnerId"] if offer.get("turn") == rules.OWNER else offer["makerPartnerId"]
-        uow.emit("OfferExpiring", {"offerId": offer_id, "tradeId": offer["tradeId"],
-                                   "recipientPartnerId": recipient}, subject=offer_id)
-        return {"warned": True}
-
-    return run_in_transaction(work, SYSTEM)
+    snapshot = uow.get(offer_ref(offer_id))
+    offer = snapshot.to_dict() if snapshot.exists else None
+    if (offer is None or offer["status"] not in states.OFFER_LIVE
+            or int(offer.get("negotiationVersion", 0)) != int(version)):
+        return {"warned": False}
+    recipient = offer["ownerPartnerId"] if offer.get("turn") == rules.OWNER else offer["makerPartnerId"]
+    uow.emit("OfferExpiring", {"offerId": offer_id, "tradeId": offer["tradeId"],
+                               "recipientPartnerId": recipient}, subject=offer_id)
+    return {"warned": True}
 
 
-def expire_trade(trade_id: str, version: int, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+def expire_trade(uow: Any, trade_id: str, version: int, payload: Any = None) -> dict[str, Any]:
     """An open request past its validity becomes EXPIRED (TradeExpired to its owner); its live offers
     expire with it."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    from shared.db import collection, run_in_transaction, stamp_update
+    from shared.db import collection, stamp_update
 
-    def work(uow: Any) -> dict[str, Any]:
-        snapshot = uow.get(trade_ref(trade_id))
-        trade = snapshot.to_dict() if snapshot.exists else None
-        if trade is None or trade["status"] not in states.TRADE_OPEN:
-            return {"expired": False, "reason": "not open"}
-        if trade.get("validUntil") is not None and clock.now() < trade["validUntil"]:
-            return {"expired": False, "reason": "still valid"}
-        live = uow.query(collection(OFFERS).where(filter=FieldFilter("tradeId", "==", trade_id))
-                         .where(filter=FieldFilter("status", "in", sorted(states.OFFER_LIVE))))
-        uow.update(trade_ref(trade_id), stamp_update({"status": states.EXPIRED, "expiredAt": clock.now()},
-                                                     SYSTEM.user_id, int(trade.get("version", 1))))
-        for offer in live:
-            data = offer.to_dict() or {}
-            uow.update(offer.reference, stamp_update({"status": states.EXPIRED, "expiredAt": clock.now(),
-                                                      "turn": None}, SYSTEM.user_id, int(data.get("version", 1))))
-            keys.release(uow, trade_id, data["makerPartnerId"])
-        uow.audit("trade.expire", "trade", trade_id, before={"status": trade["status"]},
-                  after={"status": states.EXPIRED, "offersExpired": len(live)})
-        uow.emit("TradeExpired", {"tradeId": trade_id, "recipientPartnerId": trade.get("ownerPartnerId"),
-                                  "tradeNumber": trade.get("number")}, subject=trade_id)
-        return {"expired": True, "offersExpired": len(live)}
+    snapshot = uow.get(trade_ref(trade_id))
+    trade = snapshot.to_dict() if snapshot.exists else None
+    if trade is None or trade["status"] not in states.TRADE_OPEN:
+        return {"expired": False, "reason": "not open"}
+    if trade.get("validUntil") is not None and clock.now() < trade["validUntil"]:
+        return {"expired": False, "reason": "still valid"}
+    live = uow.query(collection(OFFERS).where(filter=FieldFilter("tradeId", "==", trade_id))
+                     .where(filter=FieldFilter("status", "in", sorted(states.OFFER_LIVE))))
+    uow.update(trade_ref(trade_id), stamp_update({"status": states.EXPIRED, "expiredAt": clock.now()},
+                                                 SYSTEM.user_id, int(trade.get("version", 1))))
+    for offer in live:
+        data = offer.to_dict() or {}
+        uow.update(offer.reference, stamp_update({"status": states.EXPIRED, "expiredAt": clock.now(),
+                                                  "turn": None}, SYSTEM.user_id, int(data.get("version", 1))))
+        keys.release(uow, trade_id, data["makerPartnerId"])
+    uow.audit("trade.expire", "trade", trade_id, before={"status": trade["status"]},
+              after={"status": states.EXPIRED, "offersExpired": len(live)})
+    uow.emit("TradeExpired", {"tradeId": trade_id, "recipientPartnerId": trade.get("ownerPartnerId"),
+                              "tradeNumber": trade.get("number")}, subject=trade_id)
+    return {"expired": True, "offersExpired": len(live)}
 
-    return run_in_transaction(work, SYSTEM)
+
+def schedule_offer_timers(uow: Any, offer_id: str, negotiation_version: int, valid_until: Any) -> None:
+    """The timers of one offer version: expiry at validUntil and the warning an hour before (if still ahead)."""
+    if not isinstance(valid_until, datetime):
+        return
+    uow.schedule_timer("offer-expiry", offer_id, negotiation_version, valid_until)
+    warn_at = valid_until - timedelta(seconds=WARNING_BEFORE_SECONDS)
+    if warn_at > clock.now():
+        uow.schedule_timer("offer-expiring", offer_id, negotiation_version, warn_at)
+
+
+def run_handler(handler: Callable[..., dict[str, Any]], entity_id: str, version: int) -> dict[str, Any]:
+    """One handler in its own transaction (the sweep, outside any timer)."""
+    from shared.db import run_in_transaction
+
+    return run_in_transaction(lambda uow: handler(uow, entity_id, version), SYSTEM)
 
 
 def sweep(limit: int = 200) -> dict[str, Any]:
@@ -109,9 +118,9 @@ def sweep(limit: int = 200) -> dict[str, Any]:
                         .where(filter=FieldFilter("validUntil", "<=", now)).limit(limit).stream())
 
     for snapshot in overdue(OFFERS, states.OFFER_LIVE):
-        result = expire_offer(snapshot.id, int((snapshot.to_dict() or {}).get("negotiationVersion", 0)))
+        result = run_handler(expire_offer, snapshot.id, int((snapshot.to_dict() or {}).get("negotiationVersion", 0)))
         report["offersExpired" if result["expired"] else "skipped"] += 1
     for snapshot in overdue(TRADES, states.TRADE_OPEN):
-        result = expire_trade(snapshot.id, int((snapshot.to_dict() or {}).get("version", 0)))
+        result = run_handler(expire_trade, snapshot.id, int((snapshot.to_dict() or {}).get("version", 0)))
         report["tradesExpired" if result["expired"] else "skipped"] += 1
     return report

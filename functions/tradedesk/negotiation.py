@@ -1,10 +1,11 @@
 """Alternating counter-offers, reject and withdraw, and the negotiation history (DOMAIN.md "Trade desk").
 
 A counter (price, quantity, validity, message) is a new version n+1 of the offer's terms, written
-append-only to `offers/{id}/versions/{n}` with the party that made it, and passes the turn to the other
-party. Only the party whose turn it is may counter, accept or reject (409 NOT_YOUR_TURN), naming the
-version it answers (409 STALE_VERSION); the maker may withdraw a live offer at any time. Version 1 is
-written when the offer is made. Stored terms: `terms` {price (rupees, string), priceUnit, quantity
+append-only to `offers/{id}/versions/{n}` with the party that made it, passes the turn to the other
+party and sets the new version's expiry timers (the old version's go stale). Only the party whose turn
+it is may counter, accept or reject (409 NOT_YOUR_TURN), naming the version it answers (409
+STALE_VERSION); the maker may withdraw a live offer at any time. Version 1 is written when the offer
+is made. Stored terms: `terms` {price (rupees, string), priceUnit, quantity
 {value, unit, kg}, validUntil, message}.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from functions.tradedesk import keys, rules, states
+from functions.tradedesk import expiry, keys, rules, states
 from functions.tradedesk.acceptance import answerable, load_offer, offer_ref, party_of, trade_ref
 from functions.tradedesk.anonymity import Viewer, version_for
 from shared import clock
@@ -57,6 +58,7 @@ def counter(offer_id: str, expected_version: int, partner_id: str, changes: dict
                                "quantity": terms.get("quantity", offer.get("quantity"))},
                               actor_id, int(offer.get("version", 1)))
         uow.update(offer_ref(offer_id), update)
+        expiry.schedule_offer_timers(uow, offer_id, number, update["validUntil"])
         uow.audit("offer.counter", "offer", offer_id, before={"negotiationVersion": number - 1},
                   after={"negotiationVersion": number, "changes": sorted(diff)})
         uow.emit("OfferCountered", {"offerId": offer_id, "tradeId": offer["tradeId"],

@@ -17,6 +17,7 @@ locals {
     sessions         = { collection = "sessions", field = "expiresAt" }
     rate_limits      = { collection = "rateLimits", field = "expiresAt" }
     login_failures   = { collection = "loginFailures", field = "expiresAt" }
+    processed_timers = { collection = "processedTimers", field = "expiresAt" }
   }
 }
 

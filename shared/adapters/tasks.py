@@ -36,7 +36,11 @@ def client() -> Any:
     global _client, _client_key
     from shared.config import settings
 
-    host = settings().tasks_emulator_host
+    config = settings()
+    host = config.tasks_emulator_host
+    if not host and not config.is_production:
+        # Locally there is no queue without the emulator; the cloud client would go looking for credentials.
+        raise RuntimeError("no Cloud Tasks here: CLOUD_TASKS_EMULATOR_HOST is not set")
     key = host or "cloud"
     with _lock:
         if _client is None or _client_key != key:

@@ -3,7 +3,8 @@
 A state change writes `outbox/{eventId}` in its own transaction; after the commit the function
 publishes it to Pub/Sub topic `domain-events` (attributes `type`, `eventId`) and marks it sent. The
 `outbox-relay` job publishes whatever a crash between commit and publish left unsent. Delivery is at
-least once: consumers dedupe on eventId (shared/events/consumer.py).
+least once: consumers dedupe on eventId (shared/events/consumer.py). Timers (shared/timers.py) travel
+the same way: an entry of kind `timer` is "published" by creating its Cloud Task.
 """
 from __future__ import annotations
 
@@ -88,12 +89,22 @@ def _mark_sent(event_ids: list[str]) -> None:
     batch.commit()
 
 
+def deliver(record: dict[str, Any]) -> None:
+    """Send one outbox entry on: a timer's Cloud Task, or an event to its Pub/Sub topic."""
+    if record.get("kind") == "timer":
+        from shared.timers import create_task
+
+        create_task(record)
+        return
+    publish(record, topic=record.get("topic") or DOMAIN_EVENTS_TOPIC)
+
+
 def publish_after_commit(records: list[dict[str, Any]]) -> None:
     """Publish what a transaction just committed; failures are left to the relay, never raised."""
     sent = []
     for record in records:
         try:
-            publish(record, topic=record.get("topic") or DOMAIN_EVENTS_TOPIC)
+            deliver(record)
             sent.append(record["eventId"])
         except Exception as error:  # noqa: BLE001 - the relay will retry it
             log(logger, logging.WARNING, "publish failed; left for the relay", eventId=record["eventId"],

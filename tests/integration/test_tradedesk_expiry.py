@@ -29,9 +29,9 @@ def _status(collection_name, doc_id):
 
 def test_a_live_offer_expires_when_its_timer_fires_after_validity(clean_db):
     _seed()
-    assert expiry.expire_offer("o1", 1)["expired"] is False                  # fired early: still valid
+    assert expiry.run_handler(expiry.expire_offer, "o1", 1)["expired"] is False   # fired early: still valid
     clock.advance(timedelta(hours=2, seconds=1))
-    assert expiry.expire_offer("o1", 1) == {"expired": True}
+    assert expiry.run_handler(expiry.expire_offer, "o1", 1) == {"expired": True}
     assert _status("offers", "o1") == "EXPIRED"
     assert not keys.key_ref("t1", "seller").get().exists
 
@@ -40,7 +40,7 @@ def test_a_live_offer_expires_when_its_timer_fires_after_validity(clean_db):
 def test_a_closed_offer_never_expires(clean_db, closed):
     _seed(status=closed)
     clock.advance(timedelta(days=3))
-    assert expiry.expire_offer("o1", 1)["expired"] is False
+    assert expiry.run_handler(expiry.expire_offer, "o1", 1)["expired"] is False
     assert expiry.sweep()["offersExpired"] == 0
     assert _status("offers", "o1") == closed
 
@@ -48,7 +48,7 @@ def test_a_closed_offer_never_expires(clean_db, closed):
 def test_the_timer_of_an_older_version_is_stale(clean_db):
     _seed(status="COUNTERED", version=3)
     clock.advance(timedelta(days=1))
-    assert expiry.expire_offer("o1", 2) == {"expired": False, "reason": "stale version"}
+    assert expiry.run_handler(expiry.expire_offer, "o1", 2) == {"expired": False, "reason": "stale version"}
     assert _status("offers", "o1") == "COUNTERED"
 
 
@@ -56,8 +56,8 @@ def test_the_warning_goes_to_the_party_whose_turn_it_is(clean_db):
     from tests.support.partners import outbox
 
     _seed(status="COUNTERED", version=2)
-    assert expiry.warn_offer_expiring("o1", 1) == {"warned": False}
-    assert expiry.warn_offer_expiring("o1", 2) == {"warned": True}
+    assert expiry.run_handler(expiry.warn_offer_expiring, "o1", 1) == {"warned": False}
+    assert expiry.run_handler(expiry.warn_offer_expiring, "o1", 2) == {"warned": True}
     assert [e["data"]["recipientPartnerId"] for e in outbox("OfferExpiring")] == ["buyer"]
 
 
