@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _client: Client | None = None
+# Called with each unit of work of this context that is about to commit writes, inside its transaction:
+# the request's Idempotency-Key binds itself to the work this way (shared/http/idempotency.py).
+before_commit: ContextVar[Callable[[UnitOfWork], None] | None] = ContextVar("before_commit", default=None)
 MAX_TRANSACTION_ATTEMPTS = 60
 # How long one Firestore call may keep retrying an unavailable backend before the request gives up with
 # 503 (the client library's own default is 60 s, longer than a caller should wait).
@@ -185,6 +189,9 @@ def run_in_transaction(work: Callable[[UnitOfWork], T], actor: Actor | None = No
         uow = UnitOfWork(transaction, actor)
         uow_holder[:] = [uow]
         result = work(uow)
+        hook = before_commit.get()
+        if hook is not None and uow._writes:
+            hook(uow)
         uow.flush()
         return result
 

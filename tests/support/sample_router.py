@@ -98,3 +98,31 @@ def create_singleton(req: ApiRequest) -> dict:
     ref = collection(THINGS).document("singleton")
     run_in_transaction(lambda uow: uow.create(ref, {"name": req.body.name}), req.actor)
     return {"id": ref.id}
+
+
+@router.post("/api/sample/things-then-fail", permission="sample:write", body=ThingIn, status=201, idempotent=True)
+def create_thing_then_fail(req: ApiRequest) -> None:
+    """Commits a thing, then fails in a later step (a mail, a second call): the work is done all the same."""
+    ref = collection(THINGS).document()
+    run_in_transaction(lambda uow: uow.create(ref, stamp_new({"name": req.body.name, "quantityKg": 0},
+                                                               req.user.user_id)), req.actor)
+    raise RuntimeError("a step after the commit failed")
+
+
+# Set by a test to hold /api/sample/slow-things inside its handler (before it writes) until released.
+slow_gate: dict = {}
+
+
+@router.post("/api/sample/slow-things", permission="sample:write", body=ThingIn, response=ThingOut, status=201,
+             idempotent=True)
+def create_slow_thing(req: ApiRequest) -> ApiResponse:
+    entered, release = slow_gate.get("entered"), slow_gate.get("release")
+    if entered is not None:
+        entered.set()
+        assert release.wait(10), "the test never released the handler"
+    return create_thing(req)
+
+
+@router.post("/api/sample/fail-before-write", permission="sample:write", body=ThingIn, status=201, idempotent=True)
+def fail_before_write(req: ApiRequest) -> None:
+    raise RuntimeError("failed before writing anything")
