@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from functions.tradedesk import keys, negotiation
 from shared import clock, timers
@@ -311,3 +312,50 @@ def test_the_sweep_fires_a_lost_timer_once_and_only_marks_one_that_fired(api):
     assert {entry["status"] for entry in _events(timers.SCHEDULED_TYPE)} == {timers.FIRED}
     again = api.post("/jobs/timer-sweep", headers=_secret())
     assert again.get_json()["summary"] == {"fired": 0, "alreadyFired": 0, "failed": 0}
+
+
+class ReminderPayload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    recipientPartnerId: str  # noqa: N815 - the JSON field name
+    hoursLeft: int = Field(ge=0)  # noqa: N815 - the JSON field name
+
+
+def remind(uow: Any, entity_id: str, version: int, payload: ReminderPayload | None) -> dict[str, Any]:
+    assert isinstance(payload, ReminderPayload)
+    uow.emit("SampleReminder", {"offerId": entity_id, "recipientPartnerId": payload.recipientPartnerId,
+                                "hoursLeft": payload.hoursLeft}, subject=entity_id)
+    return {"reminded": payload.recipientPartnerId}
+
+
+@pytest.fixture
+def reminder_timer(monkeypatch):
+    definition = timers.Timer("sample-reminder", f"{__name__}:remind", "a test timer with a typed payload",
+                              payload=f"{__name__}:ReminderPayload")
+    monkeypatch.setattr(timers, "TIMERS", (*timers.TIMERS, definition))
+    return definition
+
+
+def test_a_typed_payload_is_validated_on_scheduling_and_on_delivery_and_reaches_the_handler(api, reminder_timer):
+    from shared.db import run_in_transaction
+
+    with pytest.raises(ValidationError):
+        run_in_transaction(lambda uow: uow.schedule_timer("sample-reminder", "o1", 1, clock.now(), {"hoursLeft": 1}))
+    run_in_transaction(lambda uow: uow.schedule_timer(
+        "sample-reminder", "o1", 1, clock.now(), ReminderPayload(recipientPartnerId="buyer", hoursLeft=1)),
+        publish=False)
+    [entry] = _events(timers.SCHEDULED_TYPE)
+    body = entry["data"]
+    assert body["payload"] == {"recipientPartnerId": "buyer", "hoursLeft": 1}
+
+    bad = api.post("/jobs/timers/sample-reminder", json={**body, "payload": {"recipientPartnerId": "buyer",
+                                                                             "hoursLeft": -1}}, headers=_secret())
+    assert bad.status_code == 422
+    assert [field["field"] for field in bad.get_json()["details"]["fields"]] == ["hoursLeft"]
+    assert _events("SampleReminder") == []
+
+    fired = api.post("/jobs/timers/sample-reminder", json=body, headers=_secret())
+    assert fired.status_code == 200, fired.get_data(as_text=True)
+    assert fired.get_json()["result"] == {"reminded": "buyer"}
+    assert [e["data"] for e in _events("SampleReminder")] == [{"offerId": "o1", "recipientPartnerId": "buyer",
+                                                               "hoursLeft": 1}]
