@@ -17,7 +17,9 @@ from shared.http.request import ApiResponse
 # (functions/partners/access.py), sent by the web client's onboarding pages.
 ALLOWED_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Application-Token",
                    "X-Request-Id")
-EXPOSED_HEADERS = ("ETag", "Retry-After", "X-Request-Id")
+# What the client reads: ETag for If-Match, Retry-After of 429/503, the request id, and whether a POST with
+# an Idempotency-Key was a replay (shared/http/idempotency.py).
+EXPOSED_HEADERS = ("ETag", "Retry-After", "X-Request-Id", "Idempotent-Replayed")
 MAX_AGE_SECONDS = 3600      # as the documents bucket's CORS (storage.tf); Chromium caps it at 7200
 
 

@@ -98,7 +98,7 @@ def test_responses_to_an_allowed_origin_expose_etag_retry_after_and_request_id(a
     response = api.get("/api/auth/me", token=token, headers={"Origin": WEB_APP})
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == WEB_APP
-    assert response.headers["Access-Control-Expose-Headers"] == "ETag, Retry-After, X-Request-Id"
+    assert response.headers["Access-Control-Expose-Headers"] == "ETag, Retry-After, X-Request-Id, Idempotent-Replayed"
     assert response.headers["Vary"] == "Origin"
     # Errors are readable too, so the client can show their code (here a refused sign-in and a 429).
     start_of_window(60)
