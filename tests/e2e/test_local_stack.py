@@ -77,6 +77,14 @@ def test_make_run_serves_every_function_then_stops_everything(stack_env):
                 status, body, _ = _get(f"{base}{prefix}/health")
                 assert status == 200, (prefix, body)
                 assert json.loads(body)["function"] == spec.name
+        # The gunicorn gateway passes CORS preflights to the functions (a dev-server origin is allowed).
+        for path in ("/api/auth/login", "/api/partners/health", "/api/notifications"):
+            preflight = urllib.request.Request(f"{base}{path}", method="OPTIONS", headers={
+                "Origin": "http://localhost:5173", "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization,content-type"})
+            with urllib.request.urlopen(preflight, timeout=10) as response:
+                assert response.status == 204, path
+                assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:5173", path
         status, body, _ = _get(f"{base}/api/openapi.json")
         assert status == 200
         paths = json.loads(body)["paths"]
