@@ -6,8 +6,10 @@ Where npm or apt cannot reach their registry the test is skipped with that reaso
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -104,3 +106,56 @@ def auth_emulator(project: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture
+def firebase_auth_emulator(clean_db):
+    """The Auth emulator, with firebase-admin (identity's custom tokens) pointed at it for this test
+    (a fixture for every test: tests/conftest.py loads this module as a plugin)."""
+    from functions.auth import firebase_token
+    from shared.config import reset_settings_cache, settings
+
+    ensure_node_packages()
+    with auth_emulator(settings().project_id) as host:
+        os.environ["FIREBASE_AUTH_EMULATOR_HOST"] = host
+        reset_settings_cache()
+        firebase_token.reset()
+        try:
+            yield host
+        finally:
+            os.environ.pop("FIREBASE_AUTH_EMULATOR_HOST", None)
+            reset_settings_cache()
+            firebase_token.reset()
+
+
+class Output:
+    """The browser script's stdout, read line by line in a thread (no blocking reads in the test)."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._pump, args=(process,), daemon=True).start()
+
+    def _pump(self, process: subprocess.Popen) -> None:
+        for line in process.stdout:
+            self.lines.put(line.rstrip())
+        self.lines.put(None)
+
+    def until(self, prefix: str, timeout: float) -> str | None:
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self.lines.get(timeout=left)
+            except queue.Empty:
+                return None
+            if line is None:
+                return None
+            self.seen.append(line)
+            if line.startswith(prefix):
+                return line
+        return None
+
+    def rest(self, timeout: float) -> str:
+        while self.until("\0", timeout) is not None:
+            pass
+        return "\n".join(self.seen)

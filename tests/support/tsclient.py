@@ -6,8 +6,14 @@ access token expire without sleeping: `POST /_test/clock?advanceSeconds=960`.
 """
 from __future__ import annotations
 
+import functools
+import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -16,7 +22,7 @@ from tests.support.browser import ROOT, ensure_npm_packages
 
 CLIENT = ROOT / "clients" / "typescript"
 NEEDED = ("openapi-fetch/package.json", "openapi-typescript/package.json", "typescript/bin/tsc",
-          "esbuild/package.json", "firebase/package.json", "@types/node/package.json")
+          "esbuild/package.json", "firebase/package.json", "@types/node/package.json", "playwright-core/package.json")
 BUILD_TIMEOUT = 300
 
 
@@ -51,3 +57,37 @@ def with_test_controls(app: Any) -> Any:
 
     return controls
 
+
+
+def build_browser_page() -> Path:
+    """test/browser/index.html and its script, bundled with the client and the Firebase SDK by esbuild,
+    into dist/browser (the folder to serve)."""
+    ensure_client_packages()
+    out = CLIENT / "dist" / "browser"
+    out.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run([str(CLIENT / "node_modules" / ".bin" / "esbuild"), "test/browser/app.ts", "--bundle",
+                           "--format=esm", "--target=es2022", f"--outfile={out / 'app.js'}", "--log-level=warning"],
+                          cwd=CLIENT, capture_output=True, text=True, timeout=BUILD_TIMEOUT, check=False)
+    assert done.returncode == 0, f"esbuild failed:\n{done.stdout}\n{done.stderr}"
+    shutil.copyfile(CLIENT / "test" / "browser" / "index.html", out / "index.html")
+    return out
+
+
+@contextmanager
+def static_site(folder: Path) -> Iterator[str]:
+    """`folder` served on a free local port (a web app's own origin); yields the origin."""
+    handler = functools.partial(_QuietFiles, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+class _QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:   # noqa: A002 - the base class's name
+        pass
