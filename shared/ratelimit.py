@@ -40,6 +40,10 @@ POLICIES: dict[str, Policy] = {
     "login_ip": Policy(30, 300, 1_000),
     "password_reset": Policy(1, 3, 10),
     "otp_send": Policy(1, 3, 10),
+    # OTP sends per caller against SMS pumping: DOMAIN.md's numbers per IP when anonymous and per user
+    # when signed in, counted for each channel (one applicant verifies an e-mail and a mobile together).
+    "otp_send_ip": Policy(1, 3, 10),
+    "otp_send_user": Policy(1, 3, 10),
 }
 UNLIMITED = "none"
 

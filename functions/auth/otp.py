@@ -5,6 +5,8 @@ hash of the code (never the code), the wrong-try count and the expiry. A new sen
 challenge. Sends are limited per destination (1/minute, 3/hour, 10/day: 429 with Retry-After). SMS
 falls back to e-mail when the SMS cannot be delivered (or when there is no phone number) and a
 fallback address is given; the challenge is then bound to the e-mail that really got the code.
+Each caller is limited too, for each channel: per IP when anonymous, per user when signed in (same
+numbers), so one address cannot pump SMS to many numbers.
 
 The code goes only into the message; it is never returned, logged or stored in clear.
 """
@@ -96,7 +98,8 @@ def _deliver(channel: str, destination: str, code: str) -> None:
 
 
 def send_code(channel: str, destination: str | None, purpose: str, fallback_email: str | None,
-              actor: Actor) -> dict[str, Any]:
+              actor: Actor, *, user_id: str | None = None) -> dict[str, Any]:
+    """Send a code; `user_id` is the signed-in caller (None: anonymous, limited per IP)."""
     from shared.ratelimit import check
 
     fallback = normalize("email", fallback_email) if fallback_email else None
@@ -108,6 +111,11 @@ def send_code(channel: str, destination: str | None, purpose: str, fallback_emai
         if not destination:
             raise field_error("destination", "Give the e-mail address to send the code to", rule="required")
         target, used_fallback = normalize(channel, destination), False
+    # The caller first: a refused caller spends none of the destination's sends.
+    if user_id:
+        check("otp_send_user", f"user:{user_id}|{channel}")
+    else:
+        check("otp_send_ip", f"ip:{actor.ip}|{channel}")
     check("otp_send", f"otp:{target}")
     code = otp_rules.generate_code()
     expires = _store(target, channel, purpose, code, actor)

@@ -140,13 +140,20 @@ def confirm_password_reset(req: ApiRequest):
 # ---- OTP ------------------------------------------------------------------------------------------------
 
 @router.post("/api/auth/otp/send", public=True, body=m.OtpSendIn, response=m.OtpSendOut, status=202,
-             tags=("auth",))
+             tags=("auth",), errors={401: ("MISSING_TOKEN", "INVALID_TOKEN")})
 def send_otp(req: ApiRequest):
-    """Send a one-time code by SMS (e-mail fallback) or e-mail; limited per destination."""
+    """Send a one-time code by SMS (e-mail fallback) or e-mail; limited per destination, and per caller
+    (its user when it sends a token, which must then be valid; its IP otherwise)."""
     from functions.auth.otp import send_code
 
+    user_id = None
+    if req.headers.get("authorization"):
+        from shared.auth.guard import authenticate
+
+        user_id = authenticate(req.headers["authorization"], allow_restricted=True).user_id
     body = req.body
-    return ApiResponse(send_code(body.channel, body.destination, body.purpose, body.fallback_email, req.actor), 202)
+    return ApiResponse(send_code(body.channel, body.destination, body.purpose, body.fallback_email, req.actor,
+                                 user_id=user_id), 202)
 
 
 @router.post("/api/auth/otp/verify", public=True, body=m.OtpVerifyIn, response=m.OtpVerifyOut, tags=("auth",))

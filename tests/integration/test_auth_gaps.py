@@ -224,3 +224,44 @@ def test_an_old_count_of_an_unknown_address_is_forgotten_after_30_days(api, user
     clock.advance(timedelta(days=30, seconds=1))
     assert login(api, "ghost@example.com", "Wrong#Password95").status_code == 401
     assert login_failure_docs()[0]["failedLoginCount"] == 1
+
+
+# ---- item 7: OTP sends are limited per caller too --------------------------------------------------------
+
+def send_otp(api, destination, channel="sms", ip="192.0.2.70", token=None):
+    return api.post("/api/auth/otp/send", token=token, headers={"X-Forwarded-For": ip},
+                    json={"channel": channel, "destination": destination, "purpose": "partner_onboarding"})
+
+
+def test_one_ip_cannot_pump_sms_to_many_numbers(api, capture):
+    from tests.support.windows import start_of_window
+
+    start_of_window(3600)
+    numbers = [f"98765 4321{n}" for n in range(5)]
+    assert send_otp(api, numbers[0]).status_code == 202
+    refused = send_otp(api, numbers[1])                                 # another number, the same minute
+    assert refused.status_code == 429 and refused.get_json()["details"]["policy"] == "otp_send_ip"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert send_otp(api, numbers[1], ip="192.0.2.71").status_code == 202            # another IP
+    assert send_otp(api, "applicant@example.com", channel="email").status_code == 202  # e-mail: its own count
+    for number in numbers[2:4]:
+        clock.advance(timedelta(seconds=61))
+        assert send_otp(api, number).status_code == 202
+    clock.advance(timedelta(seconds=61))
+    hourly = send_otp(api, numbers[4])                                   # the 4th SMS from this IP in the hour
+    assert hourly.status_code == 429 and int(hourly.headers["Retry-After"]) > 60
+    sent_to = [sms["to"] for sms in capture.sms()]
+    assert sorted(sent_to) == sorted(["+919876543210", "+919876543211", "+919876543212", "+919876543213"])
+
+
+def test_a_signed_in_caller_is_limited_per_user_whatever_its_ip(api, user, capture):
+    token = sign_in(api, EMAIL)["tokens"]["accessToken"]
+    assert send_otp(api, "98765 43220", ip="192.0.2.80", token=token).status_code == 202
+    refused = send_otp(api, "98765 43221", ip="192.0.2.81", token=token)
+    assert refused.status_code == 429 and refused.get_json()["details"]["policy"] == "otp_send_user"
+    make_user("second.user@example.com", role="SALES")
+    other = sign_in(api, "second.user@example.com")["tokens"]["accessToken"]
+    assert send_otp(api, "98765 43221", ip="192.0.2.80", token=other).status_code == 202  # its own count
+    bad = send_otp(api, "98765 43222", ip="192.0.2.82", token="not-a-token")
+    assert bad.status_code == 401
+    assert len(capture.sms()) == 2

@@ -86,7 +86,7 @@ def test_sends_are_limited_per_destination(api, capture):
     second = send(api, ip="192.0.2.61")                                  # another IP, same destination
     assert second.status_code == 429
     assert 1 <= int(second.headers["Retry-After"]) <= 60
-    assert send(api, destination="someone.else@example.com", ip="192.0.2.61").status_code == 202
+    assert send(api, destination="someone.else@example.com", ip="192.0.2.65").status_code == 202
     clock.advance(timedelta(seconds=61))
     assert send(api, ip="192.0.2.62").status_code == 202
     clock.advance(timedelta(seconds=61))
