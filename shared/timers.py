@@ -43,6 +43,8 @@ PROCESSED = "processedTimers"
 KIND = "timer"
 SCHEDULED_TYPE = "TimerScheduled"
 FIRED = "FIRED"                          # outbox status of a timer the sweep has seen fired
+DEFERRED = "DEFERRED"                    # outbox status of a timer too far ahead for Cloud Tasks yet
+TASK_HORIZON = timedelta(days=29)        # Cloud Tasks refuses a schedule time over 30 days ahead
 SWEEP_GRACE = timedelta(minutes=10)      # leave a due timer this long to its Cloud Task before the sweep fires it
 SWEEP_BATCH = 100
 MARKER_TTL = timedelta(days=30)          # longer than the queue's retry window (infra/terraform/tasks.tf)
@@ -152,9 +154,14 @@ def schedule(uow: UnitOfWork, name: str, entity_id: str, version: int, fire_at: 
 
 
 def create_task(record: dict[str, Any]) -> str:
-    """Create the Cloud Task of one timer outbox record (the outbox calls this after the commit)."""
-    return tasks.schedule_http_task(record["task"], PATH_PREFIX + record["timer"], record["data"],
-                                    record["fireAt"])
+    """Create the Cloud Task of one timer outbox entry (the outbox calls this after the commit); the
+    entry's new status: SENT, or DEFERRED for a time beyond TASK_HORIZON (the sweep creates it later)."""
+    from shared.events.outbox import SENT
+
+    if record["fireAt"] > clock.now() + TASK_HORIZON:
+        return DEFERRED
+    tasks.schedule_http_task(record["task"], PATH_PREFIX + record["timer"], record["data"], record["fireAt"])
+    return SENT
 
 
 def fire(definition: Timer, delivery: TimerDelivery, payload: BaseModel | None = None, *,
@@ -189,7 +196,8 @@ def fire(definition: Timer, delivery: TimerDelivery, payload: BaseModel | None =
 
 
 def sweep(grace: timedelta = SWEEP_GRACE, batch_size: int = SWEEP_BATCH) -> dict[str, int]:
-    """Backstop: fire timers due more than `grace` ago that no delivery has been seen for (a lost task).
+    """Backstop: fire timers due more than `grace` ago that no delivery has been seen for (a lost task),
+    and create the tasks of deferred timers now within Cloud Tasks' horizon.
 
     A timer whose task did fire only gets its outbox entry marked FIRED. Safe to run twice.
     """
@@ -198,12 +206,28 @@ def sweep(grace: timedelta = SWEEP_GRACE, batch_size: int = SWEEP_BATCH) -> dict
     from shared.db import collection
     from shared.events.outbox import OUTBOX, PENDING, SENT
 
-    query = (collection(OUTBOX).where(filter=FieldFilter("kind", "==", KIND))
-             .where(filter=FieldFilter("status", "in", [PENDING, SENT]))
-             .where(filter=FieldFilter("fireAt", "<=", clock.now() - grace))
-             .order_by("fireAt").limit(batch_size))
-    report = {"fired": 0, "alreadyFired": 0, "failed": 0}
-    for snapshot in query.stream():
+    def entries(statuses: list[str], until: datetime, after: datetime | None = None) -> list[Any]:
+        query = (collection(OUTBOX).where(filter=FieldFilter("kind", "==", KIND))
+                 .where(filter=FieldFilter("status", "in", statuses))
+                 .where(filter=FieldFilter("fireAt", "<=", until)))
+        if after is not None:
+            query = query.where(filter=FieldFilter("fireAt", ">", after))
+        return list(query.order_by("fireAt").limit(batch_size).stream())
+
+    now = clock.now()
+    report = {"fired": 0, "alreadyFired": 0, "failed": 0, "armed": 0}
+    for snapshot in entries([DEFERRED], now + TASK_HORIZON - grace, after=now - grace):
+        try:
+            status = create_task(snapshot.to_dict() or {})
+            if status != SENT:
+                continue
+            snapshot.reference.update({"status": status, "sentAt": clock.now()})
+        except Exception as error:  # noqa: BLE001 - retried next run
+            log(logger, logging.WARNING, "sweep could not create a deferred timer's task", record=snapshot.id,
+                error=repr(error)[:300])
+            continue
+        report["armed"] += 1
+    for snapshot in entries([PENDING, SENT, DEFERRED], now - grace):
         entry = snapshot.to_dict() or {}
         try:
             definition = timer(entry["timer"])

@@ -80,38 +80,38 @@ def publish(record: dict[str, Any], topic: str = DOMAIN_EVENTS_TOPIC) -> None:
     future.result(timeout=30)
 
 
-def _mark_sent(event_ids: list[str]) -> None:
+def _mark_sent(event_ids: list[str], status: str = SENT) -> None:
     from shared.db import client, collection
 
     batch = client().batch()
     for event_id in event_ids:
-        batch.update(collection(OUTBOX).document(event_id), {"status": SENT, "sentAt": clock.now()})
+        batch.update(collection(OUTBOX).document(event_id), {"status": status, "sentAt": clock.now()})
     batch.commit()
 
 
-def deliver(record: dict[str, Any]) -> None:
-    """Send one outbox entry on: a timer's Cloud Task, or an event to its Pub/Sub topic."""
+def deliver(record: dict[str, Any]) -> str:
+    """Send one outbox entry on (a timer's Cloud Task, or an event to its Pub/Sub topic); the entry's new
+    status: SENT, or a timer's DEFERRED while its time is beyond what Cloud Tasks accepts."""
     if record.get("kind") == "timer":
         from shared.timers import create_task
 
-        create_task(record)
-        return
+        return create_task(record)
     publish(record, topic=record.get("topic") or DOMAIN_EVENTS_TOPIC)
+    return SENT
 
 
 def publish_after_commit(records: list[dict[str, Any]]) -> None:
     """Publish what a transaction just committed; failures are left to the relay, never raised."""
-    sent = []
+    done: dict[str, list[str]] = {}
     for record in records:
         try:
-            deliver(record)
-            sent.append(record["eventId"])
+            done.setdefault(deliver(record), []).append(record["eventId"])
         except Exception as error:  # noqa: BLE001 - the relay will retry it
             log(logger, logging.WARNING, "publish failed; left for the relay", eventId=record["eventId"],
                 type=record["type"], error=repr(error)[:300])
-    if sent:
+    for status, event_ids in done.items():
         try:
-            _mark_sent(sent)
+            _mark_sent(event_ids, status)
         except Exception as error:  # noqa: BLE001 - re-publishing is harmless, consumers dedupe
             log(logger, logging.WARNING, "marking events sent failed", error=repr(error)[:300])
 

@@ -227,6 +227,30 @@ def test_the_relay_creates_the_task_of_a_timer_a_crash_left_unscheduled(stack):
     assert len(_events("OfferExpiring")) == 1
 
 
+def test_a_timer_beyond_the_tasks_horizon_waits_deferred_until_the_sweep_creates_its_task(stack):
+    from shared.adapters import tasks
+
+    _seed_offer(status="COUNTERED", version=2, valid_for=timedelta(days=45))
+
+    def queued() -> list[str]:
+        return [task.name.rsplit("/", 1)[-1] for task in tasks.client().list_tasks(parent=tasks.queue_path())]
+
+    _schedule("offer-expiry", "o1", 2, clock.now() + timedelta(days=45))      # Cloud Tasks takes at most 30 days
+    [entry] = _events(timers.SCHEDULED_TYPE)
+    assert entry["status"] == timers.DEFERRED and queued() == []
+
+    clock.advance(timedelta(days=10))
+    assert timers.sweep() == {"fired": 0, "alreadyFired": 0, "failed": 0, "armed": 0}    # 35 days ahead: still
+    clock.advance(timedelta(days=7))
+    assert timers.sweep() == {"fired": 0, "alreadyFired": 0, "failed": 0, "armed": 1}
+
+    assert queued() == [timers.marker_id("offer-expiry", "o1", 2)]
+    [entry] = _events(timers.SCHEDULED_TYPE)
+    assert entry["status"] == "SENT"
+    assert timers.sweep()["armed"] == 0
+    assert stack.to("/jobs/timers/offer-expiry") == []
+
+
 def test_deliveries_racing_from_many_threads_run_the_handler_once(clean_db):
     _seed_offer(status="COUNTERED", version=2)
     delivery = timers.TimerDelivery(entityId="o1", version=2, fireAt=clock.now())
@@ -301,17 +325,17 @@ def test_the_sweep_fires_a_lost_timer_once_and_only_marks_one_that_fired(api):
     assert warned["duplicate"] is False                                    # its task did arrive
 
     early = api.post("/jobs/timer-sweep", headers=_secret())
-    assert early.get_json()["summary"] == {"fired": 0, "alreadyFired": 0, "failed": 0}   # within the grace
+    assert early.get_json()["summary"] == {"fired": 0, "alreadyFired": 0, "failed": 0, "armed": 0}   # within the grace
     clock.advance(timedelta(minutes=5) + timers.SWEEP_GRACE + timedelta(seconds=1))
     swept = api.post("/jobs/timer-sweep", headers=_secret())
 
     assert swept.status_code == 200, swept.get_data(as_text=True)
-    assert swept.get_json()["summary"] == {"fired": 1, "alreadyFired": 1, "failed": 0}
+    assert swept.get_json()["summary"] == {"fired": 1, "alreadyFired": 1, "failed": 0, "armed": 0}
     assert _offer()["status"] == "EXPIRED"
     assert len(_events("OfferExpiring")) == 1
     assert {entry["status"] for entry in _events(timers.SCHEDULED_TYPE)} == {timers.FIRED}
     again = api.post("/jobs/timer-sweep", headers=_secret())
-    assert again.get_json()["summary"] == {"fired": 0, "alreadyFired": 0, "failed": 0}
+    assert again.get_json()["summary"] == {"fired": 0, "alreadyFired": 0, "failed": 0, "armed": 0}
 
 
 class ReminderPayload(BaseModel):
