@@ -32,6 +32,34 @@ def _get(url: str) -> tuple[int, bytes, dict[str, str]]:
         return error.code, error.read(), dict(error.headers)
 
 
+# Run against the stack (its stack.env in the environment): an offer, the same timer scheduled twice, then
+# wait for both deliveries in the gateway's log and count the warnings.
+TIMER_TWICE = """
+import json, os, time
+from datetime import UTC, datetime, timedelta
+from google.cloud.firestore_v1.base_query import FieldFilter
+from shared import clock
+from shared.db import collection, run_in_transaction
+collection("offers").document("e2e-timer").set({"tradeId": "e2e-trade", "status": "COUNTERED", "negotiationVersion": 2,
+    "turn": "OWNER", "ownerPartnerId": "buyer", "makerPartnerId": "seller",
+    "validUntil": clock.now() + timedelta(hours=2), "version": 1})
+at = datetime.now(UTC) + timedelta(seconds=1)
+for _ in range(2):
+    run_in_transaction(lambda uow: uow.schedule_timer("offer-expiring", "e2e-timer", 2, at))
+log = os.path.join(os.environ["TRADEHUB_LOCAL_DIR"], "logs", "gateway.log")
+deadline = time.monotonic() + 30
+while True:
+    with open(log) as lines:
+        fired = [json.loads(line) for line in lines if '"timer fired"' in line and "e2e-timer" in line]
+    if len(fired) >= 2 or time.monotonic() > deadline:
+        break
+    time.sleep(0.2)
+events = collection("outbox").where(filter=FieldFilter("type", "==", "OfferExpiring")).stream()
+print(json.dumps({"deliveries": sorted(entry["duplicate"] for entry in fired),
+                  "warnings": sum(1 for event in events if event.get("subject") == "e2e-timer")}))
+"""
+
+
 @pytest.fixture
 def stack_env(tmp_path):
     try:
@@ -116,6 +144,15 @@ def test_make_run_serves_every_function_then_stops_everything(stack_env):
                              capture_output=True, text=True, timeout=120)
         assert job.returncode == 0, job.stderr
         assert json.loads(job.stdout)["job"] == "outbox-relay"
+
+        # A timer scheduled twice reaches the gateway twice through the Tasks emulator and runs once.
+        stack_vars = dict(line.split("=", 1) for line in (local / "stack.env").read_text().splitlines()
+                          if "=" in line and not line.startswith("#"))
+        if stack_vars.get("CLOUD_TASKS_EMULATOR_HOST"):
+            fired = subprocess.run([sys.executable, "-c", TIMER_TWICE], cwd=ROOT, env={**env, **stack_vars},
+                                   capture_output=True, text=True, timeout=120)
+            assert fired.returncode == 0, fired.stderr
+            assert json.loads(fired.stdout.strip().splitlines()[-1]) == {"deliveries": [False, True], "warnings": 1}
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
