@@ -78,12 +78,14 @@ def emulators():
 @pytest.fixture
 def clean_db(emulators):
     """An empty Firestore and a reset clock for one test."""
-    from shared import clock
+    from shared import clock, ratelimit
 
     emulators.clear_firestore()
     clock.reset()
+    ratelimit.reset_local_state()
     yield emulators
     clock.reset()
+    ratelimit.reset_local_state()
 
 
 _gateway = None
