@@ -8,11 +8,14 @@ in tests) both carry the shared job secret. Nothing else may run a job or fire a
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import time
 from typing import Any
 
-from shared.errors import ApiError, NotFound, Unauthorized
+from shared import clock, timers
+from shared.errors import ApiError, BadRequest, Conflict, NotFound, Unauthorized, Unprocessable
+from shared.http.pipeline import validate
 from shared.http.request import ApiResponse
 from shared.logging import get_logger, log
 
@@ -67,12 +70,6 @@ def run_job(name: str) -> dict[str, Any]:
 
 def run_timer(name: str, body: bytes) -> dict[str, Any]:
     """Fire timer `name` with the task's JSON `body` (once per entity version, shared/timers.py)."""
-    import json
-
-    from shared import clock, timers
-    from shared.errors import BadRequest, Conflict, Unprocessable
-    from shared.http.pipeline import validate
-
     try:
         definition = timers.timer(name)
     except KeyError:
@@ -94,15 +91,14 @@ def run_timer(name: str, body: bytes) -> dict[str, Any]:
 
 def serve(request: Any) -> Any:
     from shared.http.pipeline import to_flask
-    from shared.timers import PATH_PREFIX
 
     request_id = request.headers.get("X-Request-Id", "job")
     try:
         if request.method != "POST" or not request.path.startswith("/jobs/"):
             raise NotFound("ROUTE_NOT_FOUND", "POST /jobs/<name>")
-        if request.path.startswith(PATH_PREFIX):
+        if request.path.startswith(timers.PATH_PREFIX):
             authorize(request.headers.get("Authorization"), TASKS)
-            response = ApiResponse(run_timer(request.path.removeprefix(PATH_PREFIX).strip("/"),
+            response = ApiResponse(run_timer(request.path.removeprefix(timers.PATH_PREFIX).strip("/"),
                                              request.get_data()))
         else:
             authorize(request.headers.get("Authorization"))
