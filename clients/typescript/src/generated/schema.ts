@@ -132,7 +132,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a one-time code by SMS (e-mail fallback) or e-mail; limited per destination. */
+        /**
+         * Send a one-time code by SMS (e-mail fallback) or e-mail; limited per destination, and per caller
+         * @description (its user when it sends a token, which must then be valid; its IP otherwise).
+         */
         post: operations["auth_send_otp"];
         delete?: never;
         options?: never;
@@ -6490,6 +6493,15 @@ export interface operations {
             };
             /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
