@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.support.capture", "tests.support.browser"]
+pytest_plugins = ["tests.support.capture", "tests.support.browser", "tests.support.tsclient"]
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_PROJECT = "demo-tradehub-test"

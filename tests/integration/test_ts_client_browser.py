@@ -1,8 +1,9 @@
 """The TypeScript client in a real browser, from the web app's own origin: a page served on its own port
 (an origin in WEB_APP_ORIGINS) uses the client, bundled by esbuild, in headless Chromium to sign in, list
 partners, update one (its ETag read through CORS and sent back as If-Match) and receive a notification
-through its realtime listener. The same page on an origin not in the list is refused by the browser: the
-preflight grants nothing, so the sign-in fails in the page and never reaches the API.
+through its realtime listener (judged by infra/firestore.rules). The same page on an origin not in the
+list is refused by the browser: the preflight grants nothing, so the sign-in fails in the page and never
+reaches the API.
 
 Tools: clients/typescript's npm packages, dev/'s (the Auth emulator) and Debian's chromium, installed
 by the test itself on first use (tests/support/browser.py).
@@ -51,7 +52,7 @@ def web_app_origins():
 
 @pytest.mark.timeout(2400)   # the first run installs the npm packages and chromium
 def test_the_client_works_from_the_web_apps_origin_and_not_from_another(api, clean_db, firebase_auth_emulator,
-                                                                       web_app_origins):
+                                                                       firestore_rules, web_app_origins):
     chromium = ensure_chromium()
     site = build_browser_page()
     from shared.config import settings

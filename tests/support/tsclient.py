@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+import pytest
+
 from tests.support.browser import ROOT, ensure_npm_packages
 
 CLIENT = ROOT / "clients" / "typescript"
@@ -30,8 +32,9 @@ def ensure_client_packages() -> None:
     ensure_npm_packages(CLIENT, NEEDED, "clients/typescript packages (openapi-fetch, openapi-typescript, tsc)")
 
 
+@functools.cache
 def build_client() -> Path:
-    """Type-check and compile src/ and test/ into dist/ (tsc); the dist folder."""
+    """Type-check and compile src/ and test/ into dist/ (tsc), once per test session; the dist folder."""
     ensure_client_packages()
     done = subprocess.run(["node", str(CLIENT / "node_modules" / "typescript" / "bin" / "tsc"), "-p", "."],
                           cwd=CLIENT, capture_output=True, text=True, timeout=BUILD_TIMEOUT, check=False)
@@ -59,6 +62,7 @@ def with_test_controls(app: Any) -> Any:
 
 
 
+@functools.cache
 def build_browser_page() -> Path:
     """test/browser/index.html and its script, bundled with the client and the Firebase SDK by esbuild,
     into dist/browser (the folder to serve)."""
@@ -91,3 +95,31 @@ def static_site(folder: Path) -> Iterator[str]:
 class _QuietFiles(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:   # noqa: A002 - the base class's name
         pass
+
+
+OPEN_RULES = ("rules_version = '2';\nservice cloud.firestore {\n  match /databases/{database}/documents {\n"
+              "    match /{document=**} { allow read, write: if true; }\n  }\n}\n")
+
+
+def load_firestore_rules(firestore_port: int, project: str, rules: str) -> None:
+    """Replace the rules of the emulator's project (what the client SDKs are judged by; the server client
+    bypasses them)."""
+    import requests
+
+    answer = requests.put(f"http://127.0.0.1:{firestore_port}/emulator/v1/projects/{project}:securityRules",
+                          json={"rules": {"files": [{"name": "firestore.rules", "content": rules}]}}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    issues = [issue for issue in answer.json().get("issues", []) if issue.get("severity") == "ERROR"]
+    assert not issues, issues
+
+
+@pytest.fixture
+def firestore_rules(clean_db):
+    """infra/firestore.rules in the session's Firestore emulator for one test (it runs open otherwise),
+    so realtime listeners are judged by the real rules; open again afterwards."""
+    from shared.config import settings
+
+    project = settings().project_id
+    load_firestore_rules(clean_db.ports["firestore"], project, (ROOT / "infra" / "firestore.rules").read_text())
+    yield
+    load_firestore_rules(clean_db.ports["firestore"], project, OPEN_RULES)
