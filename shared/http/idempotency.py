@@ -6,8 +6,9 @@ concurrent duplicate gets 409 while the lease runs, and a retry after it ran out
 takes the key over. Every unit of work of the handler that writes checks, in its own transaction,
 that this request still owns the key and marks it `COMMITTED`; so of a holder and the one that took
 its key over only one can write, and once the work has committed the key is kept whatever fails
-later: a retry then gets 409 IDEMPOTENCY_KEY_USED instead of writing twice. When the handler
-answers, the key becomes `DONE` with the response, which replays. A replay with a different body
+later: a retry then gets 409 IDEMPOTENCY_KEY_USED instead of writing twice (IN_PROGRESS while the
+holder may still answer). When the handler answers, the key becomes `DONE` with the response, which
+replays. A replay with a different body
 gets 422. Records expire after 24 hours (a Firestore TTL policy on `expiresAt`, declared in infra).
 """
 from __future__ import annotations
@@ -96,10 +97,10 @@ def run_idempotent(request: ApiRequest, route: Route, call: Callable[[], ApiResp
 def _answer_existing(record: dict[str, Any], wanted: str) -> ApiResponse:
     if record["bodyHash"] != wanted:
         raise Unprocessable("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different request body")
-    if record["status"] == COMMITTED:
+    if record["status"] == COMMITTED and lease_end(record) <= clock.now():
         raise Conflict("IDEMPOTENCY_KEY_USED", "The request with this Idempotency-Key was carried out but its "
                                                "answer was lost; read the result instead of retrying")
-    if record["status"] != DONE:
+    if record["status"] != DONE:                    # running, or committed and about to answer
         wait = max(1, math.ceil((lease_end(record) - clock.now()).total_seconds()))
         raise Conflict("IDEMPOTENCY_IN_PROGRESS", "A request with this Idempotency-Key is still running",
                        headers={"Retry-After": str(wait)})
@@ -119,14 +120,19 @@ def _bind(uow: UnitOfWork, ref: Any, owner: str) -> None:
 
 
 def _release(ref: Any, owner: str) -> None:
-    """After a failure: free the key for a retry, unless the work already committed (or it is not ours)."""
+    """After a failure: free the key for a retry, unless the work already committed: then keep it and
+    end the lease (a retry learns at once that the work was done)."""
     from shared.db import run_in_transaction
 
     def work(uow: UnitOfWork) -> None:
         snapshot = uow.get(ref)
         record = snapshot.to_dict() if snapshot.exists else None
-        if record is not None and record.get("owner") == owner and record["status"] == IN_PROGRESS:
+        if record is None or record.get("owner") != owner:
+            return
+        if record["status"] == IN_PROGRESS:
             uow.delete(ref)
+        else:
+            uow.update(ref, {"leaseExpiresAt": clock.now()})
 
     run_in_transaction(work)
 

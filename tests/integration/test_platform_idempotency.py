@@ -139,6 +139,7 @@ def test_a_failure_after_the_commit_keeps_the_key(client, caller):
     assert len(things()) == 1
     retry = post(client, caller, path, "fail-1")
     assert retry.status_code == 409 and retry.get_json()["code"] == "IDEMPOTENCY_KEY_USED"
+    assert "Retry-After" not in retry.headers                        # nothing to wait for
     assert len(things()) == 1                                        # the retry did not write twice
     assert key_record(caller, path, "fail-1").get().to_dict()["status"] == "COMMITTED"
 
@@ -148,3 +149,20 @@ def test_a_failure_before_any_write_frees_the_key(client, caller):
     assert post(client, caller, path, "boom-1").status_code == 500
     assert not key_record(caller, path, "boom-1").get().exists
     assert post(client, caller, path, "boom-1").status_code == 500   # the retry ran again (no 409)
+
+
+def test_a_duplicate_between_the_commit_and_the_answer_waits(client, caller):
+    from shared.http.idempotency import COMMITTED, LEASE, body_hash
+
+    path = "/api/sample/things"
+    now = clock.now()
+    # The holder committed its work and is about to store its answer: a duplicate must wait, not give up.
+    key_record(caller, path, "mid-1").set({
+        "status": COMMITTED, "bodyHash": body_hash(SimpleNamespace(raw_json=BODY)), "owner": "holder",
+        "createdAt": now, "leaseExpiresAt": now + LEASE, "expiresAt": now + timedelta(hours=24)})
+    waiting = post(client, caller, path, "mid-1")
+    assert waiting.status_code == 409 and waiting.get_json()["code"] == "IDEMPOTENCY_IN_PROGRESS"
+    clock.advance(LEASE + timedelta(seconds=1))                      # the holder died before answering
+    lost = post(client, caller, path, "mid-1")
+    assert lost.status_code == 409 and lost.get_json()["code"] == "IDEMPOTENCY_KEY_USED"
+    assert things() == []                                            # and nobody ran the work again
