@@ -17,6 +17,8 @@ locals {
     sessions         = { collection = "sessions", field = "expiresAt" }
     rate_limits      = { collection = "rateLimits", field = "expiresAt" }
     login_failures   = { collection = "loginFailures", field = "expiresAt" }
+    otp_challenges   = { collection = "otpChallenges", field = "expiresAt" }
+    password_resets  = { collection = "passwordResets", field = "expiresAt" }
     processed_timers = { collection = "processedTimers", field = "expiresAt" }
   }
 }

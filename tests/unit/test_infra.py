@@ -74,7 +74,8 @@ def test_composite_index_file_is_well_formed_and_has_the_outbox_index():
 
 def test_ttl_policies_bucket_and_secrets():
     text = _terraform_text()
-    for collection in ("idempotencyKeys", "sessions", "rateLimits", "loginFailures", "processedTimers"):
+    for collection in ("idempotencyKeys", "sessions", "rateLimits", "loginFailures", "otpChallenges",
+                       "passwordResets", "processedTimers"):
         assert re.search(rf'collection = "{collection}", field = "expiresAt"', text), collection
     assert "uniform_bucket_level_access = true" in text
     assert 'public_access_prevention    = "enforced"' in text
