@@ -20,28 +20,24 @@ from shared.events.consumer import DomainEvent, consume_once, decode
 from shared.logging import get_logger, log
 
 CONSUMER = "notifications-fanout"
-PARTNERS = "partners"
 logger = get_logger("fanout")
 
 
 def lookups(uow: Any, event: DomainEvent) -> dict[str, Any]:
     """Values the templates show that the event does not carry (it carries ids only)."""
-    from shared.db import collection
+    from functions.partners.public import partner_summary
 
     partner_id = event.data.get("partnerId")
     if not partner_id:
         return {}
-    snapshot = uow.get(collection(PARTNERS).document(str(partner_id)))
-    if not snapshot.exists:
+    partner = partner_summary(uow, str(partner_id))
+    if partner is None:
         return {}
-    partner = snapshot.to_dict() or {}
     extra = {}
-    name = partner.get("tradeName") or partner.get("legalName")
-    code = partner.get("code") or partner.get("partnerCode")
-    if name:
-        extra["partnerName"] = name
-    if code:
-        extra["partnerCode"] = code
+    if partner.name:
+        extra["partnerName"] = partner.name
+    if partner.partner_code:
+        extra["partnerCode"] = partner.partner_code
     return extra
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from functions.partners import lifecycle, store
+from functions.partners import eligibility, lifecycle, store
 from functions.partners.kyc_rules import REMINDER_DAYS_BEFORE, days_overdue, plan_reminders
 from shared import clock
 from shared.auth.principal import SYSTEM
@@ -59,7 +59,7 @@ def _handle_partner(partner_id: str) -> tuple[int, int]:
         due = store.parse_date(kyc.get("dueDate"))
         plan = plan_reminders(due, today, kyc.get("remindersHandled") or [])
         overdue = days_overdue(due, today)
-        suspend = data["status"] == lifecycle.ACTIVE and overdue >= lifecycle.KYC_SUSPENSION_DAYS
+        suspend = data["status"] == lifecycle.ACTIVE and overdue >= eligibility.KYC_SUSPENSION_DAYS
         if plan.send is None and not suspend:
             return 0, 0
         fields: dict[str, Any] = {}

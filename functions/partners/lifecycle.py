@@ -5,9 +5,6 @@ ACTIVE → SUSPENDED → ACTIVE; any status except BLACKLISTED → BLACKLISTED (
 """
 from __future__ import annotations
 
-from datetime import date
-
-from shared.partners_guard import KYC_SUSPENSION_DAYS, refusal  # noqa: F401 - the KYC job reads it here
 from shared.statemachine import ANY, StateMachine
 
 DRAFT = "DRAFT"
@@ -68,13 +65,3 @@ def path(current: str, target: str) -> list[str]:
     if current == SUBMITTED and target in (ACTIVE, REJECTED, CHANGES_REQUESTED):
         return [UNDER_REVIEW, target]
     return [target]
-
-
-def trade_refusal(status: str, kyc_due: date | None, today: date) -> str | None:
-    """Why a partner may not trade (a code), or None: only ACTIVE partners whose KYC is less than
-    KYC_SUSPENSION_DAYS past due (the rule shared/partners_guard.py enforces for every group)."""
-    return refusal(status, kyc_due, today)
-
-
-def can_trade(status: str, kyc_due: date | None, today: date) -> bool:
-    return trade_refusal(status, kyc_due, today) is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from functions.partners import identity_port, lifecycle, store, validation
+from functions.partners import eligibility, identity_port, lifecycle, store, validation
 from functions.partners.access import Access, issue_application_token
 from functions.partners.keys import KeyCheck, release
 from functions.partners.kyc_rules import due_date_after
@@ -341,7 +341,7 @@ def change_status(partner_id: str, target: str, reason: str, access: Access, act
         fields: dict[str, Any] = {"status": status, "statusReason": reason, "suspendedFor": None}
         if target == lifecycle.ACTIVE:
             due = store.parse_date((data.get("kyc") or {}).get("dueDate"))
-            refusal = lifecycle.trade_refusal(lifecycle.ACTIVE, due, clock.today_india())
+            refusal = eligibility.refusal(lifecycle.ACTIVE, due, clock.today_india())
             if refusal == "KYC_OVERDUE":
                 raise Conflict("KYC_OVERDUE", "The partner's KYC is overdue: verify the KYC to reactivate it",
                                {"dueDate": due.isoformat() if due else None})

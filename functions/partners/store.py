@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from functions.partners import lifecycle
+from functions.partners import eligibility
 from functions.partners.models import (
     BranchOut,
     CertificationOut,
@@ -83,11 +83,6 @@ def kyc_out(partner: dict[str, Any]) -> KycOut | None:
                   documents_checked=list(kyc.get("documentsChecked") or []), notes=kyc.get("notes"))
 
 
-def can_trade(partner: dict[str, Any]) -> bool:
-    due = parse_date((partner.get("kyc") or {}).get("dueDate"))
-    return lifecycle.can_trade(partner.get("status", ""), due, clock.today_india())
-
-
 def partner_out(partner_id: str, data: dict[str, Any], *, back_office: bool = True,
                 missing: list[str] | None = None) -> PartnerOut:
     applicant = data.get("applicant")
@@ -100,7 +95,7 @@ def partner_out(partner_id: str, data: dict[str, Any], *, back_office: bool = Tr
         applicant=applicant, head_office_branch_id=data.get("headOfficeBranchId"),
         review_comments=list(data.get("reviewComments") or []), review_message=data.get("reviewMessage"),
         rejection_reason=data.get("rejectionReason"), missing_for_submission=missing or [],
-        kyc=kyc_out(data), can_trade=can_trade(data), primary_user_id=data.get("primaryUserId"),
+        kyc=kyc_out(data), can_trade=eligibility.can_trade(data), primary_user_id=data.get("primaryUserId"),
         created_by=data.get("createdBy") if back_office else None,
         submitted_by=data.get("submittedBy") if back_office else None,
         approved_by=data.get("approvedBy") if back_office else None,

@@ -5,7 +5,9 @@ timer fired), answered at its current negotiation version (409 STALE_VERSION) by
 it is (409 NOT_YOUR_TURN); the request's open quantity drops by the offer's and never below zero (409
 QUANTITY_EXCEEDS_OPEN); the request becomes PARTIALLY_FILLED or, when nothing is left open, AGREED and
 every other live offer on it REJECTED with the reason REQUEST_FILLED; the offer keys are released; an
-audit entry per change and the OfferAccepted event are written with it. Concurrent acceptances on one
+audit entry per change and the OfferAccepted event are written with it. Both parties must still be
+allowed to trade (partners.public.ensure_can_trade: 409 PARTNER_CANNOT_TRADE, e.g. suspended since the offer).
+Concurrent acceptances on one
 request serialise on the request document (Firestore retries the losers, which then see the new open
 quantity), so the accepted quantities never sum above what was open.
 
@@ -22,6 +24,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from functions.partners.public import ensure_can_trade
 from functions.tradedesk import keys, rules, states
 from shared import clock
 from shared.errors import Conflict, NotFound
@@ -82,6 +85,8 @@ def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
 
     def work(uow: Any) -> dict[str, Any]:
         offer, party = answerable(uow, offer_id, partner_id, expected_version)
+        for party_id in (offer["ownerPartnerId"], offer["makerPartnerId"]):
+            ensure_can_trade(party_id, uow=uow)
         now = clock.now()
         trade_snapshot = uow.get(trade_ref(offer["tradeId"]))
         trade = {"id": offer["tradeId"], **(trade_snapshot.to_dict() or {})}

@@ -8,11 +8,11 @@ import pytest
 import requests
 
 from functions.partners.kyc_jobs import run_kyc_reminders
+from functions.partners.public import ensure_can_trade
 from shared import clock
 from shared.adapters import storage
 from shared.errors import Conflict
 from shared.jobs import job
-from shared.partners_guard import ensure_can_trade
 from tests.support.partners import PDF, Staff, active_partner, outbox
 
 pytestmark = pytest.mark.usefixtures("capture")

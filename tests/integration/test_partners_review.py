@@ -114,8 +114,8 @@ def test_invalid_transitions_are_409(api):
 
 
 def test_suspend_and_reactivate_with_reasons_and_events(api):
+    from functions.partners.public import ensure_can_trade
     from shared.errors import Conflict
-    from shared.partners_guard import ensure_can_trade
 
     staff = Staff()
     partner_id, _ = active_partner(api, staff)

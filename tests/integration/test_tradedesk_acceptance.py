@@ -29,6 +29,8 @@ def _seed(open_bales: int, offers: dict[str, int], *, turn: str = "OWNER", valid
     from shared.db import collection
 
     now = clock.now()
+    for partner_id in ("buyer", *(f"seller-{offer_id}" for offer_id in offers)):
+        collection("partners").document(partner_id).set({"status": "ACTIVE", "kyc": {"dueDate": "2099-01-01"}})
     collection("trades").document("t1").set({
         "status": "POSTED", "ownerPartnerId": "buyer", "orgId": "org-1", "number": "TR-25-26-000001",
         "openKg": str(open_bales * BALE_KG), "filledKg": "0", "version": 1})
@@ -132,6 +134,23 @@ def test_refusals_write_nothing(clean_db, setup, call, code):
     assert state() == before
     assert list(collection("testContracts").stream()) == []
     assert list(collection("outbox").stream()) == []
+
+
+@pytest.mark.parametrize(("who", "change", "reason"), [
+    ("seller-o1", {"status": "SUSPENDED"}, "PARTNER_SUSPENDED"),
+    ("buyer", {"kyc": {"dueDate": "2020-01-01"}}, "KYC_OVERDUE"),
+], ids=["maker-suspended-since-its-offer", "owner-kyc-overdue"])
+def test_a_party_that_may_no_longer_trade_cannot_be_accepted(clean_db, who, change, reason):
+    from shared.db import collection
+
+    _seed(500, {"o1": 100})
+    collection("partners").document(who).update(change)
+    with pytest.raises(Conflict) as caught:
+        acceptance.accept("o1", 2, "buyer", None, contract_writer=_contract_writer)
+    assert (caught.value.code, caught.value.details["reason"], caught.value.details["partnerId"]) == (
+        "PARTNER_CANNOT_TRADE", reason, who)
+    assert collection("offers").document("o1").get().to_dict()["status"] == "COUNTERED"
+    assert list(collection("testContracts").stream()) == []
 
 
 def test_a_stranger_gets_404(clean_db):

@@ -1,5 +1,3 @@
-from datetime import date
-
 import pytest
 
 from functions.partners import lifecycle as lc
@@ -50,15 +48,3 @@ def test_a_decision_on_a_submitted_application_passes_through_review():
 def test_blacklisted_is_terminal():
     assert lc.allowed_targets(lc.BLACKLISTED) == frozenset()
     assert lc.allowed_targets(lc.REJECTED) == frozenset({lc.BLACKLISTED})
-
-
-def test_only_active_partners_within_30_days_of_kyc_due_can_trade():
-    today = date(2026, 3, 31)
-    assert lc.trade_refusal(lc.ACTIVE, date(2026, 6, 1), today) is None
-    assert lc.trade_refusal(lc.ACTIVE, None, today) is None
-    assert lc.trade_refusal(lc.ACTIVE, date(2026, 3, 2), today) is None            # 29 days overdue
-    assert lc.trade_refusal(lc.ACTIVE, date(2026, 3, 1), today) == "KYC_OVERDUE"   # 30 days overdue
-    for status in (lc.DRAFT, lc.SUBMITTED, lc.UNDER_REVIEW, lc.CHANGES_REQUESTED, lc.REJECTED, lc.SUSPENDED,
-                   lc.BLACKLISTED):
-        assert lc.trade_refusal(status, date(2027, 1, 1), today) == f"PARTNER_{status}"
-        assert not lc.can_trade(status, date(2027, 1, 1), today)

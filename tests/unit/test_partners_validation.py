@@ -2,10 +2,10 @@ from datetime import date
 
 import pytest
 
+from functions.partners.eligibility import refusal
 from functions.partners.models import ProfileIn
 from functions.partners.validation import identity_keys, missing_for_submission, profile_changes
 from shared.errors import Unprocessable
-from shared.partners_guard import refusal
 
 PAN = "AAPFU0939F"
 GSTIN = "27AAPFU0939F1ZV"

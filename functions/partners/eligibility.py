@@ -1,17 +1,17 @@
-"""The trade guard every group calls before a partner trades (trade desk, contracts).
+"""May this partner trade now: the one implementation (DOMAIN.md "Business partners").
 
-Only ACTIVE partners whose KYC is less than 30 days past its due date may trade (DOMAIN.md "Business
-partners"). The daily KYC job also suspends such partners, but the guard does not rely on it having
-run: it checks the due date itself. One document read (none when the caller passes the data it has).
+Only ACTIVE partners whose KYC is less than KYC_SUSPENSION_DAYS past its due date may trade. The daily
+KYC job also suspends such partners, but the check does not rely on it having run: it reads the due
+date itself. Other groups call it through `functions.partners.public.ensure_can_trade`.
 """
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from shared import clock
 from shared.errors import Conflict, NotFound
 
-PARTNERS = "partners"
 ACTIVE = "ACTIVE"
 KYC_SUSPENSION_DAYS = 30
 
@@ -24,7 +24,7 @@ def kyc_due_date(partner: dict[str, Any]) -> date | None:
 
 
 def refusal(status: str, kyc_due: date | None, today: date) -> str | None:
-    """Why a partner may not trade (a code), or None when it may."""
+    """Why a partner may not trade (a code), or None when it may. Pure."""
     if status != ACTIVE:
         return f"PARTNER_{status or 'UNKNOWN'}"
     if kyc_due is not None and (today - kyc_due).days >= KYC_SUSPENSION_DAYS:
@@ -33,26 +33,14 @@ def refusal(status: str, kyc_due: date | None, today: date) -> str | None:
 
 
 def can_trade(partner: dict[str, Any] | None) -> bool:
-    from shared import clock
-
     if partner is None or partner.get("deletedAt"):
         return False
     return refusal(partner.get("status", ""), kyc_due_date(partner), clock.today_india()) is None
 
 
-def ensure_can_trade(partner_id: str, *, partner: dict[str, Any] | None = None, transaction: Any = None) -> None:
+def check(partner_id: str, partner: dict[str, Any] | None) -> None:
     """404 PARTNER_NOT_FOUND, or 409 PARTNER_CANNOT_TRADE with details.reason (PARTNER_SUSPENDED,
-    PARTNER_BLACKLISTED, PARTNER_SUBMITTED, ..., KYC_OVERDUE), unless the partner may trade now.
-
-    Pass `partner` (its stored data) to skip the read, or `transaction` to read inside one.
-    """
-    from shared import clock
-
-    if partner is None:
-        from shared.db import collection
-
-        snapshot = collection(PARTNERS).document(partner_id).get(transaction=transaction)
-        partner = snapshot.to_dict() if snapshot.exists else None
+    PARTNER_BLACKLISTED, PARTNER_SUBMITTED, ..., KYC_OVERDUE), unless the partner may trade now."""
     if partner is None or partner.get("deletedAt"):
         raise NotFound("PARTNER_NOT_FOUND", "No such partner")
     reason = refusal(partner.get("status", ""), kyc_due_date(partner), clock.today_india())

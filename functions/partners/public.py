@@ -1,0 +1,49 @@
+"""What other groups may use of the partners group (the only module of it they import).
+
+- `ensure_can_trade(partner_id, uow=...)`: the trade guard (404 PARTNER_NOT_FOUND, 409
+  PARTNER_CANNOT_TRADE with details.reason), read inside the caller's unit of work;
+- `partner_summary(uow, partner_id)`: name, code and status for texts that show a partner.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from functions.partners import eligibility
+from functions.partners.eligibility import KYC_SUSPENSION_DAYS, can_trade
+
+if TYPE_CHECKING:
+    from shared.db import UnitOfWork
+
+__all__ = ["KYC_SUSPENSION_DAYS", "PartnerSummary", "can_trade", "ensure_can_trade", "partner_summary"]
+
+
+@dataclass(frozen=True)
+class PartnerSummary:
+    partner_id: str
+    name: str | None
+    partner_code: str | None
+    status: str | None
+
+
+def _read(partner_id: str, uow: UnitOfWork | None) -> dict[str, Any] | None:
+    from functions.partners.store import partner_ref
+
+    ref = partner_ref(partner_id)
+    snapshot = uow.get(ref) if uow is not None else ref.get()
+    return (snapshot.to_dict() or {}) if snapshot.exists else None
+
+
+def ensure_can_trade(partner_id: str, *, uow: UnitOfWork | None = None,
+                     partner: dict[str, Any] | None = None) -> None:
+    """Raise unless `partner_id` may trade now. One read (inside `uow` when given); none with `partner`."""
+    eligibility.check(partner_id, partner if partner is not None else _read(partner_id, uow))
+
+
+def partner_summary(uow: UnitOfWork | None, partner_id: str) -> PartnerSummary | None:
+    """The partner's display name (trade name, else legal name), code and status; None when unknown."""
+    data = _read(partner_id, uow)
+    if data is None:
+        return None
+    return PartnerSummary(partner_id, data.get("tradeName") or data.get("legalName"),
+                          data.get("code") or data.get("partnerCode"), data.get("status"))
