@@ -10,13 +10,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from functions.masters import store
+from functions.masters.cached import COMMISSION_PREFIX
 from functions.masters.store import Kind
 from shared.errors import Unprocessable
 
 if TYPE_CHECKING:
     from shared.auth.principal import Actor
 
-KIND = Kind("commissionStructures", "commissionStructure", "Commission structure", "COMMISSION_STRUCTURE_NOT_FOUND")
+KIND = Kind("commissionStructures", "commissionStructure", "Commission structure", "COMMISSION_STRUCTURE_NOT_FOUND",
+            cache_prefixes=(COMMISSION_PREFIX,))
 
 
 def side_to_store(side: dict[str, Any], field: str) -> dict[str, Any]:

@@ -5,13 +5,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from functions.masters import store
+from functions.masters.cached import GST_RATE_PREFIX
 from functions.masters.store import Kind
 from shared.errors import Unprocessable
 
 if TYPE_CHECKING:
     from shared.auth.principal import Actor
 
-KIND = Kind("gstRates", "gstRate", "GST rate", "GST_RATE_NOT_FOUND")
+KIND = Kind("gstRates", "gstRate", "GST rate", "GST_RATE_NOT_FOUND", cache_prefixes=(GST_RATE_PREFIX,))
 
 
 def rate_id(code_type: str, code: str) -> str:

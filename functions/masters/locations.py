@@ -112,7 +112,8 @@ def search(q: str | None, state: str | None, region: str | None, page_size: int,
             filters.append(("state", "==", state_name))
         if region:
             filters.append(("region", "==", " ".join(region.split())))
-        docs, next_token = store.list_page(STATIONS, [("nameLower", "ASCENDING")], page_size, token, filters)
+        docs, next_token = store.list_page(STATIONS, [("nameLower", "ASCENDING")], page_size, token, filters,
+                                           cached=False)              # cached below, as the public view
         return [public_station(doc, key) for doc in docs], next_token
 
     items, next_token = CACHE.get_or_load(cache_key, lambda: list(load()))

@@ -182,18 +182,27 @@ def delete(kind: Kind, doc_id: str, actor: Actor | None, *, if_match: str | None
 
 
 def list_page(kind: Kind, order: list[tuple[str, str]], page_size: int, token: str | None,
-              filters: list[tuple[str, str, Any]] = ()) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of the live (not deleted) documents, cursor-paged."""
+              filters: list[tuple[str, str, Any]] = (), *, cached: bool = True
+              ) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of the live (not deleted) documents, cursor-paged; kept in the instance cache for kinds with
+    a cache prefix (a write of the kind drops it), so a warm page reads nothing."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     from shared.db import collection
     from shared.http.pagination import page
 
-    query = collection(kind.collection).where(filter=FieldFilter("deletedAt", "==", None))
-    for field_name, op, value in filters:
-        query = query.where(filter=FieldFilter(field_name, op, value))
-    snapshots, next_token = page(query, order, page_size, token)
-    return [with_id(s.id, s.to_dict() or {}) for s in snapshots], next_token
+    def load() -> tuple[list[dict[str, Any]], str | None]:
+        query = collection(kind.collection).where(filter=FieldFilter("deletedAt", "==", None))
+        for field_name, op, value in filters:
+            query = query.where(filter=FieldFilter(field_name, op, value))
+        snapshots, next_token = page(query, order, page_size, token)
+        return [with_id(s.id, s.to_dict() or {}) for s in snapshots], next_token
+
+    if not (cached and kind.cache_prefixes):
+        return load()
+    key = f"{kind.cache_prefixes[0]}list|{order!r}|{list(filters)!r}|{page_size}|{token}"
+    items, next_token = CACHE.get_or_load(key, lambda: list(load()))
+    return items, next_token
 
 
 def versions_page(kind: Kind, doc_id: str, page_size: int, token: str | None
