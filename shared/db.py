@@ -6,6 +6,7 @@ writes the outbox events together (DESIGN.md §5 step 6). Events are published a
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _client: Client | None = None
+_client_lock = threading.Lock()
 # Called with each unit of work of this context that is about to commit writes, inside its transaction:
 # the request's Idempotency-Key binds itself to the work this way (shared/http/idempotency.py).
 before_commit: ContextVar[Callable[[UnitOfWork], None] | None] = ContextVar("before_commit", default=None)
@@ -37,15 +39,19 @@ _BOUNDED_METHODS = ("batch_get_documents", "run_query", "run_aggregation_query",
 def client() -> Client:
     """The process-wide Firestore client, created on first use."""
     global _client
-    if _client is None:
-        from google.cloud import firestore
+    if _client is not None:
+        return _client
+    with _client_lock:         # parallel first requests: one client, wrapped once (not twice, counting twice)
+        if _client is None:
+            from google.cloud import firestore
 
-        from shared.config import settings
-        from shared.metrics import instrument_firestore
+            from shared.config import settings
+            from shared.metrics import instrument_firestore
 
-        _client = firestore.Client(project=settings().project_id)
-        _bound_calls(_client)
-        instrument_firestore(_client)
+            created = firestore.Client(project=settings().project_id)
+            _bound_calls(created)
+            instrument_firestore(created)
+            _client = created
     return _client
 
 
