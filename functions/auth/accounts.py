@@ -19,18 +19,16 @@ if TYPE_CHECKING:
 
 ROLES = "roles"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
-SETTINGS = "settings"
-GLOBAL_SETTINGS = "global"
 PARTNER_ROLES = frozenset({"PARTNER_PRIMARY", "PARTNER_SUB_USER"})
 
 
 def settings_ref(user: dict[str, Any]) -> Any:
     """The settings document whose `passwordPolicy` applies to `user`: its first organization's, or
     `settings/global` for partner users (who belong to no organization)."""
-    from shared.db import collection
+    from functions.masters.public import settings_ref as masters_settings_ref
 
     org_ids = user.get("organizationIds") or []
-    return collection(SETTINGS).document(org_ids[0] if org_ids else GLOBAL_SETTINGS)
+    return masters_settings_ref(org_ids[0] if org_ids else None)
 
 
 def policy_from(snapshot: Any) -> PasswordPolicy:

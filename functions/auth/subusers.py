@@ -108,6 +108,7 @@ def list_sub_users(principal: Principal) -> dict[str, Any]:
 
 
 def invite_sub_user(principal: Principal, body: Any, actor: Actor) -> dict[str, Any]:
+    from functions.masters.public import settings_ref as masters_settings_ref
     from shared.db import collection, run_in_transaction
     from shared.validators import InvalidValue, email, mobile
 
@@ -127,7 +128,7 @@ def invite_sub_user(principal: Principal, body: Any, actor: Actor) -> dict[str, 
         raise field_error("branchIds", "You can only give access to your own branches", "BRANCH_NOT_SUBSET",
                           rule="subset")
     seats_ref = collection(PARTNER_USERS).document(partner_id)
-    settings_ref = collection(accounts.SETTINGS).document(accounts.GLOBAL_SETTINGS)
+    settings_ref = masters_settings_ref(None)      # partner users' settings
     partner_ref = collection(PARTNERS).document(partner_id)
     branch_refs = _branch_refs(partner_id, body.branch_ids)
     user_id = new_user_id()

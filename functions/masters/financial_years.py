@@ -4,9 +4,8 @@
 one. Activation reads the pointer in its transaction, so concurrent activations of different years
 serialize on it and exactly one year stays active.
 
-Closing counts, with aggregation queries, the draft documents that block it and the open items carried
-forward. The collections belong to the contracts module; the queries work whether or not they exist
-yet (a count of nothing is 0). The fields they rely on: `orgId`, `financialYear` (code) and `status`.
+Closing asks the contracts group (contracts.public.financial_year_close_counts) for the draft
+contracts that block it and the open items carried forward.
 """
 from __future__ import annotations
 
@@ -25,19 +24,6 @@ FINANCIAL_YEARS = "financialYears"
 ACTIVE_POINTERS = "activeFinancialYears"
 NOT_FOUND = "FINANCIAL_YEAR_NOT_FOUND"
 OPEN, CLOSED = "OPEN", "CLOSED"
-
-# (collection, blocker code, what) counted with status DRAFT: a year with drafts cannot close.
-DRAFT_BLOCKERS = (
-    ("contracts", "DRAFT_CONTRACTS", "draft contracts"),
-    ("invoices", "DRAFT_INVOICES", "draft invoices"),
-)
-# Carried forward into the next year when a year closes: (summary field, collection, open statuses).
-CARRY_FORWARD = (
-    ("unpaidInvoices", "invoices", ("ISSUED", "PARTIALLY_PAID", "OVERDUE")),
-    ("dueCommissions", "commissions", ("DUE", "PARTIALLY_PAID")),
-    ("openDisputes", "disputes", ("OPEN", "UNDER_REVIEW", "ESCALATED")),
-)
-
 
 def year_id(org_id: str, code: str) -> str:
     return f"{org_id}_{code}"
@@ -224,47 +210,27 @@ def activate(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
     return _document(fy_id, run_in_transaction(work, actor))
 
 
-def _count(collection_name: str, org_id: str, code: str, statuses: tuple[str, ...]) -> int:
-    """An aggregation count (billed as one read per 1,000 index entries, never a scan of documents)."""
-    from google.cloud.firestore_v1.base_query import FieldFilter
+def close_state(org_id: str, code: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """(blockers, carry-forward summary) of closing `code`, from the contracts group's counts."""
+    from functions.contracts.public import financial_year_close_counts
 
-    from shared.db import collection
-
-    query = (collection(collection_name).where(filter=FieldFilter("orgId", "==", org_id))
-             .where(filter=FieldFilter("financialYear", "==", code)))
-    if len(statuses) == 1:
-        query = query.where(filter=FieldFilter("status", "==", statuses[0]))
-    else:
-        query = query.where(filter=FieldFilter("status", "in", list(statuses)))
-    result = query.count(alias="n").get()
-    return int(result[0][0].value) if result and result[0] else 0
-
-
-def blockers(org_id: str, code: str) -> list[dict[str, Any]]:
+    counts = financial_year_close_counts(org_id, code)
     found = []
-    for collection_name, blocker_code, what in DRAFT_BLOCKERS:
-        count = _count(collection_name, org_id, code, ("DRAFT",))
-        if count:
-            found.append({"code": blocker_code, "collection": collection_name, "count": count,
-                          "message": f"{count} {what} in {code}: finalize or cancel them first"})
-    return found
-
-
-def carry_forward(org_id: str, code: str) -> dict[str, Any]:
-    summary: dict[str, Any] = {"fromFinancialYear": code, "toFinancialYear": fiscal.next_code(code)}
-    for field, collection_name, statuses in CARRY_FORWARD:
-        summary[field] = _count(collection_name, org_id, code, statuses)
-    summary["computedAt"] = clock.now()
-    return summary
+    if counts.draft_contracts:
+        found.append({"code": "DRAFT_CONTRACTS", "collection": "contracts", "count": counts.draft_contracts,
+                      "message": f"{counts.draft_contracts} draft contracts in {code}: finalize or cancel them first"})
+    summary = {"fromFinancialYear": code, "toFinancialYear": fiscal.next_code(code),
+               "unpaidInvoices": counts.unpaid_invoices, "dueCommissions": counts.due_commissions,
+               "openDisputes": counts.open_disputes, "computedAt": clock.now()}
+    return found, summary
 
 
 def closing_summary(principal: Principal, fy_id: str) -> dict[str, Any]:
     doc = _load(principal, fy_id)
-    found = blockers(doc["orgId"], doc["code"])
+    found, summary = close_state(doc["orgId"], doc["code"])
     if doc.get("active"):
         found.append(_active_blocker(doc["code"]))
-    return {"financialYear": _document(fy_id, doc), "blockers": found,
-            "carryForward": carry_forward(doc["orgId"], doc["code"])}
+    return {"financialYear": _document(fy_id, doc), "blockers": found, "carryForward": summary}
 
 
 def _active_blocker(code: str) -> dict[str, Any]:
@@ -278,8 +244,7 @@ def close(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
     doc = _load(principal, fy_id)
     if doc.get("status") == CLOSED:
         raise Conflict("FINANCIAL_YEAR_CLOSED", f"The financial year {doc['code']} is already closed")
-    found = blockers(doc["orgId"], doc["code"])
-    summary = carry_forward(doc["orgId"], doc["code"])
+    found, summary = close_state(doc["orgId"], doc["code"])
     ref = _ref(fy_id)
 
     def work(uow: UnitOfWork) -> dict[str, Any]:

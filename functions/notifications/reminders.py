@@ -11,6 +11,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from functions.masters.public import GLOBAL_SETTINGS
 from functions.notifications import store
 from functions.notifications.reminder_rules import (
     MAX_MILESTONE,
@@ -27,7 +28,6 @@ from shared.auth.principal import SYSTEM
 from shared.logging import get_logger, log
 
 PAGE = 300
-SETTINGS, GLOBAL_SETTINGS = "settings", "global"   # identity's password policy documents
 logger = get_logger("notifications.reminders")
 
 
@@ -77,10 +77,11 @@ def _policy_key(user: dict[str, Any]) -> str:
 
 
 def _policies(users: list[dict[str, Any]]) -> dict[str, ExpiryPolicy]:
-    from shared.db import collection, get_all
+    from functions.masters.public import settings_ref
+    from shared.db import get_all
 
     keys = sorted({_policy_key(user) for user in users})
-    snapshots = get_all(collection(SETTINGS).document(key) for key in keys)
+    snapshots = get_all(settings_ref(key) for key in keys)
     policies = {key: ExpiryPolicy() for key in keys}
     for snapshot in snapshots.values():
         if snapshot.exists:

@@ -8,8 +8,8 @@ from functions.tradedesk.models import ParseResponse
 from functions.tradedesk.parsing import parse_message
 
 if TYPE_CHECKING:
+    from functions.masters.public import LexiconRows
     from functions.tradedesk.parsing.lexicon import ParserMasters
-    from shared.masters_lexicon import LexiconRows
 
 _lock = threading.Lock()
 _built: tuple[int, ParserMasters] | None = None
@@ -22,8 +22,8 @@ def live_masters() -> tuple[ParserMasters | None, LexiconRows | None]:
     are returned.
     """
     global _built
+    from functions.masters.public import lexicon_rows
     from functions.tradedesk.parsing.lexicon import ParserMasters
-    from shared.masters_lexicon import lexicon_rows
 
     rows = lexicon_rows()
     if rows is None:

@@ -132,22 +132,30 @@ def test_close_is_blocked_by_drafts_then_records_the_carry_forward(masters_api, 
     token = admin_token()
     year = create_year(masters_api, token, org_id, code="2025-26", activate=True)
     create_year(masters_api, token, org_id, code="2026-27", activate=False)
-    drafts = _put("contracts", org_id, "2025-26", "DRAFT", 2) + _put("invoices", org_id, "2025-26", "DRAFT")
+    drafts = _put("contracts", org_id, "2025-26", "DRAFT", 2)
+    _put("contracts", org_id, "2025-26", "PENDING_APPROVAL")        # submitted: not a draft
     _put("contracts", org_id, "2024-25", "DRAFT")                   # another year: not a blocker
     _put("contracts", "other-org", "2025-26", "DRAFT")              # another organization: not a blocker
     blocked = masters_api.post(f"/api/financial-years/{year['id']}/close", token=token)
     assert blocked.status_code == 409 and blocked.get_json()["code"] == "FINANCIAL_YEAR_HAS_BLOCKERS"
     blockers = {b["code"]: b["count"] for b in blocked.get_json()["details"]["blockers"]}
-    assert blockers == {"DRAFT_CONTRACTS": 2, "DRAFT_INVOICES": 1, "ACTIVE_FINANCIAL_YEAR": 1}
+    assert blockers == {"DRAFT_CONTRACTS": 2, "ACTIVE_FINANCIAL_YEAR": 1}
 
     masters_api.post(f"/api/financial-years/{org_id}_2026-27/activate", token=token)
     for ref in drafts:
-        ref.update({"status": "FINAL"})
-    _put("invoices", org_id, "2025-26", "ISSUED", 2)
+        ref.update({"status": "ACTIVE"})
+    # DOMAIN.md statuses: invoices UNPAID/PARTIALLY_PAID/OVERDUE carry, PAID/CANCELLED do not;
+    # commissions DUE/INVOICED carry, PAID does not; disputes OPEN/UNDER_REVIEW carry.
+    _put("invoices", org_id, "2025-26", "UNPAID", 2)
     _put("invoices", org_id, "2025-26", "PARTIALLY_PAID")
+    _put("invoices", org_id, "2025-26", "OVERDUE")
     _put("invoices", org_id, "2025-26", "PAID", 3)
+    _put("invoices", org_id, "2025-26", "CANCELLED")
     _put("commissions", org_id, "2025-26", "DUE", 4)
+    _put("commissions", org_id, "2025-26", "INVOICED")
+    _put("commissions", org_id, "2025-26", "PAID")
     _put("disputes", org_id, "2025-26", "OPEN")
+    _put("disputes", org_id, "2025-26", "UNDER_REVIEW")
     _put("disputes", org_id, "2025-26", "RESOLVED")
     summary = masters_api.get(f"/api/financial-years/{year['id']}/closing-summary", token=token).get_json()
     assert summary["blockers"] == []
@@ -157,7 +165,7 @@ def test_close_is_blocked_by_drafts_then_records_the_carry_forward(masters_api, 
     assert body["status"] == "CLOSED" and body["closedAt"]
     carry = body["carryForward"]
     assert (carry["fromFinancialYear"], carry["toFinancialYear"]) == ("2025-26", "2026-27")
-    assert (carry["unpaidInvoices"], carry["dueCommissions"], carry["openDisputes"]) == (3, 4, 1)
+    assert (carry["unpaidInvoices"], carry["dueCommissions"], carry["openDisputes"]) == (4, 5, 2)
     again = masters_api.post(f"/api/financial-years/{year['id']}/close", token=token)
     assert again.status_code == 409 and again.get_json()["code"] == "FINANCIAL_YEAR_CLOSED"
     reactivate = masters_api.post(f"/api/financial-years/{year['id']}/activate", token=token)

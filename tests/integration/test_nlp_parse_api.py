@@ -8,13 +8,13 @@ from tests.support.identity import token_for
 
 @pytest.fixture
 def seeded_api(api):
+    from functions.masters import public as masters_public
     from functions.masters.seed import seed_masters
-    from shared import masters_lexicon
 
-    masters_lexicon.clear()
+    masters_public.clear_lexicon()
     seed_masters()
     yield api
-    masters_lexicon.clear()
+    masters_public.clear_lexicon()
 
 
 def parse(api, text, token):
@@ -38,13 +38,13 @@ def test_a_message_is_parsed_and_its_names_resolved_to_master_ids(seeded_api):
 
 
 def test_a_station_added_to_the_masters_is_recognised(seeded_api):
-    from shared import masters_lexicon
+    from functions.masters import public as masters_public
 
     admin = token_for({"masters:write", "masters:read"})[0]
     created = seeded_api.post("/api/settings/locations", token=admin, json={
         "name": "Talod", "aliases": ["Taalod"], "state": "Gujarat", "region": "North Gujarat"})
     assert created.status_code == 201, created.get_data(as_text=True)
-    masters_lexicon.clear()   # another instance would see it once its cache expires
+    masters_public.clear_lexicon()   # another instance would see it once its cache expires
     token = token_for({"nlp:parse"})[0]
     body = parse(seeded_api, "Sell 100 bales S-6 @ 55000 Taalod ex-gin", token).get_json()
     assert body["location"] == {"station": "Talod", "state": "Gujarat"}

@@ -1,7 +1,7 @@
 """The names the trade desk resolves chat text against, read from the live masters.
 
 The masters function owns these collections (`commodities` with their varieties, `stations`,
-`states`); other groups read them through this module rather than importing masters' internals.
+`states`); other groups read them through `functions.masters.public`.
 A per-instance cache keeps a warm instance at zero reads; a cold one reads the three collections
 once (about 150 small documents) and then again only after the TTL.
 """
