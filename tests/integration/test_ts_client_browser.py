@@ -3,7 +3,8 @@
 partners, update one (its ETag read through CORS and sent back as If-Match) and receive a notification
 through its realtime listener (judged by infra/firestore.rules). The same page on an origin not in the
 list is refused by the browser: the preflight grants nothing, so the sign-in fails in the page and never
-reaches the API.
+reaches the API. Last, two tabs sharing one session in localStorage refresh at once: one refresh (Web
+Locks), both keep working.
 
 Tools: clients/typescript's npm packages, dev/'s (the Auth emulator) and Debian's chromium, installed
 by the test itself on first use (tests/support/browser.py).
@@ -105,6 +106,16 @@ def test_the_client_works_from_the_web_apps_origin_and_not_from_another(api, cle
             assert refused_state["partners"] == []
             cors = output.until("CORS", 10)
             assert cors is not None and int(cors.split()[1]) >= 1, "Chromium named the CORS policy:\n" + output.rest(5)
+
+            tabs_line = output.until("TABS", 60)
+            assert tabs_line is not None, "the two-tab check never finished:\n" + output.rest(5)
+            tabs = json.loads(tabs_line.removeprefix("TABS "))
+            assert tabs["signedIn"] == {"ok": user_id}
+            # One tab refreshed; the other waited for the lock and took the rotated tokens (no reuse).
+            assert "error" not in tabs["refreshed"][0] and "error" not in tabs["refreshed"][1], tabs
+            assert tabs["refreshed"][0] == tabs["refreshed"][1], "both tabs hold the same new access token (its tail)"
+            assert sorted(tabs["refreshes"]) == [0, 1], tabs
+            assert tabs["calls"] == [{"ok": user_id}, {"ok": user_id}], tabs
             assert browser.wait(timeout=30) == 0, output.rest(5)
             everything = output.rest(5)
             assert "BLOCKED" not in everything, "the page tried to reach another host"
@@ -112,8 +123,9 @@ def test_the_client_works_from_the_web_apps_origin_and_not_from_another(api, cle
         finally:
             if browser.poll() is None:
                 browser.kill()
-    # The refused page's sign-in never reached the API: only the other device's sign-in made a session.
-    assert sessions_of(user_id) == sessions_before + 1
+    # The refused page's sign-in never reached the API: only the other device's and the tabs' sign-ins
+    # made sessions.
+    assert sessions_of(user_id) == sessions_before + 2
     from shared.db import collection
 
     saved = collection("partners").document(state["partners"][0]).get().to_dict()

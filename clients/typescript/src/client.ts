@@ -5,7 +5,8 @@
  * - Every call carries the access token. A 401 on a call that carried one refreshes the tokens once and
  *   repeats the call; concurrent calls share one in-flight refresh (the refresh token rotates on each use
  *   and a reused one ends the session, so two refreshes would sign the user out). A refused refresh signs
- *   out and the call fails with `SessionEndedError`.
+ *   out and the call fails with `SessionEndedError`. Tabs sharing one storage refresh one at a time
+ *   (Web Locks).
  * - Creating POSTs (the document's `x-idempotent` routes) get an `Idempotency-Key` unless one is given;
  *   the repeat after a refresh sends the same key.
  * - The `ETag` of every answer is kept per resource path (see resourcePath) and sent as `If-Match` on that
@@ -32,7 +33,13 @@ export interface ClientOptions {
   fetch?: typeof globalThis.fetch;
   /** Called once whenever the session ends (sign-out, refused refresh). */
   onSignOut?: (reason: string) => void;
+  /** `reportActivity()` posts at most once in this many milliseconds (default 2 minutes). */
+  activityIntervalMs?: number;
 }
+
+/** The Web Locks lock that serializes refreshes across the tabs sharing one token storage. */
+export const REFRESH_LOCK = "tradehub-token-refresh";
+const DEFAULT_ACTIVITY_INTERVAL_MS = 2 * 60 * 1000;
 
 // Calls that must never carry the session or trigger a refresh.
 const SESSIONLESS = new Set(["/api/auth/login", "/api/auth/refresh"]);
@@ -57,6 +64,8 @@ export class TradeHubClient {
   private readonly baseUrl: string;
   private readonly onSignOut?: (reason: string) => void;
   private refreshing: Promise<string> | null = null;
+  private readonly activityIntervalMs: number;
+  private lastActivity: { at: number; call: Promise<void> } | null = null;
   private readonly pending = new Map<string, Pending>();
   private readonly signOutListeners = new Set<(reason: string) => void>();
 
@@ -65,6 +74,7 @@ export class TradeHubClient {
     this.storage = options.storage ?? memoryStorage();
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.onSignOut = options.onSignOut;
+    this.activityIntervalMs = options.activityIntervalMs ?? DEFAULT_ACTIVITY_INTERVAL_MS;
     this.api = createClient<paths>({ baseUrl: this.baseUrl, fetch: (request) => this.fetch(request) });
     this.api.use(this.middleware());
   }
@@ -112,8 +122,37 @@ export class TradeHubClient {
     return this.refreshing;
   }
 
+  /**
+   * Report user activity (keys, clicks): only `POST /api/auth/session/activity` extends the session's idle
+   * timeout (30 minutes), API calls do not. Posts at most once per `activityIntervalMs`; calls in between
+   * share the last one.
+   */
+  reportActivity(): Promise<void> {
+    const now = Date.now();
+    if (this.lastActivity && now - this.lastActivity.at < this.activityIntervalMs) return this.lastActivity.call;
+    const call = this.api.POST("/api/auth/session/activity").then(() => undefined);
+    this.lastActivity = { at: now, call };
+    call.catch(() => {
+      if (this.lastActivity?.call === call) this.lastActivity = null;    // a failed report is retried next time
+    });
+    return call;
+  }
+
   private async doRefresh(): Promise<string> {
-    const tokens = this.storage.load();
+    const seen = this.storage.load();
+    // Tabs sharing localStorage refresh one at a time (Web Locks, where the platform has them): a tab that
+    // waited finds the tokens another tab just rotated and uses them instead of reusing the old refresh
+    // token, which would end the session.
+    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+    if (!locks) return this.refreshWith(seen);
+    return locks.request(REFRESH_LOCK, () => {
+      const now = this.storage.load();
+      if (now && seen && now.refreshToken !== seen.refreshToken) return now.accessToken;
+      return this.refreshWith(now);
+    });
+  }
+
+  private async refreshWith(tokens: Tokens | null): Promise<string> {
     if (!tokens) throw new SessionEndedError(401, { code: "NOT_SIGNED_IN", message: "Sign in first", details: {} });
     this.refreshCount += 1;
     const response = await this.fetch(new Request(`${this.baseUrl}/api/auth/refresh`, {
@@ -139,6 +178,7 @@ export class TradeHubClient {
     this.storage.save(null);
     this.firebaseToken = null;
     this.etags.clear();
+    this.lastActivity = null;
     if (!wasSignedIn) return;
     this.onSignOut?.(reason);
     for (const listener of this.signOutListeners) listener(reason);

@@ -161,3 +161,18 @@ test("ETags are kept and sent as If-Match; a stale one is a PreconditionFailedEr
   assert.equal(client.etags.get(`/api/partners/${id}`), after.headers.get("ETag"));
   assert.notEqual(after.headers.get("ETag"), reread.headers.get("ETag"));
 });
+
+test("reportActivity extends the idle timeout, posting at most once per interval", async () => {
+  const { client, seen } = recordedClient();
+  await client.signIn(EMAIL, PASSWORD);
+  const { data: before } = await client.api.GET("/api/auth/session");
+  await advanceClock(10 * 60);
+
+  await Promise.all([client.reportActivity(), client.reportActivity()]);
+  await client.reportActivity();
+  assert.equal(seen.filter((s) => s.path === "/api/auth/session/activity").length, 1);
+
+  const { data: after } = await client.api.GET("/api/auth/session");
+  const moved = Date.parse(after!.idleExpiresAt) - Date.parse(before!.idleExpiresAt);
+  assert.ok(moved >= 10 * 60 * 1000 && moved < 11 * 60 * 1000, `idle expiry moved by ${moved} ms`);
+});

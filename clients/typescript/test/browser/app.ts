@@ -2,6 +2,7 @@
 // Query: api (the API origin), email, password, project, auth and firestore (emulators as host:port).
 // Progress is in `window.tradehub` and on <body data-state=...>: "listening" (signed in, partners listed,
 // one updated, realtime listener live), "refused" (sign-in failed: on a non-allowed origin, CORS).
+// With mode=tabs the page only exposes `window.tabs` (sign-in, refresh, a call) for the two-tab check.
 import { ApiError, all, createTradeHubClient, webStorage } from "../../src/index.js";
 import { Realtime } from "../../src/realtime.js";
 
@@ -64,7 +65,30 @@ async function run(): Promise<void> {
   });
 }
 
-run().catch((error: unknown) => {
-  state.failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  mark("failed");
-});
+// mode=tabs: two tabs of one origin sharing the session in localStorage, driven by drive.mjs.
+function tabs(): void {
+  const th = createTradeHubClient({ baseUrl: get("api"), storage: webStorage(localStorage, "tradehub.tabs") });
+  const outcome = async <T>(work: () => Promise<T>): Promise<{ ok: T } | { error: string }> => {
+    try {
+      return { ok: await work() };
+    } catch (error) {
+      return { error: error instanceof ApiError ? error.code : String(error) };
+    }
+  };
+  (window as unknown as { tabs: unknown }).tabs = {
+    signIn: () => outcome(async () => (await th.signIn(get("email"), get("password"))).user.id),
+    refresh: () => outcome(async () => (await th.refresh()).slice(-8)),   // a tail to compare, not a token
+    me: () => outcome(async () => (await th.api.GET("/api/auth/me")).data?.id),
+    refreshes: () => th.refreshCount,
+  };
+  document.body.dataset.state = "tabs";
+}
+
+if (get("mode") === "tabs") {
+  tabs();
+} else {
+  run().catch((error: unknown) => {
+    state.failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    mark("failed");
+  });
+}
