@@ -108,24 +108,37 @@ def auth_emulator(project: str) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture
-def firebase_auth_emulator(clean_db):
-    """The Auth emulator, with firebase-admin (identity's custom tokens) pointed at it for this test
-    (a fixture for every test: tests/conftest.py loads this module as a plugin)."""
-    from functions.auth import firebase_token
-    from shared.config import reset_settings_cache, settings
+@pytest.fixture(scope="session")
+def auth_emulator_process(emulators) -> Iterator[str]:
+    """One Auth emulator for the whole session (it takes seconds to start); host:port."""
+    from shared.config import settings
 
     ensure_node_packages()
     with auth_emulator(settings().project_id) as host:
-        os.environ["FIREBASE_AUTH_EMULATOR_HOST"] = host
+        yield host
+
+
+@pytest.fixture
+def firebase_auth_emulator(clean_db, auth_emulator_process):
+    """The Auth emulator, emptied, with firebase-admin (identity's custom tokens) pointed at it for this
+    test (a fixture for every test: tests/conftest.py loads this module as a plugin)."""
+    from functions.auth import firebase_token
+    from shared.config import reset_settings_cache, settings
+
+    host = auth_emulator_process
+    request = urllib.request.Request(f"http://{host}/emulator/v1/projects/{settings().project_id}/accounts",
+                                     method="DELETE")
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 200
+    os.environ["FIREBASE_AUTH_EMULATOR_HOST"] = host
+    reset_settings_cache()
+    firebase_token.reset()
+    try:
+        yield host
+    finally:
+        os.environ.pop("FIREBASE_AUTH_EMULATOR_HOST", None)
         reset_settings_cache()
         firebase_token.reset()
-        try:
-            yield host
-        finally:
-            os.environ.pop("FIREBASE_AUTH_EMULATOR_HOST", None)
-            reset_settings_cache()
-            firebase_token.reset()
 
 
 class Output:
