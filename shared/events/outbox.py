@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +27,15 @@ OUTBOX = "outbox"
 PENDING, SENT = "PENDING", "SENT"
 RELAY_GRACE = timedelta(seconds=30)   # leave fresh entries to the request that wrote them
 RELAY_BATCH = 100
+# A request waits this long in all for its events to be acknowledged after the commit; the relay sends the
+# rest. The relay (a job, nobody waiting on it) gives its batch longer.
+AFTER_COMMIT_SECONDS = 1.5
+RELAY_DEADLINE_SECONDS = 30.0
+PUBLISH_TIMEOUT_SECONDS = 30.0
 logger = get_logger("outbox")
 _publisher: Any = None
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
 
 
 def write_event(uow: UnitOfWork, event_type: str, data: dict[str, Any], subject: str | None,
@@ -73,11 +82,16 @@ def message_body(record: dict[str, Any]) -> bytes:
 
 def publish(record: dict[str, Any], topic: str = DOMAIN_EVENTS_TOPIC) -> None:
     """Publish one outbox record and wait for the server's acknowledgement."""
+    _start_publish(record, topic).result(timeout=PUBLISH_TIMEOUT_SECONDS)
+
+
+def _start_publish(record: dict[str, Any], topic: str) -> Future:
+    """Hand one record to the publisher (it sends in the background); the future of its message id."""
     from shared.config import settings
 
     path = publisher().topic_path(settings().project_id, topic)
-    future = publisher().publish(path, message_body(record), type=record["type"], eventId=record["eventId"])
-    future.result(timeout=30)
+    return publisher().publish(path, message_body(record), timeout=PUBLISH_TIMEOUT_SECONDS,
+                               type=record["type"], eventId=record["eventId"])
 
 
 def _mark_sent(event_ids: list[str], status: str = SENT) -> None:
@@ -100,20 +114,64 @@ def deliver(record: dict[str, Any]) -> str:
     return SENT
 
 
-def publish_after_commit(records: list[dict[str, Any]]) -> None:
-    """Publish what a transaction just committed; failures are left to the relay, never raised."""
-    done: dict[str, list[str]] = {}
+def _start_delivery(record: dict[str, Any]) -> Future:
+    """Start sending one entry; a future of its new status. Events go through the publisher's own
+    background sending; a timer's task is created on the small pool of this module."""
+    if record.get("kind") == "timer":
+        from shared.timers import create_task
+
+        return _delivery_pool().submit(create_task, record)
+    published = _start_publish(record, record.get("topic") or DOMAIN_EVENTS_TOPIC)
+    status: Future = Future()
+
+    def settle(done: Future) -> None:
+        error = done.exception()
+        if error is None:
+            status.set_result(SENT)
+        else:
+            status.set_exception(error)
+
+    published.add_done_callback(settle)
+    return status
+
+
+def _delivery_pool() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="outbox")
+        return _pool
+
+
+def publish_after_commit(records: list[dict[str, Any]], deadline_seconds: float = AFTER_COMMIT_SECONDS) -> None:
+    """Send what a transaction just committed, waiting at most `deadline_seconds` in all (the entries are
+    sent in parallel); whatever failed or is still on its way is left to the relay, never raised. A slow
+    one that arrives after all is sent again by the relay: consumers dedupe on eventId."""
+    started: list[tuple[dict[str, Any], Future]] = []
     for record in records:
         try:
-            done.setdefault(deliver(record), []).append(record["eventId"])
+            started.append((record, _start_delivery(record)))
         except Exception as error:  # noqa: BLE001 - the relay will retry it
-            log(logger, logging.WARNING, "publish failed; left for the relay", eventId=record["eventId"],
-                type=record["type"], error=repr(error)[:300])
-    for status, event_ids in done.items():
+            _left(record, error)
+    done, _ = wait([future for _, future in started], timeout=deadline_seconds)
+    sent: dict[str, list[str]] = {}
+    for record, future in started:
+        if future not in done:
+            _left(record, TimeoutError(f"not acknowledged within {deadline_seconds} s"))
+        elif future.exception() is not None:
+            _left(record, future.exception())
+        else:
+            sent.setdefault(future.result(), []).append(record["eventId"])
+    for status, event_ids in sent.items():
         try:
             _mark_sent(event_ids, status)
         except Exception as error:  # noqa: BLE001 - re-publishing is harmless, consumers dedupe
             log(logger, logging.WARNING, "marking events sent failed", error=repr(error)[:300])
+
+
+def _left(record: dict[str, Any], error: BaseException) -> None:
+    log(logger, logging.WARNING, "publish failed; left for the relay", eventId=record["eventId"],
+        type=record["type"], error=repr(error)[:300])
 
 
 def relay_pending(grace: timedelta = RELAY_GRACE, batch_size: int = RELAY_BATCH) -> dict[str, int]:
@@ -127,5 +185,5 @@ def relay_pending(grace: timedelta = RELAY_GRACE, batch_size: int = RELAY_BATCH)
              .where(filter=FieldFilter("occurredAt", "<=", cutoff)).order_by("occurredAt").limit(batch_size))
     records = [snapshot.to_dict() for snapshot in query.stream()]
     before = len(records)
-    publish_after_commit(records)
+    publish_after_commit(records, deadline_seconds=RELAY_DEADLINE_SECONDS)
     return {"pending": before}

@@ -46,7 +46,7 @@ def test_health_is_503_with_retry_after_when_firestore_is_unreachable():
 
 
 def test_a_request_that_needs_a_transaction_is_503_not_500_when_firestore_is_unreachable():
-    answer = serve("auth", "POST", "/api/auth/login")     # its rate-limit window is a transaction
+    answer = serve("auth", "POST", "/api/auth/login")     # its rate-limit count is a commit
     assert answer["status"] == 503, answer["log"]
     assert answer["retryAfter"] == "5"
     assert answer["body"]["code"] == "DEPENDENCY_UNAVAILABLE"
