@@ -132,10 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Argon2id hash {hash_ms:.1f} ms, verify {verify_ms:.1f} ms (mean of 10); "
           f"login p50 is {login_p50 / max(get_p50, 0.001):.1f}x an authenticated GET, "
           f"of which ~{verify_ms / max(login_p50, 0.001) * 100:.0f}% is the password verification.")
-    print("Login: rate-limit window (1r+1w), user lookup (1 query read), transaction re-reading the user and "
-          "the organization settings, writing user, session and audit entry. Refresh: rate-limit window, "
-          "session, user, settings; session rotation. Authenticated GET: session (guard), rate-limit window; "
-          "/me reads the user too.")
+    print("Login: rate-limit counters (1 write each, no read), user lookup (1 query read), transaction "
+          "re-reading the user and the organization settings, writing user, session and audit entry. Refresh: "
+          "rate-limit counters, session, user, settings; session rotation. Authenticated GET: session (guard), "
+          "rate-limit counters; /me reads the user too.")
     return 0
 
 
