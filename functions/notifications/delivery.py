@@ -13,9 +13,9 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from functions.auth.public import is_active
 from functions.notifications import rendering, store
 from functions.notifications.catalog import CATALOG, EMAIL, SMS
-from functions.notifications.recipients import is_active
 from shared import clock
 from shared.events.consumer import DomainEvent, decode
 from shared.logging import get_logger, log

@@ -70,9 +70,9 @@ def notify(uow: Any, event: DomainEvent) -> None:
         preferences = effective(snapshot.to_dict() if snapshot is not None and snapshot.exists else None)
         channels = wanted_channels(spec, preferences,
                                    None if recipient.allowed is None else frozenset(recipient.allowed))
-        if not recipient.user.get("email"):
+        if not recipient.user.email:
             channels.discard(EMAIL)
-        if not recipient.user.get("mobile"):
+        if not recipient.user.mobile:
             channels.discard(SMS)
         if IN_APP in channels:
             uow.create(store.notifications(uid).document(event.event_id), {

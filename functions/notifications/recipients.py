@@ -1,8 +1,7 @@
-"""Who is told about an event: the catalog's recipient rules resolved to user documents.
+"""Who is told about an event: the catalog's recipient rules resolved to users, through auth.public.
 
 Reads only (inside the fan-out transaction): one batched read for named users, one bounded query per
-partner or organization rule. Users are the identity documents `users/{uid}` (email, name, mobile in
-E.164, kind, role, partnerId, organizationIds, permissions or grants/revocations, status).
+partner or organization rule; whether a user holds a permission is auth's answer, not rebuilt here.
 """
 from __future__ import annotations
 
@@ -10,26 +9,24 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from functions.auth.public import UserContact, is_active, partner_users, staff_with_permission, users_by_id
 from functions.notifications.catalog import EventSpec, OrgPermissionRule, PartnerUsersRule, UserRule
-from shared.auth.permissions import BUILT_IN_ROLES, effective_permissions
-from shared.auth.principal import BACK_OFFICE
 from shared.events.consumer import DomainEvent
 from shared.logging import get_logger, log
 
-USERS = "users"
-ROLES = "roles"
+__all__ = ["Recipient", "is_active", "resolve"]
+
 # A partner has a primary user and a few sub-users; an organization's back office is a few dozen people.
 # The bounds keep one fan-out inside Firestore's 500-writes-per-transaction limit (4 writes per user at most).
 MAX_PARTNER_USERS = 25
 MAX_ORG_USERS = 80
-INACTIVE_STATUSES = {"DISABLED", "INACTIVE", "DELETED", "REVOKED", "BLOCKED"}
 logger = get_logger("notifications.recipients")
 
 
 @dataclass
 class Recipient:
     user_id: str
-    user: dict[str, Any]
+    user: UserContact
     allowed: set[str] | None = field(default=None)    # None: every channel of the event
 
     def allow(self, channels: frozenset[str] | None) -> None:
@@ -41,28 +38,6 @@ class Recipient:
             self.allowed |= set(channels)
 
 
-def is_active(user: dict[str, Any]) -> bool:
-    status = str(user.get("status") or "").upper()
-    return not (user.get("disabled") or user.get("disabledAt") or user.get("deletedAt")
-                or status in INACTIVE_STATUSES)
-
-
-def permissions_of(user: dict[str, Any], custom_role: frozenset[str] | None = None) -> frozenset[str]:
-    """The user's effective permissions: a stored list when there is one, else its role's set (built-in,
-    or the admin-defined `custom_role`) plus grants minus revocations."""
-    stored = user.get("permissions")
-    if isinstance(stored, (list, tuple, set, frozenset)):
-        return frozenset(stored)
-    role = BUILT_IN_ROLES.get(str(user.get("role") or ""), custom_role or frozenset())
-    return effective_permissions(role, user.get("grants"), user.get("revocations"))
-
-
-def has_permission(user: dict[str, Any], permission: str, custom_role: frozenset[str] | None = None) -> bool:
-    granted = permissions_of(user, custom_role)
-    module = permission.split(":", 1)[0]
-    return bool({permission, f"{module}:*", "*"} & granted)
-
-
 def _value(event: DomainEvent, name: str, fallback_to_subject: bool = False) -> str | None:
     value = event.data.get(name)
     if value is None and fallback_to_subject and event.subject:
@@ -72,77 +47,48 @@ def _value(event: DomainEvent, name: str, fallback_to_subject: bool = False) -> 
 
 def resolve(uow: Any, spec: EventSpec, event: DomainEvent) -> dict[str, Recipient]:
     """{user id: Recipient} for `event`; inactive and unknown users are left out."""
-    from google.cloud.firestore_v1.base_query import FieldFilter
-
-    from shared.db import collection
-
     found: dict[str, Recipient] = {}
 
-    def add(user_id: str, user: dict[str, Any], channels: frozenset[str] | None) -> None:
-        if not is_active(user):
+    def add(user: UserContact, channels: frozenset[str] | None) -> None:
+        if not user.active:
             return
-        if user_id in found:
-            found[user_id].allow(channels)
+        if user.user_id in found:
+            found[user.user_id].allow(channels)
         else:
-            found[user_id] = Recipient(user_id, user, None if channels is None else set(channels))
+            found[user.user_id] = Recipient(user.user_id, user, None if channels is None else set(channels))
 
     named = [(rule, _value(event, rule.field, fallback_to_subject=True))
              for rule in spec.recipients if isinstance(rule, UserRule)]
-    refs = [collection(USERS).document(uid) for _, uid in named if uid]
-    snapshots = uow.get_all(refs) if refs else {}
+    users = users_by_id(uow, [uid for _, uid in named if uid])
     for rule, uid in named:
-        snapshot = snapshots.get(f"{USERS}/{uid}") if uid else None
-        if snapshot is None or not snapshot.exists:
+        user = users.get(uid) if uid else None
+        if user is None:
             log(logger, logging.WARNING, "recipient user not found", eventId=event.event_id, type=event.type,
                 userId=uid)
             continue
-        add(snapshot.id, snapshot.to_dict() or {}, rule.channels)
+        add(user, rule.channels)
 
     for rule in spec.recipients:
         if isinstance(rule, PartnerUsersRule):
             partner_id = _value(event, rule.field)
             if not partner_id:
                 continue
-            query = collection(USERS).where(filter=FieldFilter("partnerId", "==", partner_id)).limit(
-                MAX_PARTNER_USERS)
-            members = uow.query(query)
-            _warn_if_truncated(event, "partner", len(members), MAX_PARTNER_USERS)
-            for snapshot in members:
-                add(snapshot.id, snapshot.to_dict() or {}, rule.channels)
+            members = partner_users(uow, partner_id, MAX_PARTNER_USERS)
+            _warn_if_truncated(event, "partner", len(members) >= MAX_PARTNER_USERS, MAX_PARTNER_USERS)
+            for user in members:
+                add(user, rule.channels)
         elif isinstance(rule, OrgPermissionRule):
-            org_id = _value(event, rule.field) or _value(event, "organizationId")
             # Partners belong to RNRL as a whole, not to one of its organizations: without an organization
             # in the event, the back office of every organization holding the permission is told.
-            scope = (FieldFilter("organizationIds", "array_contains", org_id) if org_id
-                     else FieldFilter("kind", "==", BACK_OFFICE))
-            query = collection(USERS).where(filter=scope).limit(MAX_ORG_USERS)
-            staff = [(snapshot.id, snapshot.to_dict() or {}) for snapshot in uow.query(query)]
-            _warn_if_truncated(event, "organization", len(staff), MAX_ORG_USERS)
-            staff = [(uid, user) for uid, user in staff if not user.get("partnerId")]
-            roles = _custom_roles(uow, {str(user.get("role") or "") for _, user in staff})
-            for uid, user in staff:
-                if has_permission(user, rule.permission, roles.get(str(user.get("role") or ""))):
-                    add(uid, user, rule.channels)
+            org_id = _value(event, rule.field) or _value(event, "organizationId")
+            staff, full = staff_with_permission(uow, rule.permission, org_id, MAX_ORG_USERS)
+            _warn_if_truncated(event, "organization", full, MAX_ORG_USERS)
+            for user in staff:
+                add(user, rule.channels)
     return found
 
 
-def _warn_if_truncated(event: DomainEvent, scope: str, found: int, bound: int) -> None:
-    if found >= bound:
+def _warn_if_truncated(event: DomainEvent, scope: str, full: bool, bound: int) -> None:
+    if full:
         log(logger, logging.WARNING, "recipient list reached its bound; later users not told", scope=scope,
             bound=bound, eventId=event.event_id, type=event.type)
-
-
-def _custom_roles(uow: Any, names: set[str]) -> dict[str, frozenset[str]]:
-    """The permission sets of admin-defined roles (`roles/{name}`), read in one batch."""
-    from shared.db import collection
-
-    custom = sorted(name for name in names if name and name not in BUILT_IN_ROLES)
-    if not custom:
-        return {}
-    snapshots = uow.get_all([collection(ROLES).document(name) for name in custom])
-    roles = {}
-    for snapshot in snapshots.values():
-        data = snapshot.to_dict() if snapshot.exists else None
-        if data and data.get("deletedAt") is None:
-            roles[snapshot.id] = frozenset(data.get("permissions") or ())
-    return roles

@@ -91,7 +91,7 @@ def _policies(users: list[dict[str, Any]]) -> dict[str, ExpiryPolicy]:
 
 def password_expiry_reminders() -> dict[str, int]:
     """Daily: `PasswordExpiring` 14, 7 and 1 days before a user's password expires, each once."""
-    from functions.notifications.recipients import is_active
+    from functions.auth.public import is_active
 
     now = clock.now()
     today = clock.today_india()

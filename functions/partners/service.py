@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from functions.partners import eligibility, identity_port, lifecycle, store, validation
+from functions.auth import public as identity
+from functions.partners import eligibility, lifecycle, store, validation
 from functions.partners.access import Access, issue_application_token
 from functions.partners.keys import KeyCheck, release
 from functions.partners.kyc_rules import due_date_after
@@ -90,9 +91,9 @@ def start_application(body: Any, actor: Any) -> StartedApplication:
     from shared import validators
     from shared.db import run_in_transaction, stamp_new
 
-    email = identity_port.verified_destination(body.email_verification_token, identity_port.ONBOARDING_PURPOSE,
+    email = identity.verified_destination(body.email_verification_token, identity.ONBOARDING_PURPOSE,
                                                "emailVerificationToken")
-    mobile = identity_port.verified_destination(body.mobile_verification_token, identity_port.ONBOARDING_PURPOSE,
+    mobile = identity.verified_destination(body.mobile_verification_token, identity.ONBOARDING_PURPOSE,
                                                 "mobileVerificationToken")
     errors = validators.FieldErrors()
     email = errors.check("emailVerificationToken", validators.email, email)
@@ -126,8 +127,8 @@ def reissue_application_token(application_id: str, email_token: str, actor: Any)
     from shared import validators
     from shared.db import run_in_transaction, stamp_update
 
-    email = validators.email(identity_port.verified_destination(
-        email_token, identity_port.ONBOARDING_PURPOSE, "emailVerificationToken"))
+    email = validators.email(identity.verified_destination(
+        email_token, identity.ONBOARDING_PURPOSE, "emailVerificationToken"))
     token, token_id, expires = issue_application_token(application_id)
     ref = store.partner_ref(application_id)
 
@@ -294,7 +295,7 @@ def approve_with_invite(partner_id: str, access: Access, actor: Any) -> Approval
         owned = sorted(data.get("ownedKeys") or [])
         key_snapshots = uow.get_all([store.key_ref(key) for key in owned])
         code = partner_code(next_number(uow, PARTNER_SCOPE, PARTNER_COUNTER))
-        user_id, invite_token = identity_port.create_primary_user(uow, partner_id, email, name, mobile)
+        user_id, invite_token = identity.create_partner_primary_user(uow, partner_id, email, name, mobile)
         moment, today = clock.now(), clock.today_india()
         kyc = dict(data.get("kyc") or {})
         if kyc.get("status") != "VERIFIED":
@@ -320,7 +321,7 @@ def approve_with_invite(partner_id: str, access: Access, actor: Any) -> Approval
         return Approval({**data, **update}, invite_token, email, name)
 
     approval = run_in_transaction(work, actor)
-    identity_port.send_invite(approval.email, approval.name, approval.invite_token, approval.data.get("legalName"),
+    identity.send_invite(approval.email, approval.name, approval.invite_token, approval.data.get("legalName"),
                               approval.data["primaryUserId"])
     return approval
 

@@ -1,9 +1,4 @@
-"""User documents, the e-mail uniqueness index and invites: the parts other groups need too.
-
-`create_partner_primary_user` is what the partners function calls when it approves a partner: it
-writes the user, its e-mail index entry, the invite and the partner's seat document inside the
-caller's transaction, and returns the invite token for the e-mail the caller sends after its commit
-with `send_invite_email`.
+"""User documents, the e-mail uniqueness index and invites (the auth services' shared pieces).
 
 Documents:
 - `users/{userId}`: email (case-folded, unique), name, kind, role, grants, revocations, partnerId,
@@ -134,39 +129,6 @@ def issue_invite(uow: UnitOfWork, user_id: str, user: dict[str, Any], *, invited
         "acceptedAt": None,
     })
     return token, {"inviteId": invite_id, "invitedAt": moment, "inviteExpiresAt": moment + ttl}
-
-
-def create_partner_primary_user(uow: UnitOfWork, partner_id: str, email: str, name: str,
-                                mobile: str | None) -> tuple[str, str]:
-    """Create the primary user of an approved partner inside the caller's transaction.
-
-    Returns (user_id, invite_token); the caller sends `send_invite_email(...)` after its commit.
-    A taken e-mail is 409 EMAIL_TAKEN; the e-mail index is created with `create`, so a duplicate that
-    slipped in concurrently fails the whole commit rather than making two users.
-    """
-    from shared.db import collection
-    from shared.validators import InvalidValue
-    from shared.validators import email as valid_email
-
-    try:
-        address = valid_email(email)
-    except InvalidValue as error:
-        from shared.errors import field_error
-
-        raise field_error("email", error.message, rule=error.rule) from None
-    check_email_available(uow, address)
-    actor_id = uow.actor.user_id if uow.actor else None
-    user_id = new_user_id()
-    doc = new_user_doc(email=address, name=name, kind=PARTNER, role=PARTNER_PRIMARY, actor_id=actor_id,
-                       partner_id=partner_id, mobile=mobile)
-    token, invite_fields = issue_invite(uow, user_id, doc, invited_by=actor_id)
-    doc.update(invite_fields)
-    create_user(uow, user_id, doc)
-    uow.set(collection(PARTNER_USERS).document(partner_id),
-            {"partnerId": partner_id, "primaryUserId": user_id, "updatedAt": clock.now()}, merge=True)
-    uow.audit("user.created", "user", user_id, after=public_view(doc), partnerId=partner_id)
-    uow.audit("user.invited", "user", user_id, partnerId=partner_id)
-    return user_id, token
 
 
 def send_invite_email(email: str, name: str, invite_token: str, *, partner_name: str | None = None,

@@ -185,7 +185,8 @@ def test_listing_users_pages_with_a_cursor(api, admin, capture):
 
 
 def test_partner_primary_user_is_created_inside_the_callers_transaction(api, capture):
-    from shared.auth.users import check_email_available, create_partner_primary_user, send_invite_email
+    from functions.auth.partner_accounts import create_partner_primary_user
+    from shared.auth.users import check_email_available, send_invite_email
     from shared.db import collection, run_in_transaction
     from shared.errors import Conflict
 
