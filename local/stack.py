@@ -221,7 +221,7 @@ def seed_demo_data(say: Any = print) -> list[dict[str, Any]]:
         org_ids = _ids(seed_masters(), "organizationIds", "organization_ids", "orgIds", "org_ids") \
             or _collection_ids("organizations")
     partner_logins: list[dict[str, Any]] = []
-    seed_partners = _optional("functions.partners.seed", "seed_partners")
+    seed_partners = _optional("local.demo_partners", "seed_partners_with_logins")
     if seed_partners is None:
         say("  seed: functions.partners.seed.seed_partners is not there yet; no demo partners")
     else:

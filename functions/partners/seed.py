@@ -12,9 +12,8 @@ A partner is found by its PAN (its `partnerKeys/pan:…` document, or a query fo
 interrupted run left unsubmitted), so a second run creates nothing; a half-done one is taken on from
 where it stopped.
 
-The seller's primary user is the demo partner login: on its approval its invite is accepted through
-identity's own `accept_invite` with a generated password; on a later run (the invite is spent) the
-user gets a fresh password, like the other demo logins of functions/auth/seed.py.
+The seller's primary user is the demo partner login; setting its password crosses into the auth group,
+so that part lives in local/demo_partners.py.
 """
 from __future__ import annotations
 
@@ -164,61 +163,6 @@ def _onboard(demo: DemoPartner, found: tuple[str, dict[str, Any]] | None) -> dic
     return result
 
 
-def _strong_password(email: str, policy: Any) -> str:
-    from functions.auth.password_policy import generate_password, validate
-
-    while True:
-        candidate = generate_password(policy)
-        if not validate(candidate, policy, email=email):
-            return candidate
-
-
-def _set_password(user_id: str, password: str, policy: Any) -> None:
-    """A fresh password for a demo partner user whose invite is spent (a later run), as functions/auth/seed.py
-    does for its demo users."""
-    from functions.auth import accounts
-    from functions.auth.password_service import password_fields
-    from shared.auth.passwords import hash_password
-    from shared.auth.users import ACTIVE
-    from shared.db import run_in_transaction, stamp_update
-
-    new_hash = hash_password(password)
-
-    def work(uow: Any) -> None:
-        ref, current = accounts.read_user(user_id, uow)
-        changes = {**password_fields(new_hash, current, policy), "status": ACTIVE, "disabledAt": None,
-                   "inviteId": None, "inviteExpiresAt": None}
-        uow.update(ref, stamp_update(changes, MAKER.user_id, current.get("version", 1)))
-        uow.audit("user.password_set", "user", user_id, before={"status": current.get("status")},
-                  after={"status": ACTIVE}, seeded=True)
-
-    run_in_transaction(work, Actor(user_id=MAKER.user_id))
-
-
-def _demo_login(partner: dict[str, Any]) -> dict[str, str] | None:
-    """The demo partner login: the invite accepted (first run) or a fresh password (later runs)."""
-    from functions.auth import accounts
-    from functions.auth.password_service import load_policy
-    from functions.auth.users_service import accept_invite
-    from shared.auth.users import DELETED
-
-    user_id = partner.get("primaryUserId")
-    if not user_id:
-        return None
-    _, user = accounts.read_user(user_id)
-    if user.get("status") == DELETED:
-        return None
-    policy = load_policy(user)
-    password = _strong_password(user["email"], policy)
-    if partner.get("inviteToken"):
-        accept_invite(partner["inviteToken"], password, SEED_ACTOR)
-    else:
-        _set_password(user_id, password, policy)
-    return {"email": user["email"], "password": password, "role": user.get("role", "PARTNER_PRIMARY"),
-            "kind": "partner", "partnerId": partner["id"],
-            "description": f"{partner['code']} {partner['legalName']} ({partner['kind']})"}
-
-
 def seed_partners() -> list[dict[str, Any]]:
     """The three demo partners (idempotent): for each its id, code, legal name, kind, status, `created`,
     and `inviteToken` when this run approved it (the seller's is already used); the seller also carries
@@ -231,9 +175,6 @@ def seed_partners() -> list[dict[str, Any]]:
     results = []
     for demo in DEMO_PARTNERS:
         partner = _onboard(demo, found.get(demo.pan))
-        if demo.demo_login:
-            login = _demo_login(partner)
-            if login is not None:
-                partner["login"] = login
+        partner["demoLogin"] = demo.demo_login
         results.append(partner)
     return results

@@ -30,7 +30,9 @@ def _seller(results: list[dict]) -> dict:
 
 
 def test_seed_makes_three_active_partners_through_the_review_flow(api, capture):
-    results = seed_partners()
+    from local.demo_partners import seed_partners_with_logins
+
+    results = seed_partners_with_logins()
     assert [(p["kind"], p["legalName"]) for p in results] == [
         ("SELLER", "Saurashtra Cotton Ginning Pvt Ltd"), ("BUYER", "Kovai Spinning Mills Pvt Ltd"),
         ("TRADER", "Vidarbha Cotton Traders")]
@@ -68,7 +70,7 @@ def test_seed_makes_three_active_partners_through_the_review_flow(api, capture):
     assert _counter() == 3
     approved = collection("outbox").where(filter=FieldFilter("type", "==", "PartnerApproved")).stream()
     assert sorted(e.to_dict()["data"]["partnerId"] for e in approved) == sorted(p["id"] for p in results)
-    # only the seller's invite is accepted (the demo partner login); the others wait for theirs
+    # only the seller's invite is accepted (the demo partner login, local/); the others wait for theirs
     statuses = {p["kind"]: collection("users").document(p["primaryUserId"]).get().to_dict()["status"]
                 for p in results}
     assert statuses == {"SELLER": "ACTIVE", "BUYER": "INVITED", "TRADER": "INVITED"}
@@ -89,7 +91,9 @@ def test_seeding_twice_changes_nothing(api):
 
 
 def test_the_seller_login_signs_in_and_a_later_run_gives_a_fresh_password(api):
-    seller = _seller(seed_partners())
+    from local.demo_partners import seed_partners_with_logins
+
+    seller = _seller(seed_partners_with_logins())
     credentials = seller["login"]
     assert credentials["email"] == "ginner.rajkot@demo.rnrl.in" and credentials["partnerId"] == seller["id"]
     response = login(api, credentials["email"], credentials["password"])
@@ -100,7 +104,7 @@ def test_the_seller_login_signs_in_and_a_later_run_gives_a_fresh_password(api):
     me = api.get("/api/partners/me", token=response.get_json()["tokens"]["accessToken"])
     assert me.status_code == 200 and me.get_json()["code"] == seller["code"]
 
-    again = _seller(seed_partners())["login"]
+    again = _seller(seed_partners_with_logins())["login"]
     assert again["email"] == credentials["email"] and again["password"] != credentials["password"]
     assert login(api, again["email"], again["password"]).status_code == 200
     assert login(api, credentials["email"], credentials["password"]).status_code == 401
