@@ -30,7 +30,7 @@ def make_user() -> None:
     from functions.auth.password_service import password_fields
     from shared.auth.passwords import hash_password
     from shared.auth.users import ACTIVE, create_user, new_user_doc, new_user_id
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     doc = new_user_doc(email=EMAIL, name="Bench User", kind="back_office", role="SALES", actor_id="bench",
                        organization_ids=["org-bench"])

@@ -44,7 +44,8 @@ MAKE_USERS = textwrap.dedent("""
     from functions.auth.password_service import password_fields
     from shared.auth.passwords import hash_password
     from shared.auth.users import ACTIVE, create_user, new_user_doc, new_user_id
-    from shared.db import collection, run_in_transaction
+    from shared.db import collection
+    from shared.uow import run_in_transaction
     org_ids = [doc.id for doc in collection("organizations").limit(1).stream()] or ["org-bench"]
     hashed = hash_password(sys.argv[2])
     for n in range(int(sys.argv[1])):

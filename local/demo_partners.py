@@ -42,7 +42,8 @@ def _set_password(user_id: str, password: str, policy: Any) -> None:
     from functions.auth.password_service import password_fields
     from shared.auth.passwords import hash_password
     from shared.auth.users import ACTIVE
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     new_hash = hash_password(password)
 

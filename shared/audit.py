@@ -7,7 +7,7 @@ from shared import clock
 from shared.logging import redact
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 AUDIT_COLLECTION = "auditLog"
 # Never copied into an audit entry, whatever the caller passes.

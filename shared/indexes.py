@@ -25,8 +25,8 @@ def index_key(index: dict[str, Any]) -> tuple:
 
 
 PLATFORM_INDEXES: list[dict[str, Any]] = [
-    # the outbox relay: unsent events, oldest first (shared/events/outbox.relay_pending)
+    # the outbox relay: unsent events, oldest first (shared/events/relay.relay_pending)
     composite("outbox", [("status", "ASCENDING"), ("occurredAt", "ASCENDING")]),
-    # the timer sweep: timers not seen fired, by fire time (shared/timers.sweep)
+    # the timer sweep: timers not seen fired, by fire time (shared/timer_firing.sweep)
     composite("outbox", [("kind", "ASCENDING"), ("status", "ASCENDING"), ("fireAt", "ASCENDING")]),
 ]

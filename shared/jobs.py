@@ -26,7 +26,7 @@ class Job:
 
 
 JOBS: tuple[Job, ...] = (
-    Job("outbox-relay", "*/2 * * * *", "shared.events.outbox:relay_pending",
+    Job("outbox-relay", "*/2 * * * *", "shared.events.relay:relay_pending",
         "publish outbox events left unsent by a crash between commit and publish"),
     Job("session-cleanup", "7 * * * *", "functions.auth.jobs:cleanup_sessions",
         "delete dead sessions and expired OTP challenges and reset links (idempotent)"),
@@ -38,7 +38,7 @@ JOBS: tuple[Job, ...] = (
         "KycDueSoon/KycOverdue at 30, 15, 7, 1 days before and weekly after (each once); suspend 30 days overdue"),
     Job("certification-expiry", "15 0 * * *", "functions.partners.kyc_jobs:expire_certifications",
         "verified partner certifications past their expiry date become EXPIRED and leave trade"),
-    Job("timer-sweep", "*/5 * * * *", "shared.timers:sweep",
+    Job("timer-sweep", "*/5 * * * *", "shared.timer_firing:sweep",
         "fire timers due over 10 minutes ago whose Cloud Task never arrived (each still once)"),
     Job("tradedesk-expiry-sweep", "*/5 * * * *", "functions.tradedesk.expiry:sweep",
         "expire live offers and open requests past their validUntil that no timer expired"),

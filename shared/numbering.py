@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 COUNTERS = "counters"
 # The e-invoice portal's pattern for document numbers (invoices, credit and debit notes).

@@ -13,7 +13,7 @@ from shared import clock
 from shared.errors import Conflict
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 VERSIONS = "versions"
 _MISSING = object()

@@ -15,7 +15,7 @@ from shared.auth.users import ACTIVE, DELETED, USERS, user_ref
 from shared.errors import NotFound
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 ROLES = "roles"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")

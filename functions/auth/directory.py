@@ -13,7 +13,7 @@ from functions.auth import accounts
 from shared.auth.principal import BACK_OFFICE
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 INACTIVE_STATUSES = frozenset({"DISABLED", "INACTIVE", "DELETED", "REVOKED", "BLOCKED"})
 

@@ -25,7 +25,7 @@ from shared.errors import Forbidden, Locked, NotFound, Unauthorized
 from shared.logging import get_logger, log
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 logger = get_logger("auth.login")
 LOGIN_FAILURES = "loginFailures"
@@ -67,7 +67,7 @@ def _limit_attempts(ip: str | None, email: str) -> None:
 
 def login(email_input: str, password: str, *, ip: str | None, user_agent: str | None,
           request_id: str | None) -> dict[str, Any]:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
     from shared.validators import InvalidValue
     from shared.validators import email as valid_email
 
@@ -185,7 +185,8 @@ def _fail_unknown(email: str | None, user_id: str | None, actor: Actor) -> datet
     """Count and audit a failed sign-in for an e-mail with no usable account, under the lockout rules
     of `settings/global`; the lock's end when the address is (or just became) locked."""
     from shared.auth.opaque import keyed_hash
-    from shared.db import collection, run_in_transaction
+    from shared.db import collection
+    from shared.uow import run_in_transaction
 
     ref = collection(LOGIN_FAILURES).document(keyed_hash("login-failures", email)[:40]) if email else None
 

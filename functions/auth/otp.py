@@ -26,7 +26,7 @@ from shared.errors import ServiceUnavailable, Unprocessable, field_error
 from shared.logging import get_logger, log
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 OTP_CHALLENGES = "otpChallenges"
 # The DLT template registered for the OTP text below (India: every SMS text matches a registered template).
@@ -65,7 +65,7 @@ def _mask(destination: str) -> str:
 
 
 def _store(destination: str, channel: str, purpose: str, code: str, actor: Actor) -> Any:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     ref = challenge_ref(destination, purpose)
     nonce = secrets.token_hex(16)
@@ -143,7 +143,7 @@ def send_code(channel: str, destination: str | None, purpose: str, fallback_emai
 
 def verify_code(destination_input: str, purpose: str, code: str, actor: Actor) -> dict[str, Any]:
     """A verification token for (destination, purpose) when `code` is right; 422 otherwise."""
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     channel = channel_of(destination_input)
     destination = normalize(channel, destination_input)

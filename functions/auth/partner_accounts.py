@@ -22,7 +22,7 @@ from shared.auth.users import (
 )
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 
 def create_partner_primary_user(uow: UnitOfWork, partner_id: str, email: str, name: str,

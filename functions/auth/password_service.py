@@ -20,7 +20,7 @@ from shared.auth.users import ACTIVE
 from shared.errors import Conflict, Locked, Unauthorized, Unprocessable, field_error
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 PASSWORD_RESETS = "passwordResets"
 RESET_TTL = timedelta(minutes=60)
@@ -87,7 +87,7 @@ def change_password(principal: Principal, current_password: str | None, new_pass
     session just proved it (an admin-issued or expired password). A session that became restricted
     later, at a refresh after its password expired, proves nothing: it changes with the current one.
     """
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     _, user = accounts.read_user(principal.user_id)
     session_ref = sessions.session_ref(principal.session_id)
@@ -163,7 +163,7 @@ def _refuse_while_locked(user: dict[str, Any]) -> None:
 
 def _wrong_current_password(principal: Principal, actor: Actor) -> None:
     """Count a wrong current password like a failed sign-in; at the lock, every session ends."""
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     def work(uow: UnitOfWork) -> Any:
         user_ref, user = accounts.read_user(principal.user_id, uow)
@@ -199,9 +199,10 @@ def _wrong_current_password(principal: Principal, actor: Actor) -> None:
 
 def request_reset(email_input: str, actor: Actor) -> None:
     """Mail a reset link when the e-mail belongs to an active account; the caller always answers 202."""
-    from shared.db import collection, run_in_transaction
+    from shared.db import collection
     from shared.errors import TooManyRequests
     from shared.ratelimit import check
+    from shared.uow import run_in_transaction
     from shared.validators import InvalidValue
     from shared.validators import email as valid_email
 
@@ -241,7 +242,8 @@ def _reset_invalid() -> Unprocessable:
 
 def confirm_reset(token: str, new_password: str, actor: Actor) -> None:
     """Set the password from a reset link (single use, 60 minutes); ends every session of the user."""
-    from shared.db import collection, run_in_transaction
+    from shared.db import collection
+    from shared.uow import run_in_transaction
 
     ref = collection(PASSWORD_RESETS).document(token_hash(token))
     snapshot = ref.get()

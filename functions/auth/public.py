@@ -14,7 +14,7 @@ from functions.auth.directory import UserContact, is_active, partner_users, staf
 from shared.errors import ApiError, Unprocessable
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 __all__ = ["ONBOARDING_PURPOSE", "UserContact", "create_partner_primary_user", "is_active", "partner_users",
            "send_invite", "staff_with_permission", "users_by_id", "verified_destination"]

@@ -16,7 +16,7 @@ from shared.auth.users import DELETED, USERS
 from shared.errors import Conflict, NotFound
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 MAX_CUSTOM_ROLES = 200
 DESCRIPTIONS = {
@@ -68,7 +68,8 @@ def get_role(name: str) -> dict[str, Any]:
 
 
 def create_role(principal: Principal, body: Any, actor: Actor) -> dict[str, Any]:
-    from shared.db import run_in_transaction, stamp_new
+    from shared.db import stamp_new
+    from shared.uow import run_in_transaction
 
     if body.name in BUILT_IN_ROLES:
         raise Conflict("ROLE_EXISTS", "A built-in role has this name")
@@ -94,8 +95,9 @@ def create_role(principal: Principal, body: Any, actor: Actor) -> dict[str, Any]
 
 
 def update_role(principal: Principal, name: str, body: Any, if_match: str | None, actor: Actor) -> dict[str, Any]:
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
     from shared.http.etag import check_if_match
+    from shared.uow import run_in_transaction
 
     if name in BUILT_IN_ROLES:
         raise Conflict("ROLE_BUILT_IN", "Built-in roles cannot be changed; define a custom role")
@@ -129,7 +131,8 @@ def delete_role(principal: Principal, name: str, actor: Actor) -> None:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     from shared import clock
-    from shared.db import collection, run_in_transaction
+    from shared.db import collection
+    from shared.uow import run_in_transaction
 
     if name in BUILT_IN_ROLES:
         raise Conflict("ROLE_BUILT_IN", "Built-in roles cannot be deleted")

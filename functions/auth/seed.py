@@ -54,7 +54,8 @@ def seed_identity(org_ids: list[str], partner_id: str | None = None) -> list[dic
     from shared.auth.passwords import hash_password
     from shared.auth.users import ACTIVE, PARTNER_USERS, create_user, new_user_doc, new_user_id, public_view
     from shared.config import settings
-    from shared.db import collection, run_in_transaction, stamp_update
+    from shared.db import collection, stamp_update
+    from shared.uow import run_in_transaction
 
     if settings().is_production:
         raise SeedRefused("demo identities are never seeded in production")

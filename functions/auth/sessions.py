@@ -28,7 +28,7 @@ from shared.auth.users import ACTIVE
 from shared.errors import NotFound, Unauthorized
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 REFRESH_TTL = timedelta(days=7)
 MAX_SESSIONS_LISTED = 200
@@ -138,7 +138,7 @@ def revoke_all(uow: UnitOfWork, snapshots: list[Any], reason: str, *, keep: str 
 
 def refresh(refresh_token: str, actor: Actor) -> dict[str, Any]:
     """A new access token and a rotated refresh token; reuse of an old refresh token revokes the session."""
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     parsed = parse_refresh_token(refresh_token)
     if parsed is None:
@@ -229,7 +229,7 @@ def list_sessions(principal: Principal) -> dict[str, Any]:
 
 def record_activity(principal: Principal, actor: Actor) -> dict[str, Any]:
     """Extend the idle timeout of the caller's session (never beyond the absolute limit)."""
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     ref = session_ref(principal.session_id)
 
@@ -247,7 +247,7 @@ def record_activity(principal: Principal, actor: Actor) -> dict[str, Any]:
 
 
 def logout(principal: Principal, actor: Actor) -> None:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     ref = session_ref(principal.session_id)
 
@@ -260,7 +260,7 @@ def logout(principal: Principal, actor: Actor) -> None:
 
 
 def logout_all(principal: Principal, actor: Actor) -> int:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     def work(uow: UnitOfWork) -> int:
         snapshots = live_sessions(uow, principal.user_id)
@@ -273,7 +273,7 @@ def logout_all(principal: Principal, actor: Actor) -> int:
 
 def revoke_own(principal: Principal, session_id: str, actor: Actor) -> None:
     """End one of the caller's sessions; 404 for a session that is not the caller's."""
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     if not accounts.valid_id(session_id):
         raise NotFound("SESSION_NOT_FOUND", "No such session")

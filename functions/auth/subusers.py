@@ -37,7 +37,7 @@ from shared.auth.users import (
 from shared.errors import Conflict, Forbidden, NotFound, field_error
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 DEFAULT_SUB_USER_LIMIT = 2
 PARTNERS = "partners"
@@ -109,7 +109,8 @@ def list_sub_users(principal: Principal) -> dict[str, Any]:
 
 def invite_sub_user(principal: Principal, body: Any, actor: Actor) -> dict[str, Any]:
     from functions.masters.public import settings_ref as masters_settings_ref
-    from shared.db import collection, run_in_transaction
+    from shared.db import collection
+    from shared.uow import run_in_transaction
     from shared.validators import InvalidValue, email, mobile
 
     partner_id = _partner_of(principal)
@@ -182,7 +183,8 @@ def _own_sub_user(principal: Principal, partner_id: str, user_id: str, uow: Unit
 
 
 def update_sub_user(principal: Principal, user_id: str, body: Any, actor: Actor) -> dict[str, Any]:
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     partner_id = _partner_of(principal)
     if body.permissions is not None:
@@ -216,7 +218,8 @@ def revoke_sub_user(principal: Principal, user_id: str, actor: Actor) -> None:
     """Remove a sub-user (or withdraw its invite): soft delete, sessions ended, seat and e-mail freed."""
     from google.cloud.firestore_v1 import DELETE_FIELD
 
-    from shared.db import collection, run_in_transaction, stamp_update
+    from shared.db import collection, stamp_update
+    from shared.uow import run_in_transaction
 
     partner_id = _partner_of(principal)
     seats_ref = collection(PARTNER_USERS).document(partner_id)

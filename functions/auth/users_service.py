@@ -40,7 +40,7 @@ from shared.auth.users import (
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 INVITES = "invites"
 
@@ -168,7 +168,7 @@ def get_user(principal: Principal, user_id: str) -> dict[str, Any]:
 # ---- create and change ----------------------------------------------------------------------------------------
 
 def create_back_office_user(principal: Principal, body: Any, actor: Actor) -> dict[str, Any]:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     email = _email(body.email)
     mobile = _mobile(body.mobile)
@@ -199,8 +199,9 @@ def create_back_office_user(principal: Principal, body: Any, actor: Actor) -> di
 
 
 def update_user(principal: Principal, user_id: str, body: Any, if_match: str | None, actor: Actor) -> dict[str, Any]:
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
     from shared.http.etag import check_if_match
+    from shared.uow import run_in_transaction
 
     changes: dict[str, Any] = {}
     if body.name is not None:
@@ -242,8 +243,9 @@ def update_user(principal: Principal, user_id: str, body: Any, if_match: str | N
 def set_permissions(principal: Principal, user_id: str, body: Any, if_match: str | None,
                     actor: Actor) -> dict[str, Any]:
     """Replace a user's per-user grants and revocations (a permission change in the audit log)."""
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
     from shared.http.etag import check_if_match
+    from shared.uow import run_in_transaction
 
     check_permission_names(body.grants, "grants")
     check_permission_names(body.revocations, "revocations")
@@ -272,7 +274,8 @@ def set_permissions(principal: Principal, user_id: str, body: Any, if_match: str
 
 def _status_change(principal: Principal, user_id: str, actor: Actor, action: str, *, reason: str | None = None
                    ) -> dict[str, Any]:
-    from shared.db import collection, run_in_transaction, stamp_update
+    from shared.db import collection, stamp_update
+    from shared.uow import run_in_transaction
 
     if user_id == principal.user_id:
         raise Conflict("CANNOT_CHANGE_SELF", "You cannot do this to your own account")
@@ -327,7 +330,7 @@ def delete_user(principal: Principal, user_id: str, actor: Actor) -> None:
 
 
 def unlock_user(principal: Principal, user_id: str, actor: Actor) -> dict[str, Any]:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     def work(uow: UnitOfWork) -> dict[str, Any]:
         ref, user = _scoped_user(principal, user_id, uow)
@@ -339,7 +342,7 @@ def unlock_user(principal: Principal, user_id: str, actor: Actor) -> dict[str, A
 
 
 def resend_invite(principal: Principal, user_id: str, actor: Actor) -> dict[str, Any]:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     def work(uow: UnitOfWork) -> tuple[dict[str, Any], str]:
         ref, user = _scoped_user(principal, user_id, uow)
@@ -360,7 +363,7 @@ def resend_invite(principal: Principal, user_id: str, actor: Actor) -> dict[str,
 def issue_temporary_password(principal: Principal, user_id: str, actor: Actor) -> dict[str, Any]:
     """A random password the administrator hands over out of band (never by e-mail); the user must
     change it at its next sign-in. Ends the user's sessions."""
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     if user_id == principal.user_id:
         raise Conflict("CANNOT_CHANGE_SELF", "Use /api/auth/password/change for your own password")
@@ -395,7 +398,8 @@ def _invite_invalid() -> Unprocessable:
 def accept_invite(token: str, password: str, actor: Actor) -> dict[str, Any]:
     """Set the first password from an invite link (single use, 7 days); the account becomes active."""
     from shared.auth.opaque import token_hash
-    from shared.db import collection, run_in_transaction
+    from shared.db import collection
+    from shared.uow import run_in_transaction
 
     invite_ref = collection(INVITES).document(token_hash(token))
     snapshot = invite_ref.get()

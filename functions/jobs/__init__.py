@@ -13,7 +13,7 @@ import logging
 import time
 from typing import Any
 
-from shared import clock, timers
+from shared import clock, timer_firing, timers
 from shared.errors import ApiError, BadRequest, Conflict, NotFound, Unauthorized, Unprocessable
 from shared.http.pipeline import validate
 from shared.http.request import ApiResponse
@@ -86,7 +86,7 @@ def run_timer(name: str, body: bytes) -> dict[str, Any]:
     if clock.now() < delivery.fireAt:
         # Early (another clock): Cloud Tasks retries a refused delivery with backoff.
         raise Conflict("TIMER_NOT_DUE", "The timer is not due yet", {"fireAt": delivery.fireAt.isoformat()})
-    return timers.fire(definition, delivery, payload)
+    return timer_firing.fire(definition, delivery, payload)
 
 
 def serve(request: Any) -> Any:

@@ -6,10 +6,14 @@ as if the organization did not exist.
 """
 from __future__ import annotations
 
+from functions.masters.store import Kind
 from shared.auth.principal import Principal
 from shared.errors import NotFound
 
 ORG_NOT_FOUND = "ORGANIZATION_NOT_FOUND"
+# Here rather than in organizations.py so that the settings (which organizations.py creates) can check
+# that an organization exists without importing it.
+ORGANIZATIONS = Kind("organizations", "organization", "Organization", ORG_NOT_FOUND)
 
 
 def sees_all_organizations(principal: Principal) -> bool:

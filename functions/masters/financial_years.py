@@ -18,7 +18,7 @@ from shared.errors import Conflict, NotFound, Unprocessable
 
 if TYPE_CHECKING:
     from shared.auth.principal import Actor, Principal
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 FINANCIAL_YEARS = "financialYears"
 ACTIVE_POINTERS = "activeFinancialYears"
@@ -105,7 +105,8 @@ def _activation_writes(uow: UnitOfWork, org_id: str, pointer_ref: Any, _pointed:
 
 def create(principal: Principal, org_id: str, code: str | None, start: date | None, end: date | None,
            activate: bool, actor: Actor) -> dict[str, Any]:
-    from shared.db import collection, run_in_transaction, stamp_new
+    from shared.db import collection, stamp_new
+    from shared.uow import run_in_transaction
 
     require_organization_access(principal, org_id)
     code, first, last = resolve_dates(code, start, end)
@@ -181,7 +182,7 @@ def list_for(principal: Principal, org_id: str, status: str | None, page_size: i
 
 
 def activate(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     _load(principal, fy_id)       # scope (404 outside it) before the transaction
     ref = _ref(fy_id)
@@ -239,7 +240,7 @@ def _active_blocker(code: str) -> dict[str, Any]:
 
 
 def close(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     doc = _load(principal, fy_id)
     if doc.get("status") == CLOSED:
@@ -274,7 +275,7 @@ def close(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
 
 
 def reopen(principal: Principal, fy_id: str, reason: str, actor: Actor) -> dict[str, Any]:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     _load(principal, fy_id)
     ref = _ref(fy_id)

@@ -17,7 +17,7 @@ from shared.reference_data import State, state_by_name
 
 if TYPE_CHECKING:
     from shared.auth.principal import Actor
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 STATIONS = Kind("stations", "station", "Station", "STATION_NOT_FOUND", cache_prefixes=(LOCATION_PREFIX,))
 REGIONS = "regions"

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from functions.masters import store, versioning
-from functions.masters.access import require_organization_access
+from functions.masters.access import ORGANIZATIONS, require_organization_access
 from functions.masters.models import OrgSettingsValues
 from functions.masters.store import Kind
 from shared.errors import Conflict, NotFound, Unprocessable
 
 if TYPE_CHECKING:
     from shared.auth.principal import Actor, Principal
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 KIND = Kind("settings", "settings", "Settings", "SETTINGS_NOT_FOUND")
 GLOBAL = "global"
@@ -110,9 +110,7 @@ def get(principal: Principal, org_id: str) -> dict[str, Any]:
     snapshot = _settings_ref(org_id).get()
     if snapshot.exists:
         return {**default_values(), **(snapshot.to_dict() or {})}
-    from functions.masters import organizations
-
-    organizations.get(principal, org_id)     # 404 when the organization does not exist
+    store.read(ORGANIZATIONS, org_id)     # 404 when the organization does not exist
     return {"orgId": org_id, **default_values(), "version": 0}
 
 
@@ -127,9 +125,7 @@ def patch(principal: Principal, org_id: str, changes: dict[str, Any], actor: Act
     require_organization_access(principal, org_id)
 
     def organization_exists() -> None:
-        from functions.masters import organizations
-
-        organizations.get(principal, org_id)
+        store.read(ORGANIZATIONS, org_id)
 
     try:
         return _patch(org_id, org_id, changes, actor, if_match, organization_exists)

@@ -11,8 +11,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from functions.masters import org_settings, store
-from functions.masters.access import ORG_NOT_FOUND, require_organization_access, sees_all_organizations
-from functions.masters.store import Kind
+from functions.masters.access import ORGANIZATIONS, require_organization_access, sees_all_organizations
 from shared import validators
 from shared.errors import Conflict, NotFound, Unprocessable
 from shared.reference_data import state_by_code, state_by_name
@@ -20,9 +19,9 @@ from shared.validators import FieldErrors
 
 if TYPE_CHECKING:
     from shared.auth.principal import Actor, Principal
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
-KIND = Kind("organizations", "organization", "Organization", ORG_NOT_FOUND)
+KIND = ORGANIZATIONS
 KEYS = "organizationKeys"
 _PHONE = re.compile(r"^\+?[0-9][0-9\s\-()]{5,19}$")
 LOGO_MAX_BYTES = 1024 * 1024

@@ -20,7 +20,7 @@ from shared.http.etag import check_if_match
 
 if TYPE_CHECKING:
     from shared.auth.principal import Actor
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-:.]{0,127}$")
 # A hook runs inside the transaction after the main document was read: it does its own reads and
@@ -99,7 +99,7 @@ def read(kind: Kind, doc_id: str, as_of: date | None = None) -> tuple[dict[str, 
 
 def create(kind: Kind, doc_id: str, content: dict[str, Any], actor: Actor | None, *,
            effective_from: str | None = None, hook: Hook | None = None) -> dict[str, Any]:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     ref = ref_of(kind, doc_id)
     content = to_store(content)
@@ -126,7 +126,7 @@ def update(kind: Kind, doc_id: str, change: Callable[[dict[str, Any]], dict[str,
            if_match: str | None = None, effective_from: str | None = None, hook: Hook | None = None
            ) -> dict[str, Any]:
     """Apply `change(current content) -> new content` as a new version; no version when nothing changed."""
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     ref = ref_of(kind, doc_id)
 
@@ -158,7 +158,7 @@ def update(kind: Kind, doc_id: str, change: Callable[[dict[str, Any]], dict[str,
 def delete(kind: Kind, doc_id: str, actor: Actor | None, *, if_match: str | None = None,
            hook: Hook | None = None) -> None:
     """Soft delete: the document keeps its content with `deletedAt`; nothing is in force from today."""
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     ref = ref_of(kind, doc_id)
 

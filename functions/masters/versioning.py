@@ -20,7 +20,7 @@ from shared.db import stamp_new, stamp_update
 from shared.errors import Unprocessable
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 VERSIONS = "versions"
 # Bookkeeping fields: everything else in a stored document is its content.

@@ -37,7 +37,7 @@ def handle_sms(cloud_event: Any) -> str:
 
 def deliver(event: DomainEvent, channel: str) -> str:
     """Send the delivery request named by `event`; returns the outcome (sent, failed, skipped, duplicate)."""
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     delivery_id = str(event.data.get("deliveryId") or event.subject or "")
     claimed = run_in_transaction(lambda uow: _claim(uow, delivery_id, channel), publish=False)
@@ -129,7 +129,7 @@ def _transmit(spec: Any, request: dict[str, Any], user: dict[str, Any], address:
 
 def _finish(delivery_id: str, status: str, *, attempts: int, message_id: str | None = None,
             reason: str | None = None) -> None:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     def step(uow: Any) -> None:
         request = uow.get(store.delivery_ref(delivery_id))
@@ -156,7 +156,7 @@ def masked(channel: str, address: str | None) -> str | None:
 
 def _dead_letter(delivery_id: str, request: dict[str, Any], address: str | None, reason: str,
                  status: int | None, attempts: int) -> None:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     channel = request["channel"]
     spec = CATALOG.get(request.get("eventType") or "")

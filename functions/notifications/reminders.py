@@ -54,7 +54,7 @@ def _range(collection_name: str, field_name: str, low: datetime, high: datetime)
 
 def _emit_once(key: str, event_type: str, data: dict[str, Any], subject: str) -> bool:
     """Emit `event_type` unless the marker `key` exists; True when emitted."""
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     def step(uow: Any) -> bool:
         marker = store.marker_ref(key)

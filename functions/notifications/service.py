@@ -118,8 +118,8 @@ def get_preferences(user_id: str) -> tuple[PreferencesOut, int]:
 
 def update_preferences(user_id: str, change: PreferencesIn, if_match: str | None, actor: Any
                        ) -> tuple[PreferencesOut, int]:
-    from shared.db import run_in_transaction
     from shared.http.etag import check_if_match
+    from shared.uow import run_in_transaction
 
     changes = {key: {channel: getattr(choice, _snake(channel)) for channel in CHANNELS}
                for key, choice in change.categories.items()}
@@ -186,8 +186,8 @@ def list_failures(state: str | None, channel: str | None, page_size: int, token:
 
 def resend(failure_id: str, actor: Any) -> FailureOut:
     """Put a dead-lettered delivery back in the queue (PENDING, published again to its topic)."""
-    from shared.db import run_in_transaction
     from shared.events.outbox import write_event
+    from shared.uow import run_in_transaction
 
     def step(uow: Any) -> None:
         failure = uow.get(store.failure_ref(failure_id))

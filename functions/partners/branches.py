@@ -79,7 +79,8 @@ def _touch(uow: Any, partner_id: str, partner: dict[str, Any], access: Access, *
 
 
 def create_branch(partner_id: str, body: Any, access: Access, actor: Any) -> tuple[str, dict[str, Any]]:
-    from shared.db import run_in_transaction, stamp_new
+    from shared.db import stamp_new
+    from shared.uow import run_in_transaction
 
     ref = store.child(partner_id, store.BRANCHES).document()
 
@@ -121,7 +122,8 @@ def _load_branch(uow: Any, partner_id: str, branch_id: str, access: Access) -> d
 
 def update_branch(partner_id: str, branch_id: str, body: Any, access: Access, actor: Any,
                   if_match: str | None) -> dict[str, Any]:
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     ref = store.child(partner_id, store.BRANCHES).document(branch_id)
 
@@ -147,7 +149,8 @@ def update_branch(partner_id: str, branch_id: str, body: Any, access: Access, ac
 
 def make_head_office(partner_id: str, branch_id: str, access: Access, actor: Any) -> dict[str, Any]:
     """Move the head office to `branch_id` in one call (the old one stops being it in the same transaction)."""
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     access.require_all_branches()
 
@@ -174,7 +177,8 @@ def make_head_office(partner_id: str, branch_id: str, access: Access, actor: Any
 
 
 def delete_branch(partner_id: str, branch_id: str, access: Access, actor: Any) -> None:
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     def work(uow: Any) -> None:
         partner = access.load(uow, partner_id)

@@ -51,7 +51,8 @@ def _check(uow: Any, partner_id: str, values: dict[str, Any]) -> None:
 
 
 def create(partner_id: str, body: Any, access: Access, actor: Any) -> tuple[str, dict[str, Any]]:
-    from shared.db import run_in_transaction, stamp_new
+    from shared.db import stamp_new
+    from shared.uow import run_in_transaction
 
     ref = store.child(partner_id, store.CERTIFICATIONS).document()
     values = _values(body, set(body.model_fields_set) | {"type", "number", "body", "issue_date", "expiry_date"})
@@ -79,8 +80,9 @@ def _load(uow: Any, partner_id: str, cert_id: str) -> dict[str, Any]:
 
 def update(partner_id: str, cert_id: str, body: Any, access: Access, actor: Any, if_match: str | None
            ) -> dict[str, Any]:
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
     from shared.http.etag import check_if_match
+    from shared.uow import run_in_transaction
 
     values = _values(body, {f for f in body.model_fields_set if getattr(body, f) is not None or f == "scope"})
 
@@ -106,7 +108,8 @@ def update(partner_id: str, cert_id: str, body: Any, access: Access, actor: Any,
 def decide(partner_id: str, cert_id: str, verified: bool, reason: str | None, access: Access, actor: Any
            ) -> dict[str, Any]:
     """Back office verifies (only an unexpired certification) or rejects (with a reason)."""
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     def work(uow: Any) -> dict[str, Any]:
         access.load(uow, partner_id)
@@ -133,7 +136,8 @@ def decide(partner_id: str, cert_id: str, verified: bool, reason: str | None, ac
 
 
 def delete(partner_id: str, cert_id: str, access: Access, actor: Any) -> None:
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     def work(uow: Any) -> None:
         partner = access.load(uow, partner_id)

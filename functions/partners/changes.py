@@ -46,7 +46,8 @@ def _apply(uow: Any, partner_id: str, data: dict[str, Any], changes: dict[str, A
 
 
 def propose(partner_id: str, body: Any, access: Access, actor: Any) -> tuple[str, dict[str, Any]]:
-    from shared.db import run_in_transaction, stamp_new
+    from shared.db import stamp_new
+    from shared.uow import run_in_transaction
 
     ref = store.child(partner_id, store.CHANGE_REQUESTS).document()
 
@@ -86,7 +87,8 @@ def propose(partner_id: str, body: Any, access: Access, actor: Any) -> tuple[str
 def decide(partner_id: str, request_id: str, approve: bool, reason: str | None, access: Access, actor: Any
            ) -> dict[str, Any]:
     """Approve (apply the compliance changes, re-validated against today's profile) or reject."""
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     def work(uow: Any) -> dict[str, Any]:
         data = access.load(uow, partner_id)

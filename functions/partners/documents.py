@@ -56,7 +56,8 @@ def object_name(partner_id: str, document_id: str) -> str:
 def request_upload(partner_id: str, body: Any, access: Access, actor: Any) -> tuple[str, dict[str, Any], dict]:
     """(document id, record, upload instructions)."""
     from shared.adapters import storage
-    from shared.db import run_in_transaction, stamp_new
+    from shared.db import stamp_new
+    from shared.uow import run_in_transaction
 
     kind = kind_of_content_type(body.content_type)
     allowed = ALLOWED_KINDS[body.document_type]
@@ -111,7 +112,8 @@ def _problem(info: Any, record: dict[str, Any]) -> tuple[str, str] | None:
 def complete(partner_id: str, document_id: str, access: Access, actor: Any) -> dict[str, Any]:
     """Check the uploaded object and mark the document VERIFIED_FILE, or delete it and answer 422."""
     from shared.adapters import storage
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     partner = access.load(None, partner_id)
     ensure_changeable(partner, access)
@@ -185,7 +187,8 @@ def list_documents(partner_id: str, access: Access, page_size: int, page_token: 
 
 def delete_document(partner_id: str, document_id: str, access: Access, actor: Any) -> None:
     """Soft delete; a document recorded in the partner's KYC verification stays."""
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     def work(uow: Any) -> None:
         partner = access.load(uow, partner_id)

@@ -46,7 +46,8 @@ def run_kyc_reminders() -> dict[str, int]:
 
 
 def _handle_partner(partner_id: str) -> tuple[int, int]:
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     ref = store.partner_ref(partner_id)
     today = clock.today_india()
@@ -103,7 +104,8 @@ def expire_certifications() -> dict[str, int]:
 
 
 def _expire(ref: Any) -> int:
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     today = clock.today_india()
 

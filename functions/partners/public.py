@@ -13,7 +13,7 @@ from functions.partners import eligibility
 from functions.partners.eligibility import KYC_SUSPENSION_DAYS, can_trade
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 __all__ = ["KYC_SUSPENSION_DAYS", "PartnerSummary", "can_trade", "ensure_can_trade", "partner_summary"]
 

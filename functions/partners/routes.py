@@ -7,8 +7,8 @@ requests/versions in routes_children.py.
 """
 from __future__ import annotations
 
-from typing import Any
-
+import functions.partners.routes_children  # noqa: F401 - registers its routes on `router`
+import functions.partners.routes_onboarding  # noqa: F401 - registers its routes on `router`
 from functions.partners import access, queries, service, store, validation
 from functions.partners.models import (
     KycDueItem,
@@ -22,19 +22,9 @@ from functions.partners.models import (
     ReasonIn,
     RequestChangesIn,
 )
+from functions.partners.routes_common import READ, partner_response, router
 from shared import clock
-from shared.http import ApiRequest, ApiResponse, Router
-from shared.http.etag import etag
-
-router = Router("partners")
-
-READ = "partners:read|self:profile"
-
-
-def partner_response(partner_id: str, data: dict[str, Any], *, back_office: bool = True, status: int = 200,
-                     missing: list[str] | None = None) -> ApiResponse:
-    body = store.partner_out(partner_id, data, back_office=back_office, missing=missing)
-    return ApiResponse(body, status, {"ETag": etag(data.get("version", 1))})
+from shared.http import ApiRequest, ApiResponse
 
 
 @router.post("/api/partners", permission="partners:create", body=ProfileIn, response=PartnerOut, status=201,
@@ -174,5 +164,3 @@ def kyc_due(req: ApiRequest) -> KycDuePage:
                                 status=data["status"], due_date=due, days_until_due=(due - today).days))
     return KycDuePage(items=items, next_page_token=token)
 
-
-from functions.partners import routes_children, routes_onboarding  # noqa: E402,F401 - they register on `router`

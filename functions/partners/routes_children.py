@@ -31,12 +31,11 @@ from functions.partners.models import (
     VersionList,
     VersionOut,
 )
-from functions.partners.routes import router
+from functions.partners.routes_common import READ, branch_response, router
 from shared.http import ApiRequest, ApiResponse
 from shared.http.etag import etag
 from shared.models import PageQuery
 
-READ = "partners:read|self:profile"
 WRITE = "partners:create|partners:update|self:profile"
 BACK_OFFICE_WRITE = "partners:create|partners:update"
 BASE = "/api/partners/{partnerId}"
@@ -47,10 +46,6 @@ def _scope(req: ApiRequest, partner_id: str, back_office_permission: str) -> acc
 
 
 # ---------------------------------------------------------------- branches
-
-def branch_response(partner_id: str, branch_id: str, data: dict, status: int = 200) -> ApiResponse:
-    return ApiResponse(store.branch_out(partner_id, branch_id, data), status, {"ETag": etag(data.get("version", 1))})
-
 
 @router.get(f"{BASE}/branches", permission=READ, response=BranchList, tags=("branches",))
 def list_branches(req: ApiRequest, partnerId: str) -> BranchList:

@@ -19,8 +19,7 @@ from functions.partners.models import (
     PartnerOut,
     ProfileIn,
 )
-from functions.partners.routes import partner_response, router
-from functions.partners.routes_children import branch_response
+from functions.partners.routes_common import branch_response, partner_response, router
 from shared import clock
 from shared.http import ApiRequest, ApiResponse
 from shared.models import PageQuery

@@ -61,7 +61,8 @@ def _editable(data: dict[str, Any]) -> None:
 
 def create_draft(body: Any, access: Access, actor: Any) -> tuple[str, dict[str, Any]]:
     """Back-office onboarding: a DRAFT partner from the profile fields given."""
-    from shared.db import run_in_transaction, stamp_new
+    from shared.db import stamp_new
+    from shared.uow import run_in_transaction
 
     changes = validation.profile_changes(body, {})
     ref = store.partners().document()
@@ -89,7 +90,8 @@ class StartedApplication:
 def start_application(body: Any, actor: Any) -> StartedApplication:
     """Self-service start: both OTP verifications proven, a DRAFT application and its token."""
     from shared import validators
-    from shared.db import run_in_transaction, stamp_new
+    from shared.db import stamp_new
+    from shared.uow import run_in_transaction
 
     email = identity.verified_destination(body.email_verification_token, identity.ONBOARDING_PURPOSE,
                                                "emailVerificationToken")
@@ -125,7 +127,8 @@ def start_application(body: Any, actor: Any) -> StartedApplication:
 def reissue_application_token(application_id: str, email_token: str, actor: Any) -> tuple[str, Any]:
     """A new application token (the old one stops working) for whoever proves the applicant's e-mail."""
     from shared import validators
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     email = validators.email(identity.verified_destination(
         email_token, identity.ONBOARDING_PURPOSE, "emailVerificationToken"))
@@ -145,7 +148,8 @@ def reissue_application_token(application_id: str, email_token: str, actor: Any)
 
 
 def update_draft(partner_id: str, body: Any, access: Access, actor: Any, if_match: str | None) -> dict[str, Any]:
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     ref = store.partner_ref(partner_id)
 
@@ -180,7 +184,8 @@ def get_partner(partner_id: str, access: Access) -> tuple[dict[str, Any], list[s
 
 def submit(partner_id: str, access: Access, actor: Any, if_match: str | None = None) -> dict[str, Any]:
     """DRAFT/CHANGES_REQUESTED → SUBMITTED: complete, consistent, and its PAN/GSTINs reserved."""
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     ref = store.partner_ref(partner_id)
 
@@ -228,7 +233,8 @@ def request_changes(partner_id: str, comments: list[Any], message: str | None, a
 
 def _decide(partner_id: str, access: Access, actor: Any, target: str, action: str, event: str | None,
             fields: dict[str, Any], *, reason: str | None = None, release_keys: bool = False) -> dict[str, Any]:
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     ref = store.partner_ref(partner_id)
 
@@ -280,8 +286,9 @@ def approve(partner_id: str, access: Access, actor: Any) -> dict[str, Any]:
 def approve_with_invite(partner_id: str, access: Access, actor: Any) -> Approval:
     """`approve`, also giving the primary user's invite token to an in-process caller (the local demo
     seed accepts the demo partner's invite with it); never for an API answer."""
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
     from shared.numbering import next_number, partner_code
+    from shared.uow import run_in_transaction
 
     ref = store.partner_ref(partner_id)
 
@@ -330,7 +337,8 @@ def approve_with_invite(partner_id: str, access: Access, actor: Any) -> Approval
 
 def change_status(partner_id: str, target: str, reason: str, access: Access, actor: Any) -> dict[str, Any]:
     """Suspend, reactivate or blacklist, with a reason and an event."""
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     ref = store.partner_ref(partner_id)
     events = {lifecycle.SUSPENDED: "PartnerSuspended", lifecycle.ACTIVE: "PartnerReactivated",
@@ -370,7 +378,8 @@ def record_kyc_verification(partner_id: str, document_ids: list[str], notes: str
                             actor: Any) -> dict[str, Any]:
     """Back office verified the KYC: which documents were checked; due again in 12 months. A partner
     suspended for overdue KYC becomes ACTIVE again."""
-    from shared.db import run_in_transaction, stamp_update
+    from shared.db import stamp_update
+    from shared.uow import run_in_transaction
 
     ref = store.partner_ref(partner_id)
     allowed = {lifecycle.SUBMITTED, lifecycle.UNDER_REVIEW, lifecycle.ACTIVE, lifecycle.SUSPENDED}

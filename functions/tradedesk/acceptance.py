@@ -81,7 +81,8 @@ def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
     `contractId`/`contractNumber` when a contract writer is given."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    from shared.db import collection, run_in_transaction, stamp_update
+    from shared.db import collection, stamp_update
+    from shared.uow import run_in_transaction
 
     def work(uow: Any) -> dict[str, Any]:
         offer, party = answerable(uow, offer_id, partner_id, expected_version)

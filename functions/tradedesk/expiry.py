@@ -98,7 +98,7 @@ def schedule_offer_timers(uow: Any, offer_id: str, negotiation_version: int, val
 
 def run_handler(handler: Callable[..., dict[str, Any]], entity_id: str, version: int) -> dict[str, Any]:
     """One handler in its own transaction (the sweep, outside any timer)."""
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     return run_in_transaction(lambda uow: handler(uow, entity_id, version), SYSTEM)
 

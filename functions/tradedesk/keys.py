@@ -52,7 +52,7 @@ def run_claiming(work: Callable[[Any], T], actor: Any) -> T:
     """`run_in_transaction(work)` where a concurrent claim that won the race becomes DUPLICATE_OFFER."""
     from google.api_core.exceptions import AlreadyExists
 
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     try:
         return run_in_transaction(work, actor)

@@ -20,7 +20,7 @@ from shared.auth.principal import BACK_OFFICE, PARTNER
 from shared.errors import Conflict
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 USERS = "users"
 USER_EMAILS = "userEmails"

@@ -41,7 +41,8 @@ def consume_once(consumer: str, event: DomainEvent, work: Callable[[Any], Any]) 
 
     Returns False (and does nothing) when this consumer already processed the event.
     """
-    from shared.db import collection, run_in_transaction
+    from shared.db import collection
+    from shared.uow import run_in_transaction
 
     marker = collection(PROCESSED).document(f"{consumer}:{event.event_id}")
 

@@ -27,7 +27,7 @@ from shared.http.request import ApiRequest, ApiResponse
 from shared.http.router import Route
 
 if TYPE_CHECKING:
-    from shared.db import UnitOfWork
+    from shared.uow import UnitOfWork
 
 IDEMPOTENCY = "idempotencyKeys"
 TTL = timedelta(hours=24)
@@ -50,7 +50,8 @@ def lease_end(record: dict[str, Any]) -> Any:
 
 
 def run_idempotent(request: ApiRequest, route: Route, call: Callable[[], ApiResponse]) -> ApiResponse:
-    from shared.db import before_commit, collection, run_in_transaction
+    from shared.db import collection
+    from shared.uow import before_commit, run_in_transaction
 
     if len(request.idempotency_key or "") > 200:
         raise Unprocessable("INVALID_IDEMPOTENCY_KEY", "Idempotency-Key is longer than 200 characters")
@@ -122,7 +123,7 @@ def _bind(uow: UnitOfWork, ref: Any, owner: str) -> None:
 def _release(ref: Any, owner: str) -> None:
     """After a failure: free the key for a retry, unless the work already committed: then keep it and
     end the lease (a retry learns at once that the work was done)."""
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     def work(uow: UnitOfWork) -> None:
         snapshot = uow.get(ref)
@@ -138,7 +139,7 @@ def _release(ref: Any, owner: str) -> None:
 
 
 def _finish(ref: Any, owner: str, response: ApiResponse) -> None:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     def work(uow: UnitOfWork) -> None:
         snapshot = uow.get(ref)

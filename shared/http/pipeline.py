@@ -12,8 +12,6 @@ import logging
 import re
 import time
 import uuid
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -32,6 +30,7 @@ from shared.errors import (
 )
 from shared.http.request import ApiRequest, ApiResponse
 from shared.http.router import Route, Router
+from shared.jsonconv import to_jsonable
 from shared.logging import get_logger, log, request_id_var, trace_var
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -292,24 +291,6 @@ def _dependency_error(error: Exception) -> ApiError | None:
             return ServiceUnavailable("DEPENDENCY_UNAVAILABLE", "A backing service is unavailable; try again shortly")
         seen = seen.__cause__ or seen.__context__
     return None
-
-
-def to_jsonable(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(by_alias=True, mode="json")
-    if isinstance(value, dict):
-        return {k: to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        from shared.clock import iso
-
-        return iso(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
 
 
 def to_flask(response: ApiResponse, request_id: str) -> Any:

@@ -39,7 +39,8 @@ import json, os, time
 from datetime import UTC, datetime, timedelta
 from google.cloud.firestore_v1.base_query import FieldFilter
 from shared import clock
-from shared.db import collection, run_in_transaction
+from shared.db import collection
+from shared.uow import run_in_transaction
 collection("offers").document("e2e-timer").set({"tradeId": "e2e-trade", "status": "COUNTERED", "negotiationVersion": 2,
     "turn": "OWNER", "ownerPartnerId": "buyer", "makerPartnerId": "seller",
     "validUntil": clock.now() + timedelta(hours=2), "version": 1})

@@ -187,8 +187,10 @@ def test_listing_users_pages_with_a_cursor(api, admin, capture):
 def test_partner_primary_user_is_created_inside_the_callers_transaction(api, capture):
     from functions.auth.partner_accounts import create_partner_primary_user
     from shared.auth.users import check_email_available, send_invite_email
-    from shared.db import collection, run_in_transaction
+    from shared.db import collection
+    from shared.uow import run_in_transaction
     from shared.errors import Conflict
+    from shared.uow import run_in_transaction
 
     def approve(uow):
         uow.get(collection("partners").document("P-1"))

@@ -55,7 +55,7 @@ def client(clean_db):
 def test_with_pubsub_down_a_change_answers_within_3_s_and_the_relay_publishes_it_later(
         client, subscription, monkeypatch):
     from shared.db import collection
-    from shared.events import outbox
+    from shared.events import outbox, relay
 
     subscriber, name = subscription
     token = token_for({"sample:write"})[0]
@@ -73,15 +73,16 @@ def test_with_pubsub_down_a_change_answers_within_3_s_and_the_relay_publishes_it
 
     monkeypatch.setenv("PUBSUB_EMULATOR_HOST", up)                     # Pub/Sub is back
     outbox.reset_publisher()
-    clock.advance(outbox.RELAY_GRACE + timedelta(seconds=1))
-    assert outbox.relay_pending() == {"pending": 1}
+    clock.advance(relay.RELAY_GRACE + timedelta(seconds=1))
+    assert relay.relay_pending() == {"pending": 1}
     messages = pull_all(subscriber, name, expected=1)
     assert [m.attributes["eventId"] for m in messages] == [entry["eventId"]]
     assert collection("outbox").document(entry["eventId"]).get().to_dict()["status"] == "SENT"
 
 
 def test_every_event_of_one_commit_is_published_and_marked_sent(subscription):
-    from shared.db import collection, run_in_transaction
+    from shared.db import collection
+    from shared.uow import run_in_transaction
 
     subscriber, name = subscription
 

@@ -46,7 +46,7 @@ def pull_all(subscriber, name, expected: int) -> list:
 
 
 def emit_one(event_type: str = "SampleHappened") -> str:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     return run_in_transaction(lambda uow: uow.emit(event_type, {"n": 1}, subject="s1"))
 
@@ -104,7 +104,8 @@ def test_the_fanout_entry_dedupes_redeliveries(subscription):
 def test_outbox_relay_job_publishes_what_was_left_unsent(subscription, api):
     from shared import clock
     from shared.config import settings
-    from shared.db import collection, run_in_transaction
+    from shared.db import collection
+    from shared.uow import run_in_transaction
 
     subscriber, name = subscription
     # A crash between commit and publish: the event is committed but never published.
@@ -125,8 +126,9 @@ def test_outbox_relay_job_publishes_what_was_left_unsent(subscription, api):
 
 
 def test_fifty_concurrent_numbering_requests_get_fifty_consecutive_numbers(clean_db):
-    from shared.db import collection, run_in_transaction
+    from shared.db import collection
     from shared.numbering import CounterScope, contract_number, next_number
+    from shared.uow import run_in_transaction
 
     scope = CounterScope("org-1", "2025-26", "SC")
 
@@ -149,8 +151,9 @@ def test_fifty_concurrent_numbering_requests_get_fifty_consecutive_numbers(clean
 
 
 def test_two_numbers_from_one_counter_in_one_unit_of_work_are_consecutive(clean_db):
-    from shared.db import collection, run_in_transaction
+    from shared.db import collection
     from shared.numbering import CounterScope, invoice_number, next_number
+    from shared.uow import run_in_transaction
 
     scope = CounterScope("org-1", "2025-26", "INV")
     other = CounterScope("org-2", "2025-26", "INV")
@@ -181,8 +184,8 @@ def test_two_numbers_from_one_counter_in_one_unit_of_work_are_consecutive(clean_
 
 
 def test_concurrent_transactions_taking_two_numbers_each_leave_no_gap_and_no_duplicate(clean_db):
-    from shared.db import run_in_transaction
     from shared.numbering import CounterScope, next_number
+    from shared.uow import run_in_transaction
 
     scope = CounterScope("org-1", "2025-26", "BRK")
 
@@ -197,8 +200,9 @@ def test_concurrent_transactions_taking_two_numbers_each_leave_no_gap_and_no_dup
 
 def test_helpers_that_read_then_write_compose_in_one_transaction(clean_db):
     """Writes are queued until the work returns, so a second read-then-write helper can still read."""
-    from shared.db import collection, run_in_transaction
+    from shared.db import collection
     from shared.numbering import next_number
+    from shared.uow import run_in_transaction
 
     def work(uow):
         first = next_number(uow, "org-1:2025-26", "contract")

@@ -20,7 +20,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from functions.tradedesk import keys, negotiation
-from shared import clock, timers
+from shared import clock, timer_firing, timers
 from shared.auth.principal import Actor
 
 _gateway: Any = None
@@ -121,7 +121,7 @@ def _seed_offer(status: str = "PENDING", version: int = 1, valid_for: timedelta 
 
 
 def _schedule(name: str, entity_id: str, version: int, fire_at: datetime, *, publish: bool = True) -> str:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     return run_in_transaction(lambda uow: uow.schedule_timer(name, entity_id, version, fire_at), publish=publish)
 
@@ -164,7 +164,7 @@ def test_a_timer_delivered_twice_by_the_emulator_runs_its_handler_once(stack):
     [marker] = _docs(timers.PROCESSED)
     assert (marker["timer"], marker["entityId"], marker["version"], marker["result"]) == (
         "offer-expiring", "o1", 2, {"warned": True})
-    assert marker["expiresAt"] - marker["processedAt"] == timers.MARKER_TTL
+    assert marker["expiresAt"] - marker["processedAt"] == timer_firing.MARKER_TTL
     assert {entry["status"] for entry in _events(timers.SCHEDULED_TYPE)} == {"SENT"}
 
 
@@ -214,7 +214,7 @@ def test_an_accepted_offer_stays_accepted_when_its_timer_fires(stack):
 
 
 def test_the_relay_creates_the_task_of_a_timer_a_crash_left_unscheduled(stack):
-    from shared.events.outbox import relay_pending
+    from shared.events.relay import relay_pending
 
     _seed_offer(status="COUNTERED", version=2)
     _schedule("offer-expiring", "o1", 2, datetime.now(UTC), publish=False)     # committed, task never created
@@ -240,14 +240,14 @@ def test_a_timer_beyond_the_tasks_horizon_waits_deferred_until_the_sweep_creates
     assert entry["status"] == timers.DEFERRED and queued() == []
 
     clock.advance(timedelta(days=10))
-    assert timers.sweep() == {"fired": 0, "alreadyFired": 0, "failed": 0, "armed": 0}    # 35 days ahead: still
+    assert timer_firing.sweep() == {"fired": 0, "alreadyFired": 0, "failed": 0, "armed": 0}    # 35 days ahead: still
     clock.advance(timedelta(days=7))
-    assert timers.sweep() == {"fired": 0, "alreadyFired": 0, "failed": 0, "armed": 1}
+    assert timer_firing.sweep() == {"fired": 0, "alreadyFired": 0, "failed": 0, "armed": 1}
 
     assert queued() == [timers.marker_id("offer-expiry", "o1", 2)]
     [entry] = _events(timers.SCHEDULED_TYPE)
     assert entry["status"] == "SENT"
-    assert timers.sweep()["armed"] == 0
+    assert timer_firing.sweep()["armed"] == 0
     assert stack.to("/jobs/timers/offer-expiry") == []
 
 
@@ -260,7 +260,7 @@ def test_deliveries_racing_from_many_threads_run_the_handler_once(clean_db):
 
     def deliver() -> None:
         start.wait()
-        outcomes.append(timers.fire(definition, delivery)["duplicate"])
+        outcomes.append(timer_firing.fire(definition, delivery)["duplicate"])
 
     threads = [threading.Thread(target=deliver) for _ in range(6)]
     for thread in threads:
@@ -320,13 +320,13 @@ def test_the_sweep_fires_a_lost_timer_once_and_only_marks_one_that_fired(api):
     lost_at = clock.now() + timedelta(minutes=5)
     _schedule("offer-expiry", "o1", 2, lost_at, publish=False)              # its task was never created
     _schedule("offer-expiring", "o1", 2, clock.now(), publish=False)
-    warned = timers.fire(timers.timer("offer-expiring"),
+    warned = timer_firing.fire(timers.timer("offer-expiring"),
                          timers.TimerDelivery(entityId="o1", version=2, fireAt=clock.now()))
     assert warned["duplicate"] is False                                    # its task did arrive
 
     early = api.post("/jobs/timer-sweep", headers=_secret())
     assert early.get_json()["summary"] == {"fired": 0, "alreadyFired": 0, "failed": 0, "armed": 0}   # within the grace
-    clock.advance(timedelta(minutes=5) + timers.SWEEP_GRACE + timedelta(seconds=1))
+    clock.advance(timedelta(minutes=5) + timer_firing.SWEEP_GRACE + timedelta(seconds=1))
     swept = api.post("/jobs/timer-sweep", headers=_secret())
 
     assert swept.status_code == 200, swept.get_data(as_text=True)
@@ -361,7 +361,7 @@ def reminder_timer(monkeypatch):
 
 
 def test_a_typed_payload_is_validated_on_scheduling_and_on_delivery_and_reaches_the_handler(api, reminder_timer):
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     with pytest.raises(ValidationError):
         run_in_transaction(lambda uow: uow.schedule_timer("sample-reminder", "o1", 1, clock.now(), {"hoursLeft": 1}))

@@ -43,7 +43,7 @@ def test_concurrent_first_offers_of_one_counterparty_leave_exactly_one(clean_db)
 
 
 def test_another_counterparty_or_request_is_free_and_a_released_key_can_be_claimed_again(clean_db):
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     assert _claim("t1", "seller", "o1") == "o1"
     assert _claim("t1", "other", "o2") == "o2"

@@ -27,7 +27,8 @@ def make_user(email: str, password: str | None = GOOD_PASSWORD, *, role: str = "
     from functions.auth.password_service import password_fields
     from shared.auth.passwords import hash_password
     from shared.auth.users import ACTIVE, PARTNER_USERS, create_user, new_user_doc, new_user_id
-    from shared.db import collection, run_in_transaction
+    from shared.db import collection
+    from shared.uow import run_in_transaction
 
     if organization_ids is None:
         organization_ids = [] if kind == PARTNER else [ORG]

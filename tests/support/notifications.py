@@ -36,7 +36,7 @@ def seed_partner(partner_id: str, **fields: Any) -> dict[str, Any]:
 
 def emit(event_type: str, data: dict[str, Any], subject: str | None = None) -> str:
     """Commit an outbox event (published to `domain-events` after the commit); returns its event id."""
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     return run_in_transaction(lambda uow: uow.emit(event_type, data, subject=subject))
 

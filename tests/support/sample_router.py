@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from shared.db import collection, run_in_transaction, stamp_new, stamp_update
+from shared.db import collection, stamp_new, stamp_update
 from shared.errors import NotFound
 from shared.http import ApiRequest, ApiResponse, Router
 from shared.http.etag import check_if_match, etag
 from shared.models import ApiModel
+from shared.uow import run_in_transaction
 
 router = Router("sample")
 THINGS = "sampleThings"

@@ -52,9 +52,7 @@ class FakeUow:
 
 @pytest.fixture
 def fake_firestore(monkeypatch):
-    from shared import db
-
-    monkeypatch.setattr(db, "collection", FakeCollection)
+    monkeypatch.setattr(timers, "collection", FakeCollection)
 
 
 def test_every_timer_loads_a_handler_taking_uow_entity_version_payload():
@@ -125,17 +123,17 @@ def test_schedule_refuses_naive_times_unknown_timers_and_bad_ids(fake_firestore)
 
 def test_the_outbox_delivers_a_timer_entry_by_creating_its_task(fake_firestore, monkeypatch):
     from shared.adapters import tasks
-    from shared.events import outbox
+    from shared.events import outbox, relay
 
     created: list[tuple] = []
     monkeypatch.setattr(tasks, "schedule_http_task", lambda *args: created.append(args) or "task")
     monkeypatch.setattr(outbox, "publish", lambda *args, **kwargs: pytest.fail("a timer is not a Pub/Sub event"))
-    monkeypatch.setattr(outbox, "_mark_sent", lambda ids, status: created.append((status, ids)))
+    monkeypatch.setattr(relay, "_mark_sent", lambda ids, status: created.append((status, ids)))
     uow = FakeUow()
     at = datetime.now(UTC) + timedelta(hours=1)
     timers.schedule(uow, "offer-expiring", "OFR-9", 2, at)
 
-    outbox.publish_after_commit(uow.events)
+    relay.publish_after_commit(uow.events)
 
     assert created == [("offer-expiring-OFR-9-v2", "/jobs/timers/offer-expiring", uow.events[0]["data"], at),
                        ("SENT", [uow.events[0]["eventId"]])]
@@ -143,16 +141,16 @@ def test_the_outbox_delivers_a_timer_entry_by_creating_its_task(fake_firestore, 
 
 def test_a_timer_beyond_the_tasks_horizon_is_deferred_without_a_task(fake_firestore, monkeypatch):
     from shared.adapters import tasks
-    from shared.events import outbox
+    from shared.events import relay
 
     created: list[tuple] = []
     monkeypatch.setattr(tasks, "schedule_http_task", lambda *args: created.append(args) or "task")
-    monkeypatch.setattr(outbox, "_mark_sent", lambda ids, status: created.append((status, ids)))
+    monkeypatch.setattr(relay, "_mark_sent", lambda ids, status: created.append((status, ids)))
     uow = FakeUow()
     timers.schedule(uow, "offer-expiry", "OFR-1", 1, datetime.now(UTC) + timers.TASK_HORIZON + timedelta(hours=1))
     timers.schedule(uow, "offer-expiry", "OFR-2", 1, datetime.now(UTC) + timers.TASK_HORIZON - timedelta(hours=1))
 
-    outbox.publish_after_commit(uow.events)
+    relay.publish_after_commit(uow.events)
 
     assert [call[0] for call in created] == ["offer-expiry-OFR-2-v1", "DEFERRED", "SENT"]
     assert created[1][1] == [uow.events[0]["eventId"]] and created[2][1] == [uow.events[1]["eventId"]]
