@@ -188,7 +188,6 @@ def test_partner_primary_user_is_created_inside_the_callers_transaction(api, cap
     from functions.auth.partner_accounts import create_partner_primary_user
     from shared.auth.users import check_email_available, send_invite_email
     from shared.db import collection
-    from shared.uow import run_in_transaction
     from shared.errors import Conflict
     from shared.uow import run_in_transaction
 
