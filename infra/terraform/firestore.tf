@@ -32,6 +32,17 @@ resource "google_firestore_field" "ttl" {
   ttl_config {}
 }
 
+# The rate-limit counters (shared/ratelimit.py: the map `w` of rateLimits documents, a new field every
+# minute) are never queried: no single-field indexes on them (an empty index_config disables them; the
+# map's subfields inherit it), so a call's one write updates no index entries for them.
+resource "google_firestore_field" "rate_limit_counters" {
+  database   = google_firestore_database.main.name
+  collection = "rateLimits"
+  field      = "w"
+
+  index_config {}
+}
+
 # Composite indexes: one entry per query the API runs that needs one, in firestore_indexes.json
 # (the firestore.indexes.json format of the Firebase CLI, so `firebase deploy --only firestore:indexes`
 # reads the same file). Add an entry next to the code that runs the query.

@@ -55,7 +55,7 @@ def test_ten_at_a_time_in_parallel_lose_no_increment_and_the_101st_is_refused(cl
     from shared.db import collection
 
     docs = [d for d in collection(ratelimit.RATE_LIMITS).stream() if d.id.endswith(f":{day}")]
-    assert len(docs) == 1 and docs[0].get("d") == 101
+    assert len(docs) == 1 and docs[0].get("w.d") == 101
 
 
 def test_twenty_parallel_calls_at_the_limit_let_exactly_the_remaining_ones_through(clean_db):

@@ -77,6 +77,9 @@ def test_ttl_policies_bucket_and_secrets():
     for collection in ("idempotencyKeys", "sessions", "rateLimits", "loginFailures", "otpChallenges",
                        "passwordResets", "processedTimers"):
         assert re.search(rf'collection = "{collection}", field = "expiresAt"', text), collection
+    counters = text.split('resource "google_firestore_field" "rate_limit_counters"', 1)[1].split("\n}", 1)[0]
+    assert 'collection = "rateLimits"' in counters and 'field      = "w"' in counters
+    assert "index_config {}" in counters
     assert "uniform_bucket_level_access = true" in text
     assert 'public_access_prevention    = "enforced"' in text
     secrets_block = (TERRAFORM / "secrets.tf").read_text().split("secrets = {", 1)[1].split("}", 1)[0]
