@@ -79,7 +79,7 @@ class UnitOfWork:
               after: dict | None = None, **extra: Any) -> None:
         audit.write_entry(self, action, entity, entity_id, before, after, extra)
 
-    def emit(self, event_type: str, data: dict[str, Any], *, subject: str | None = None) -> str:
+    def emit(self, event_type: Any, data: dict[str, Any] | None = None, *, subject: str | None = None) -> str:
         """Write an outbox event in this transaction; it is published after the commit."""
         return outbox.write_event(self, event_type, data, subject)
 

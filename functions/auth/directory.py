@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from functions.auth import accounts
 from shared.auth.principal import BACK_OFFICE
 
 if TYPE_CHECKING:
@@ -47,6 +46,7 @@ def grants(permissions: frozenset[str], permission: str) -> bool:
 
 def users_by_id(uow: UnitOfWork, user_ids: list[str]) -> dict[str, UserContact]:
     """The named users that exist (active or not), in one batched read."""
+    from functions.auth import accounts
     from shared.auth.users import user_ref
 
     ids = sorted({uid for uid in user_ids if uid and accounts.valid_id(uid)})
@@ -73,6 +73,7 @@ def staff_with_permission(uow: UnitOfWork, permission: str, org_id: str | None, 
     whether the bounded read of `limit` users was full, so some may be missing)."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
+    from functions.auth import accounts
     from shared.auth.users import USERS
     from shared.db import collection
 
@@ -93,6 +94,8 @@ def staff_with_permission(uow: UnitOfWork, permission: str, org_id: str | None, 
 
 
 def _permissions(user: dict[str, Any], role_doc: dict[str, Any] | None) -> frozenset[str]:
+    from functions.auth import accounts
+
     stored = user.get("permissions")
     if isinstance(stored, (list, tuple, set, frozenset)):
         return frozenset(stored)

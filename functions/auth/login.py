@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from functions.auth import accounts, devices, lockout, sessions
+from functions.auth.events import AccountLocked, NewDeviceSignIn
 from shared import clock
 from shared.auth.passwords import burn_verify, hash_password, needs_rehash, verify_password
 from shared.auth.principal import Actor
@@ -122,7 +123,7 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
             if just_locked:
                 uow.audit("auth.lockout", "user", user_id, lockedUntil=new_state.locked_until,
                           failures=lock_policy.max_failures)
-                uow.emit("AccountLocked", {"userId": user_id, "lockedUntil": new_state.locked_until},
+                uow.emit(AccountLocked(user_id=user_id, locked_until=new_state.locked_until),
                          subject=f"users/{user_id}")
                 return Outcome("locked", locked_until=new_state.locked_until, just_locked=True, user=user)
             return Outcome("invalid", user=user)
@@ -146,8 +147,8 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
         uow.audit("auth.login", "user", user_id, sessionId=session_id, restricted=restricted,
                   device=devices.describe(user_agent))
         if is_new_device:
-            uow.emit("NewDeviceSignIn", {"userId": user_id, "sessionId": session_id, "signedInAt": now,
-                                         "device": devices.describe(user_agent)},
+            uow.emit(NewDeviceSignIn(user_id=user_id, session_id=session_id, signed_in_at=now,
+                                     device=devices.describe(user_agent)),
                      subject=f"users/{user_id}")
         principal = accounts.principal_for(user_id, user, session_id, role_doc, restricted=restricted)
         return Outcome("ok", new_device=is_new_device, user=user_after,

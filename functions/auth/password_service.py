@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from functions.auth import accounts, lockout, sessions
+from functions.auth.events import AccountLocked
 from functions.auth.password_policy import PasswordPolicy, validate
 from shared import clock
 from shared.auth.opaque import new_token, token_hash
@@ -181,7 +182,7 @@ def _wrong_current_password(principal: Principal, actor: Actor) -> None:
             sessions.revoke_all(uow, live, "ACCOUNT_LOCKED")
             uow.audit("auth.lockout", "user", principal.user_id, lockedUntil=state.locked_until,
                       failures=lock_policy.max_failures)
-            uow.emit("AccountLocked", {"userId": principal.user_id, "lockedUntil": state.locked_until},
+            uow.emit(AccountLocked(user_id=principal.user_id, locked_until=state.locked_until),
                      subject=f"users/{principal.user_id}")
         return (state.locked_until, user) if just_locked else (None, user)
 

@@ -5,19 +5,35 @@
   `send_invite(...)` after its commit;
 - the directory: `users_by_id`, `partner_users`, `staff_with_permission` (contacts and permissions,
   auth's own rule), read inside the caller's unit of work.
+- its typed domain events (functions/auth/events.py), for `uow.emit(...)` and the notifications catalog.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from functions.auth.directory import UserContact, is_active, partner_users, staff_with_permission, users_by_id
+from functions.auth.events import (
+    AccountLocked,
+    NewDeviceSignIn,
+)
 from shared.errors import ApiError, Unprocessable
 
 if TYPE_CHECKING:
     from shared.uow import UnitOfWork
 
-__all__ = ["ONBOARDING_PURPOSE", "UserContact", "create_partner_primary_user", "is_active", "partner_users",
-           "send_invite", "staff_with_permission", "users_by_id", "verified_destination"]
+__all__ = [
+    "ONBOARDING_PURPOSE",
+    "AccountLocked",
+    "NewDeviceSignIn",
+    "UserContact",
+    "create_partner_primary_user",
+    "is_active",
+    "partner_users",
+    "send_invite",
+    "staff_with_permission",
+    "users_by_id",
+    "verified_destination",
+]
 
 ONBOARDING_PURPOSE = "partner_onboarding"
 

@@ -13,6 +13,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from functions.masters.access import ORG_NOT_FOUND, require_organization_access
+from functions.masters.events import (
+    CarryForward,
+    FinancialYearActivated,
+    FinancialYearClosed,
+    FinancialYearReopened,
+)
 from shared import clock, fiscal
 from shared.errors import Conflict, NotFound, Unprocessable
 
@@ -128,8 +134,7 @@ def create(principal: Principal, org_id: str, code: str | None, start: date | No
         uow.create(ref, doc)
         if activation:
             _activation_writes(uow, org_id, *activation, fy_id, code, actor.user_id)
-            uow.emit("FinancialYearActivated", {"organizationId": org_id, "financialYearId": fy_id, "code": code},
-                     subject=fy_id)
+            uow.emit(FinancialYearActivated(org_id=org_id, financial_year_id=fy_id, code=code), subject=fy_id)
         uow.audit("create", "financialYear", fy_id, after={k: v for k, v in doc.items() if k != "reopenings"})
         return doc
 
@@ -204,8 +209,7 @@ def activate(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
         _activation_writes(uow, org_id, *activation, fy_id, doc["code"], actor.user_id)
         uow.audit("activate", "financialYear", fy_id, before={"active": doc.get("active")}, after={"active": True},
                   previousFinancialYearId=previous_ref.id if previous_ref is not None else None)
-        uow.emit("FinancialYearActivated", {"organizationId": org_id, "financialYearId": fy_id,
-                                            "code": doc["code"]}, subject=fy_id)
+        uow.emit(FinancialYearActivated(org_id=org_id, financial_year_id=fy_id, code=doc["code"]), subject=fy_id)
         return updated
 
     return _document(fy_id, run_in_transaction(work, actor))
@@ -265,10 +269,9 @@ def close(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
         uow.set(ref, updated)
         uow.audit("close", "financialYear", fy_id, before={"status": current.get("status")},
                   after={"status": CLOSED}, carryForward={k: v for k, v in summary.items() if k != "computedAt"})
-        uow.emit("FinancialYearClosed", {"organizationId": current["orgId"], "financialYearId": fy_id,
-                                         "code": current["code"],
-                                         "carryForward": {k: v for k, v in summary.items() if k != "computedAt"}},
-                 subject=fy_id)
+        carried = CarryForward.model_validate({k: v for k, v in summary.items() if k != "computedAt"})
+        uow.emit(FinancialYearClosed(org_id=current["orgId"], financial_year_id=fy_id, code=current["code"],
+                                     carry_forward=carried), subject=fy_id)
         return updated
 
     return _document(fy_id, run_in_transaction(work, actor))
@@ -292,8 +295,8 @@ def reopen(principal: Principal, fy_id: str, reason: str, actor: Actor) -> dict[
                    "updatedBy": actor.user_id, "version": int(current.get("version", 1)) + 1}
         uow.set(ref, updated)
         uow.audit("reopen", "financialYear", fy_id, before={"status": CLOSED}, after={"status": OPEN}, reason=reason)
-        uow.emit("FinancialYearReopened", {"organizationId": current["orgId"], "financialYearId": fy_id,
-                                           "code": current["code"], "reason": reason}, subject=fy_id)
+        uow.emit(FinancialYearReopened(org_id=current["orgId"], financial_year_id=fy_id, code=current["code"],
+                                       reason=reason), subject=fy_id)
         return updated
 
     return _document(fy_id, run_in_transaction(work, actor))

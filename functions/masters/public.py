@@ -4,6 +4,7 @@
   unit of work (batched with its other reads), `settings_from(stored)` for the typed values over the
   defaults, and the typed policies (`SessionPolicy`, `LockoutPolicy`, `PasswordPolicy`);
 - the parser lexicon: `lexicon_rows()` (varieties, stations, states with ids; cached per instance).
+- its typed domain events (functions/masters/events.py), for `uow.emit(...)` and the notifications catalog.
 """
 from __future__ import annotations
 
@@ -11,12 +12,32 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from functions.masters.events import (
+    CarryForward,
+    FinancialYearActivated,
+    FinancialYearClosed,
+    FinancialYearReopened,
+)
 from functions.masters.lexicon import LexiconRows, lexicon_rows
 from functions.masters.lexicon import clear as clear_lexicon
 from functions.masters.models import LockoutPolicy, OrgSettingsValues, PasswordPolicy, SessionPolicy
 
-__all__ = ["GLOBAL_SETTINGS", "LexiconRows", "LockoutPolicy", "OrgSettingsValues", "PasswordPolicy", "SessionPolicy",
-           "clear_lexicon", "lexicon_rows", "settings_from", "settings_ref"]
+__all__ = [
+    "GLOBAL_SETTINGS",
+    "CarryForward",
+    "FinancialYearActivated",
+    "FinancialYearClosed",
+    "FinancialYearReopened",
+    "LexiconRows",
+    "LockoutPolicy",
+    "OrgSettingsValues",
+    "PasswordPolicy",
+    "SessionPolicy",
+    "clear_lexicon",
+    "lexicon_rows",
+    "settings_from",
+    "settings_ref",
+]
 
 GLOBAL_SETTINGS = "global"       # settings/global: partner users' (they belong to no organization)
 

@@ -5,26 +5,27 @@ subject/text, the SMS texts (English and Hindi, each with its own DLT template i
 text separately), the link the in-app notification opens, and the recipient rules. Templates use
 `{name}` placeholders filled from the event data and the derived values of `rendering.context`.
 
-Data contract of the events (fields the producers put in `data`; ids only, never names or contacts):
-- PartnerApproved   partnerId, [orgId], [partnerCode]
-- KycDueSoon        partnerId, dueDate (YYYY-MM-DD), [daysUntilDue], [orgId]
-- KycOverdue        partnerId, dueDate, [daysOverdue], [orgId]   (back office: kyc:verify, in orgId if given)
-- PasswordExpiring  userId, expiresAt (ISO), [daysLeft]
-- AccountLocked     userId, lockedUntil (ISO)
-- NewDeviceSignIn   userId, sessionId, [signedInAt], [device]
-- SessionExpiring   userId, sessionId, reason (idle|absolute), endsAt (ISO)
-- OfferReceived     offerId, tradeId, recipientPartnerId (the request owner), [offerNumber], [tradeNumber]
-- OfferAccepted     offerId, tradeId, recipientPartnerId (the offer maker), [offerNumber], [tradeNumber]
-- ContractCreated   contractId, buyerPartnerId, sellerPartnerId, [orgId], [contractNumber]
-- TradePosted       tradeId, recipientPartnerId (a counterparty whose lot or availability matches), [tradeNumber]
-- OfferCountered    offerId, tradeId, recipientPartnerId (the party whose turn it now is), [tradeNumber]
-- OfferRejected     offerId, tradeId, recipientPartnerId (the offer maker), [tradeNumber]
-- OfferExpiring     offerId, tradeId, recipientPartnerId (the party whose turn it is), [tradeNumber]
-- TradeExpired      tradeId, recipientPartnerId (the request owner), [tradeNumber]
+The data of each event is its producer's typed model (functions/<group>/events.py, exported through
+the group's public); each row's `sample` validates against it (tests/unit/test_notifications_catalog.py).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from functions.auth.public import AccountLocked, NewDeviceSignIn
+from functions.contracts.public import ContractCreated
+from functions.notifications.events import PasswordExpiring, SessionExpiring
+from functions.partners.public import KycDueSoon, KycOverdue, PartnerApproved
+from functions.tradedesk.public import (
+    OfferAccepted,
+    OfferCountered,
+    OfferExpiring,
+    OfferReceived,
+    OfferRejected,
+    TradeExpired,
+    TradePosted,
+)
+from shared.events.model import DomainEventModel
 
 IN_APP, EMAIL, SMS = "inApp", "email", "sms"
 CHANNELS = (IN_APP, EMAIL, SMS)
@@ -87,7 +88,7 @@ class SmsTemplate:
 
 @dataclass(frozen=True)
 class EventSpec:
-    event_type: str
+    event: type[DomainEventModel]                # the producer's typed event (its group's public)
     category: str
     severity: str
     recipients: tuple[Rule, ...]
@@ -98,6 +99,10 @@ class EventSpec:
     email_text: str | None = None
     sms: dict[str, SmsTemplate] = field(default_factory=dict)   # language → template
     sample: dict = field(default_factory=dict)   # example data (documentation and template tests)
+
+    @property
+    def event_type(self) -> str:
+        return self.event.event_type()
 
     @property
     def channels(self) -> frozenset[str]:
@@ -121,7 +126,7 @@ _WEB_ONLY = frozenset({IN_APP, EMAIL})
 
 SPECS: tuple[EventSpec, ...] = (
     EventSpec(
-        "PartnerApproved", "kyc", INFO, (PartnerUsersRule(),),
+        PartnerApproved, "kyc", INFO, (PartnerUsersRule(),),
         title="Partner account approved",
         body="{partnerName} ({partnerCode}) is approved on RNRL TradeHub. You can now post trades and offers.",
         link=("partner", "partnerId"),
@@ -137,7 +142,7 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"partnerId": "p1", "orgId": "o1"},
     ),
     EventSpec(
-        "KycDueSoon", "kyc", WARNING, (PartnerUsersRule(),),
+        KycDueSoon, "kyc", WARNING, (PartnerUsersRule(),),
         title="KYC renewal due {dueIn}",
         body="The KYC of {partnerName} ({partnerCode}) is due on {dueDate}. Upload current documents so "
              "trading is not suspended.",
@@ -155,7 +160,7 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"partnerId": "p1", "dueDate": "2026-05-01", "daysUntilDue": 7},
     ),
     EventSpec(
-        "KycOverdue", "kyc", CRITICAL,
+        KycOverdue, "kyc", CRITICAL,
         (PartnerUsersRule(), OrgPermissionRule("kyc:verify", channels=_WEB_ONLY)),
         title="KYC overdue",
         body="The KYC of {partnerName} ({partnerCode}) was due on {dueDate} and is {daysOverdue} day(s) overdue. "
@@ -174,7 +179,7 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"partnerId": "p1", "dueDate": "2026-05-01", "daysOverdue": 8, "orgId": "o1"},
     ),
     EventSpec(
-        "PasswordExpiring", "account", WARNING, (UserRule(),),
+        PasswordExpiring, "account", WARNING, (UserRule(),),
         title="Your password expires {expiresIn}",
         body="Your password expires on {expiresAt}. Change it under Account › Security before then.",
         link=("account", "userId"),
@@ -192,7 +197,7 @@ SPECS: tuple[EventSpec, ...] = (
     ),
     EventSpec(
         # functions/auth e-mails the lock notice itself at once; the fan-out adds in-app and SMS.
-        "AccountLocked", "security", CRITICAL, (UserRule(channels=frozenset({IN_APP, SMS})),),
+        AccountLocked, "security", CRITICAL, (UserRule(channels=frozenset({IN_APP, SMS})),),
         title="Account locked after failed sign-ins",
         body="Your account was locked after repeated failed sign-in attempts. It unlocks at {lockedUntil}. "
              "If this was not you, reset your password.",
@@ -211,7 +216,7 @@ SPECS: tuple[EventSpec, ...] = (
     ),
     EventSpec(
         # functions/auth e-mails the new-device notice itself at once; the fan-out adds the in-app one.
-        "NewDeviceSignIn", "security", WARNING, (UserRule(channels=frozenset({IN_APP})),),
+        NewDeviceSignIn, "security", WARNING, (UserRule(channels=frozenset({IN_APP})),),
         title="New sign-in to your account",
         body="Your account was signed in from a new device ({device}) at {signedInAt}. If this was not you, "
              "change your password and sign out all sessions.",
@@ -229,14 +234,14 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"userId": "u1", "sessionId": "s1", "signedInAt": "2026-05-01T10:00:00Z", "device": "Chrome"},
     ),
     EventSpec(
-        "SessionExpiring", "account", WARNING, (UserRule(),),
+        SessionExpiring, "account", WARNING, (UserRule(),),
         title="Your session ends at {endsAtTime}",
         body="Your session ends at {endsAt} {reasonText}. Save your work; {advice}",
         link=("session", "sessionId"),
         sample={"userId": "u1", "sessionId": "s1", "reason": "idle", "endsAt": "2026-05-01T10:30:00Z"},
     ),
     EventSpec(
-        "OfferReceived", "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        OfferReceived, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
         title="New offer on {tradeRef}",
         body="You received offer {offerRef} on your trade request {tradeRef}. Review it before it expires.",
         link=("offer", "offerId"),
@@ -252,7 +257,7 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p1", "tradeNumber": "TR-25-26-000123"},
     ),
     EventSpec(
-        "OfferAccepted", "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        OfferAccepted, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
         title="Offer {offerRef} accepted",
         body="Your offer {offerRef} on trade request {tradeRef} was accepted. A draft contract follows.",
         link=("offer", "offerId"),
@@ -268,7 +273,7 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p2"},
     ),
     EventSpec(
-        "ContractCreated", "contract", INFO,
+        ContractCreated, "contract", INFO,
         (PartnerUsersRule("buyerPartnerId"), PartnerUsersRule("sellerPartnerId"),
          OrgPermissionRule("contracts:manage", channels=frozenset({IN_APP}))),
         title="Sales contract {contractRef} created",
@@ -287,7 +292,7 @@ SPECS: tuple[EventSpec, ...] = (
                 "contractNumber": "SC/25-26/00042"},
     ),
     EventSpec(
-        "TradePosted", "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        TradePosted, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
         title="A trade request matches your stock",
         body="Trade request {tradeRef} was posted and matches your lots or availability. Make an offer.",
         link=("trade", "tradeId"),
@@ -297,7 +302,7 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"tradeId": "t1", "recipientPartnerId": "p2", "tradeNumber": "TR-25-26-000123"},
     ),
     EventSpec(
-        "OfferCountered", "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        OfferCountered, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
         title="Counter-offer on {tradeRef}",
         body="Offer {offerRef} on trade request {tradeRef} was countered. It is your turn to answer.",
         link=("offer", "offerId"),
@@ -307,7 +312,7 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p1"},
     ),
     EventSpec(
-        "OfferRejected", "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        OfferRejected, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
         title="Offer {offerRef} rejected",
         body="Your offer {offerRef} on trade request {tradeRef} was rejected.",
         link=("offer", "offerId"),
@@ -317,7 +322,7 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p2"},
     ),
     EventSpec(
-        "OfferExpiring", "trade", WARNING, (PartnerUsersRule("recipientPartnerId"),),
+        OfferExpiring, "trade", WARNING, (PartnerUsersRule("recipientPartnerId"),),
         title="Offer {offerRef} expires within the hour",
         body="Offer {offerRef} on trade request {tradeRef} lapses within an hour unless it is answered.",
         link=("offer", "offerId"),
@@ -327,7 +332,7 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p1"},
     ),
     EventSpec(
-        "TradeExpired", "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        TradeExpired, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
         title="Trade request {tradeRef} expired",
         body="Your trade request {tradeRef} reached the end of its validity and expired.",
         link=("trade", "tradeId"),
@@ -338,7 +343,8 @@ SPECS: tuple[EventSpec, ...] = (
     ),
 )
 
-CATALOG: dict[str, EventSpec] = {spec.event_type: spec for spec in SPECS}
+CATALOG: dict[str, EventSpec] = {spec.event_type: spec for spec in SPECS}      # by type name (the wire)
+BY_EVENT: dict[type[DomainEventModel], EventSpec] = {spec.event: spec for spec in SPECS}
 
 
 def spec_for(event_type: str) -> EventSpec | None:

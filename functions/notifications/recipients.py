@@ -80,7 +80,7 @@ def resolve(uow: Any, spec: EventSpec, event: DomainEvent) -> dict[str, Recipien
         elif isinstance(rule, OrgPermissionRule):
             # Partners belong to RNRL as a whole, not to one of its organizations: without an organization
             # in the event, the back office of every organization holding the permission is told.
-            org_id = _value(event, rule.field) or _value(event, "organizationId")
+            org_id = _value(event, rule.field)
             staff, full = staff_with_permission(uow, rule.permission, org_id, MAX_ORG_USERS)
             _warn_if_truncated(event, "organization", full, MAX_ORG_USERS)
             for user in staff:

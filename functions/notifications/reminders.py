@@ -13,6 +13,7 @@ from typing import Any
 
 from functions.masters.public import GLOBAL_SETTINGS
 from functions.notifications import store
+from functions.notifications.events import PasswordExpiring, SessionExpiring
 from functions.notifications.reminder_rules import (
     MAX_MILESTONE,
     PASSWORD_MAX_AGE,
@@ -25,6 +26,7 @@ from functions.notifications.reminder_rules import (
 from shared import clock
 from shared.auth.guard import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, SESSIONS
 from shared.auth.principal import SYSTEM
+from shared.events.model import DomainEventModel
 from shared.logging import get_logger, log
 
 PAGE = 300
@@ -52,16 +54,16 @@ def _range(collection_name: str, field_name: str, low: datetime, high: datetime)
         cursor = batch[-1]
 
 
-def _emit_once(key: str, event_type: str, data: dict[str, Any], subject: str) -> bool:
-    """Emit `event_type` unless the marker `key` exists; True when emitted."""
+def _emit_once(key: str, event: DomainEventModel, subject: str) -> bool:
+    """Emit `event` unless the marker `key` exists; True when emitted."""
     from shared.uow import run_in_transaction
 
     def step(uow: Any) -> bool:
         marker = store.marker_ref(key)
         if uow.get(marker).exists:
             return False
-        event_id = uow.emit(event_type, data, subject=subject)
-        uow.create(marker, {"key": key, "type": event_type, "eventId": event_id, "createdAt": clock.now()})
+        event_id = uow.emit(event, subject=subject)
+        uow.create(marker, {"key": key, "type": event.event_type(), "eventId": event_id, "createdAt": clock.now()})
         return True
 
     return run_in_transaction(step, actor=SYSTEM)
@@ -117,8 +119,8 @@ def password_expiry_reminders() -> dict[str, int]:
             continue
         milestone, days_left = reached
         key = f"password-{uid}-{expires_at.astimezone(clock.INDIA).date().isoformat()}-{milestone}"
-        if _emit_once(key, "PasswordExpiring", {"userId": uid, "expiresAt": expires_at, "daysLeft": days_left,
-                                                "milestone": milestone}, subject=f"users/{uid}"):
+        if _emit_once(key, PasswordExpiring(user_id=uid, expires_at=expires_at, days_left=days_left,
+                                            milestone=milestone), subject=f"users/{uid}"):
             emitted += 1
     log(logger, logging.INFO, "password expiry reminders", candidates=len(candidates), emitted=emitted)
     return {"candidates": len(candidates), "emitted": emitted}
@@ -141,8 +143,8 @@ def session_expiry_warnings() -> dict[str, int]:
             continue
         for reason, ends_at in session_warnings(session, now):
             key = f"session-{session_id}-{reason}-{int(ends_at.timestamp())}"
-            data = {"userId": session["userId"], "sessionId": session_id, "reason": reason, "endsAt": ends_at}
-            if _emit_once(key, "SessionExpiring", data, subject=f"sessions/{session_id}"):
+            event = SessionExpiring(user_id=session["userId"], session_id=session_id, reason=reason, ends_at=ends_at)
+            if _emit_once(key, event, subject=f"sessions/{session_id}"):
                 emitted += 1
     log(logger, logging.INFO, "session expiry warnings", sessions=len(found), emitted=emitted)
     return {"sessions": len(found), "emitted": emitted}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from functions.partners import events as ev
 from functions.partners import store
 from functions.partners.access import Access
 from functions.partners.branches import ensure_changeable
@@ -127,8 +128,8 @@ def decide(partner_id: str, cert_id: str, verified: bool, reason: str | None, ac
         uow.update(_ref(partner_id, cert_id), change)
         uow.audit("verify" if verified else "reject", ENTITY, cert_id, before=current, after={**current, **change},
                   partnerId=partner_id, reason=reason)
-        uow.emit("CertificationVerified" if verified else "CertificationRejected",
-                 {"partnerId": partner_id, "certificationId": cert_id, "type": current["type"], "reason": reason},
+        event = ev.CertificationVerified if verified else ev.CertificationRejected
+        uow.emit(event(partner_id=partner_id, certification_id=cert_id, type=current["type"], reason=reason),
                  subject=partner_id)
         return {**current, **change}
 

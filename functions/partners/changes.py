@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from functions.partners import events as ev
 from functions.partners import lifecycle, store, validation
 from functions.partners.access import Access
 from functions.partners.keys import KeyCheck
@@ -40,8 +41,8 @@ def _apply(uow: Any, partner_id: str, data: dict[str, Any], changes: dict[str, A
     uow.create(store.child(partner_id, store.VERSIONS).document(str(number)), {
         "number": number, "profile": profile_of(after), "changedFields": sorted(changes),
         "changeRequestId": request_id, "reason": reason, "createdAt": clock.now(), "createdBy": access.user_id})
-    uow.emit("PartnerProfileChanged", {"partnerId": partner_id, "code": data.get("code"), "version": number,
-                                       "changedFields": sorted(changes)}, subject=partner_id)
+    uow.emit(ev.PartnerProfileChanged(partner_id=partner_id, partner_code=data.get("code"), version=number,
+                                      changed_fields=sorted(changes)), subject=partner_id)
     return {**data, **update}, number
 
 
@@ -76,8 +77,8 @@ def propose(partner_id: str, body: Any, access: Access, actor: Any) -> tuple[str
         uow.create(ref, record)
         uow.audit("create", ENTITY, ref.id, before=data, after=after, partnerId=partner_id)
         if pending:
-            uow.emit("PartnerChangeRequested", {"partnerId": partner_id, "code": data.get("code"),
-                                                "changeRequestId": ref.id, "fields": sorted(pending)},
+            uow.emit(ev.PartnerChangeRequested(partner_id=partner_id, partner_code=data.get("code"),
+                                               change_request_id=ref.id, fields=sorted(pending)),
                      subject=partner_id)
         return record
 
@@ -120,8 +121,8 @@ def decide(partner_id: str, request_id: str, approve: bool, reason: str | None, 
         uow.audit("approve" if approve else "reject", ENTITY, request_id, before=current,
                   after={**current, **change}, partnerId=partner_id, reason=reason)
         if not approve:
-            uow.emit("PartnerChangeRejected", {"partnerId": partner_id, "changeRequestId": request_id,
-                                               "reason": reason}, subject=partner_id)
+            uow.emit(ev.PartnerChangeRejected(partner_id=partner_id, change_request_id=request_id,
+                                              reason=reason), subject=partner_id)
         return {**current, **change}
 
     return run_in_transaction(work, actor)

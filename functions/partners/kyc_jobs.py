@@ -9,9 +9,12 @@ from datetime import timedelta
 from typing import Any
 
 from functions.partners import eligibility, lifecycle, store
+from functions.partners import events as ev
 from functions.partners.kyc_rules import REMINDER_DAYS_BEFORE, days_overdue, plan_reminders
 from shared import clock
 from shared.auth.principal import SYSTEM
+
+MILESTONE_EVENTS = {ev.KycDueSoon.event_type(): ev.KycDueSoon, ev.KycOverdue.event_type(): ev.KycOverdue}
 
 BATCH = 200
 
@@ -69,17 +72,17 @@ def _handle_partner(partner_id: str) -> tuple[int, int]:
             fields["kyc"] = kyc
         if plan.send is not None:
             milestone = plan.send
-            uow.emit(milestone.event_type, {
-                "partnerId": partner_id, "code": data.get("code"), "legalName": data.get("legalName"),
-                "dueDate": due.isoformat() if due else None, "milestone": milestone.id,
-                "daysUntilDue": (due - today).days if due else None, "daysOverdue": overdue,
-                "primaryUserId": data.get("primaryUserId")}, subject=partner_id)
+            uow.emit(MILESTONE_EVENTS[milestone.event_type](
+                partner_id=partner_id, partner_code=data.get("code"), legal_name=data.get("legalName"),
+                due_date=due.isoformat() if due else None, milestone=milestone.id,
+                days_until_due=(due - today).days if due else None, days_overdue=overdue,
+                primary_user_id=data.get("primaryUserId")), subject=partner_id)
         if suspend:
             reason = f"KYC overdue by {overdue} days"
             fields.update(status=lifecycle.transition(data["status"], lifecycle.SUSPENDED, reason),
                           statusReason=reason, suspendedFor="KYC")
-            uow.emit("PartnerSuspended", {"partnerId": partner_id, "code": data.get("code"), "reason": reason,
-                                          "cause": "KYC_OVERDUE", "previousStatus": data["status"]},
+            uow.emit(ev.PartnerSuspended(partner_id=partner_id, partner_code=data.get("code"), reason=reason,
+                                         cause="KYC_OVERDUE", previous_status=data["status"]),
                      subject=partner_id)
         update = stamp_update(fields, SYSTEM.user_id, data["version"])
         uow.update(ref, update)
@@ -117,8 +120,8 @@ def _expire(ref: Any) -> int:
         uow.update(ref, update)
         partner_id = ref.parent.parent.id
         uow.audit("expire", "partnerCertification", ref.id, before=data, after={**data, **update}, partnerId=partner_id)
-        uow.emit("CertificationExpired", {"partnerId": partner_id, "certificationId": ref.id, "type": data.get("type"),
-                                          "number": data.get("number"), "expiryDate": data["expiryDate"]},
+        uow.emit(ev.CertificationExpired(partner_id=partner_id, certification_id=ref.id, type=data.get("type"),
+                                         number=data.get("number"), expiry_date=data["expiryDate"]),
                  subject=partner_id)
         return 1
 

@@ -3,6 +3,7 @@
 - `ensure_can_trade(partner_id, uow=...)`: the trade guard (404 PARTNER_NOT_FOUND, 409
   PARTNER_CANNOT_TRADE with details.reason), read inside the caller's unit of work;
 - `partner_summary(uow, partner_id)`: name, code and status for texts that show a partner.
+- its typed domain events (functions/partners/events.py), for `uow.emit(...)` and the notifications catalog.
 """
 from __future__ import annotations
 
@@ -11,11 +12,51 @@ from typing import TYPE_CHECKING, Any
 
 from functions.partners import eligibility
 from functions.partners.eligibility import KYC_SUSPENSION_DAYS, can_trade
+from functions.partners.events import (
+    CertificationExpired,
+    CertificationRejected,
+    CertificationVerified,
+    KycDueSoon,
+    KycOverdue,
+    KycVerified,
+    PartnerApplicationSubmitted,
+    PartnerApproved,
+    PartnerBlacklisted,
+    PartnerChangeRejected,
+    PartnerChangeRequested,
+    PartnerChangesRequested,
+    PartnerProfileChanged,
+    PartnerReactivated,
+    PartnerRejected,
+    PartnerSuspended,
+)
 
 if TYPE_CHECKING:
     from shared.uow import UnitOfWork
 
-__all__ = ["KYC_SUSPENSION_DAYS", "PartnerSummary", "can_trade", "ensure_can_trade", "partner_summary"]
+__all__ = [
+    "KYC_SUSPENSION_DAYS",
+    "CertificationExpired",
+    "CertificationRejected",
+    "CertificationVerified",
+    "KycDueSoon",
+    "KycOverdue",
+    "KycVerified",
+    "PartnerApplicationSubmitted",
+    "PartnerApproved",
+    "PartnerBlacklisted",
+    "PartnerChangeRejected",
+    "PartnerChangeRequested",
+    "PartnerChangesRequested",
+    "PartnerProfileChanged",
+    "PartnerReactivated",
+    "PartnerRejected",
+    "PartnerSummary",
+    "PartnerSuspended",
+    "can_trade",
+    "ensure_can_trade",
+    "partner_summary",
+]
 
 
 @dataclass(frozen=True)

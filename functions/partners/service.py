@@ -11,6 +11,7 @@ from typing import Any
 
 from functions.auth import public as identity
 from functions.partners import eligibility, lifecycle, store, validation
+from functions.partners import events as ev
 from functions.partners.access import Access, issue_application_token
 from functions.partners.keys import KeyCheck, release
 from functions.partners.kyc_rules import due_date_after
@@ -207,9 +208,8 @@ def submit(partner_id: str, access: Access, actor: Any, if_match: str | None = N
                                "ownedKeys": owned, "statusReason": None}, access.user_id, data["version"])
         uow.update(ref, update)
         uow.audit("submit", ENTITY, partner_id, before=data, after={**data, **update})
-        uow.emit("PartnerApplicationSubmitted", {"partnerId": partner_id, "kind": data.get("kind"),
-                                                 "source": data.get("source")},
-                 subject=partner_id)
+        uow.emit(ev.PartnerApplicationSubmitted(partner_id=partner_id, kind=data.get("kind"),
+                                                source=data.get("source")), subject=partner_id)
         return {**data, **update}
 
     return run_in_transaction(work, actor)
@@ -220,7 +220,7 @@ def start_review(partner_id: str, access: Access, actor: Any) -> dict[str, Any]:
 
 
 def reject(partner_id: str, reason: str, access: Access, actor: Any) -> dict[str, Any]:
-    return _decide(partner_id, access, actor, lifecycle.REJECTED, "reject", "PartnerRejected",
+    return _decide(partner_id, access, actor, lifecycle.REJECTED, "reject", ev.PartnerRejected,
                    {"rejectionReason": reason, "statusReason": reason}, reason=reason, release_keys=True)
 
 
@@ -228,10 +228,11 @@ def request_changes(partner_id: str, comments: list[Any], message: str | None, a
                     actor: Any) -> dict[str, Any]:
     stored = [{"field": c.field, "comment": c.comment} for c in comments]
     return _decide(partner_id, access, actor, lifecycle.CHANGES_REQUESTED, "request_changes",
-                   "PartnerChangesRequested", {"reviewComments": stored, "reviewMessage": message})
+                   ev.PartnerChangesRequested, {"reviewComments": stored, "reviewMessage": message})
 
 
-def _decide(partner_id: str, access: Access, actor: Any, target: str, action: str, event: str | None,
+def _decide(partner_id: str, access: Access, actor: Any, target: str, action: str,
+            event: type[ev.PartnerRejected | ev.PartnerChangesRequested] | None,
             fields: dict[str, Any], *, reason: str | None = None, release_keys: bool = False) -> dict[str, Any]:
     from shared.db import stamp_update
     from shared.uow import run_in_transaction
@@ -250,7 +251,7 @@ def _decide(partner_id: str, access: Access, actor: Any, target: str, action: st
         uow.audit(action, ENTITY, partner_id, before=data, after={**data, **update}, reason=reason)
         if event:
             # Ids only: consumers look the partner and its applicant up (no personal data in Pub/Sub).
-            uow.emit(event, {"partnerId": partner_id}, subject=partner_id)
+            uow.emit(event(partner_id=partner_id), subject=partner_id)
         return {**data, **update}
 
     return run_in_transaction(work, actor)
@@ -322,9 +323,8 @@ def approve_with_invite(partner_id: str, access: Access, actor: Any) -> Approval
                                "reviewComments": []}, access.user_id, data["version"])
         uow.update(ref, update)
         uow.audit("approve", ENTITY, partner_id, before=data, after={**data, **update})
-        uow.emit("PartnerApproved", {"partnerId": partner_id, "code": code, "kind": data.get("kind"),
-                                     "primaryUserId": user_id},
-                 subject=partner_id)
+        uow.emit(ev.PartnerApproved(partner_id=partner_id, partner_code=code, kind=data.get("kind"),
+                                    primary_user_id=user_id), subject=partner_id)
         return Approval({**data, **update}, invite_token, email, name)
 
     approval = run_in_transaction(work, actor)
@@ -341,8 +341,8 @@ def change_status(partner_id: str, target: str, reason: str, access: Access, act
     from shared.uow import run_in_transaction
 
     ref = store.partner_ref(partner_id)
-    events = {lifecycle.SUSPENDED: "PartnerSuspended", lifecycle.ACTIVE: "PartnerReactivated",
-              lifecycle.BLACKLISTED: "PartnerBlacklisted"}
+    events = {lifecycle.SUSPENDED: ev.PartnerSuspended, lifecycle.ACTIVE: ev.PartnerReactivated,
+              lifecycle.BLACKLISTED: ev.PartnerBlacklisted}
 
     def work(uow: Any) -> dict[str, Any]:
         data = access.load(uow, partner_id)
@@ -367,8 +367,8 @@ def change_status(partner_id: str, target: str, reason: str, access: Access, act
         update = stamp_update(fields, access.user_id, data["version"])
         uow.update(ref, update)
         uow.audit(target.lower(), ENTITY, partner_id, before=data, after={**data, **update}, reason=reason)
-        uow.emit(events[target], {"partnerId": partner_id, "code": data.get("code"), "reason": reason,
-                                  "previousStatus": data["status"]}, subject=partner_id)
+        uow.emit(events[target](partner_id=partner_id, partner_code=data.get("code"), reason=reason,
+                                previous_status=data["status"]), subject=partner_id)
         return {**data, **update}
 
     return run_in_transaction(work, actor)
@@ -409,11 +409,11 @@ def record_kyc_verification(partner_id: str, document_ids: list[str], notes: str
         update = stamp_update(fields, access.user_id, data["version"])
         uow.update(ref, update)
         uow.audit("kyc_verify", ENTITY, partner_id, before=data, after={**data, **update})
-        uow.emit("KycVerified", {"partnerId": partner_id, "code": data.get("code"), "dueDate": kyc["dueDate"],
-                                 "documentsChecked": kyc["documentsChecked"]}, subject=partner_id)
+        uow.emit(ev.KycVerified(partner_id=partner_id, partner_code=data.get("code"), due_date=kyc["dueDate"],
+                                documents_checked=kyc["documentsChecked"]), subject=partner_id)
         if fields.get("status") == lifecycle.ACTIVE:
-            uow.emit("PartnerReactivated", {"partnerId": partner_id, "code": data.get("code"),
-                                            "reason": "KYC verified", "previousStatus": lifecycle.SUSPENDED},
+            uow.emit(ev.PartnerReactivated(partner_id=partner_id, partner_code=data.get("code"),
+                                           reason="KYC verified", previous_status=lifecycle.SUSPENDED),
                      subject=partner_id)
         return {**data, **update}
 

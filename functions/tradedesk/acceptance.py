@@ -26,6 +26,7 @@ from typing import Any
 
 from functions.partners.public import ensure_can_trade
 from functions.tradedesk import keys, rules, states
+from functions.tradedesk.events import OfferAccepted, OfferRejected
 from shared import clock
 from shared.errors import Conflict, NotFound
 from shared.versions import ensure_version
@@ -124,13 +125,13 @@ def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
             keys.release(uow, trade["id"], data["makerPartnerId"])
             uow.audit("offer.reject", "offer", other.id, before={"status": data.get("status")},
                       after={"status": states.REJECTED, "reason": "REQUEST_FILLED"})
-            uow.emit("OfferRejected", {"offerId": other.id, "tradeId": trade["id"],
-                                       "recipientPartnerId": data["makerPartnerId"],
-                                       "tradeNumber": trade.get("number")}, subject=other.id)
-        uow.emit("OfferAccepted", {"offerId": offer_id, "tradeId": trade["id"], "orgId": trade.get("orgId"),
-                                   "recipientPartnerId": offer["makerPartnerId"] if party == rules.OWNER
-                                   else offer["ownerPartnerId"], "tradeNumber": trade.get("number"),
-                                   "contractId": offer_update["contractId"]}, subject=offer_id)
+            uow.emit(OfferRejected(offer_id=other.id, trade_id=trade["id"],
+                                   recipient_partner_id=data["makerPartnerId"], trade_number=trade.get("number")),
+                     subject=other.id)
+        uow.emit(OfferAccepted(offer_id=offer_id, trade_id=trade["id"], org_id=trade.get("orgId"),
+                               recipient_partner_id=offer["makerPartnerId"] if party == rules.OWNER
+                               else offer["ownerPartnerId"], trade_number=trade.get("number"),
+                               contract_id=offer_update["contractId"]), subject=offer_id)
         return {**offer, **offer_update}
 
     return run_in_transaction(work, actor)

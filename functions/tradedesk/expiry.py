@@ -17,6 +17,7 @@ from typing import Any
 
 from functions.tradedesk import keys, rules, states
 from functions.tradedesk.acceptance import OFFERS, TRADES, offer_ref, trade_ref
+from functions.tradedesk.events import OfferExpiring, TradeExpired
 from shared import clock
 from shared.auth.principal import SYSTEM
 
@@ -52,8 +53,8 @@ def warn_offer_expiring(uow: Any, offer_id: str, version: int, payload: Any = No
             or int(offer.get("negotiationVersion", 0)) != int(version)):
         return {"warned": False}
     recipient = offer["ownerPartnerId"] if offer.get("turn") == rules.OWNER else offer["makerPartnerId"]
-    uow.emit("OfferExpiring", {"offerId": offer_id, "tradeId": offer["tradeId"],
-                               "recipientPartnerId": recipient}, subject=offer_id)
+    uow.emit(OfferExpiring(offer_id=offer_id, trade_id=offer["tradeId"], recipient_partner_id=recipient),
+             subject=offer_id)
     return {"warned": True}
 
 
@@ -81,8 +82,8 @@ def expire_trade(uow: Any, trade_id: str, version: int, payload: Any = None) -> 
         keys.release(uow, trade_id, data["makerPartnerId"])
     uow.audit("trade.expire", "trade", trade_id, before={"status": trade["status"]},
               after={"status": states.EXPIRED, "offersExpired": len(live)})
-    uow.emit("TradeExpired", {"tradeId": trade_id, "recipientPartnerId": trade.get("ownerPartnerId"),
-                              "tradeNumber": trade.get("number")}, subject=trade_id)
+    uow.emit(TradeExpired(trade_id=trade_id, recipient_partner_id=trade.get("ownerPartnerId"),
+                          trade_number=trade.get("number")), subject=trade_id)
     return {"expired": True, "offersExpired": len(live)}
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from functions.tradedesk import expiry, keys, rules, states
 from functions.tradedesk.acceptance import answerable, load_offer, offer_ref, party_of, trade_ref
 from functions.tradedesk.anonymity import Viewer, version_for
+from functions.tradedesk.events import OfferCountered, OfferRejected
 from shared import clock
 from shared.errors import Forbidden, NotFound
 
@@ -62,8 +63,8 @@ def counter(offer_id: str, expected_version: int, partner_id: str, changes: dict
         expiry.schedule_offer_timers(uow, offer_id, number, update["validUntil"])
         uow.audit("offer.counter", "offer", offer_id, before={"negotiationVersion": number - 1},
                   after={"negotiationVersion": number, "changes": sorted(diff)})
-        uow.emit("OfferCountered", {"offerId": offer_id, "tradeId": offer["tradeId"],
-                                    "recipientPartnerId": _partner_of(offer, _other(party))}, subject=offer_id)
+        uow.emit(OfferCountered(offer_id=offer_id, trade_id=offer["tradeId"],
+                                recipient_partner_id=_partner_of(offer, _other(party))), subject=offer_id)
         return {**offer, **update}
 
     return run_in_transaction(work, actor)
@@ -83,8 +84,8 @@ def reject(offer_id: str, expected_version: int, partner_id: str, reason: str | 
         keys.release(uow, offer["tradeId"], offer["makerPartnerId"])
         uow.audit("offer.reject", "offer", offer_id, before={"status": offer["status"]},
                   after={"status": states.REJECTED, "reason": reason})
-        uow.emit("OfferRejected", {"offerId": offer_id, "tradeId": offer["tradeId"],
-                                   "recipientPartnerId": _partner_of(offer, _other(party))}, subject=offer_id)
+        uow.emit(OfferRejected(offer_id=offer_id, trade_id=offer["tradeId"],
+                               recipient_partner_id=_partner_of(offer, _other(party))), subject=offer_id)
         return {**offer, **update}
 
     return run_in_transaction(work, actor)

@@ -20,6 +20,7 @@ from shared.jsonconv import to_jsonable
 from shared.routing import DOMAIN_EVENTS_TOPIC
 
 if TYPE_CHECKING:
+    from shared.events.model import DomainEventModel
     from shared.uow import UnitOfWork
 
 OUTBOX = "outbox"
@@ -28,9 +29,18 @@ PUBLISH_TIMEOUT_SECONDS = 30.0
 _publisher: Any = None
 
 
-def write_event(uow: UnitOfWork, event_type: str, data: dict[str, Any], subject: str | None,
-                topic: str = DOMAIN_EVENTS_TOPIC) -> str:
-    """Write one outbox entry in `uow`; it is published to `topic` after the commit (or by the relay)."""
+def write_event(uow: UnitOfWork, event_type: str | DomainEventModel, data: dict[str, Any] | None,
+                subject: str | None, topic: str = DOMAIN_EVENTS_TOPIC) -> str:
+    """Write one outbox entry in `uow`; it is published to `topic` after the commit (or by the relay).
+
+    `event_type` is a typed event (shared/events/model.py: its class name and data) or, for the platform's
+    own messages (delivery requests, timers), a type name with its `data`."""
+    from shared.events.model import DomainEventModel
+
+    if isinstance(event_type, DomainEventModel):
+        if data is not None:
+            raise TypeError("a typed event carries its own data")
+        event_type, data = event_type.event_type(), event_type.to_data()
     event_id = uuid.uuid4().hex
     record = {
         "eventId": event_id,

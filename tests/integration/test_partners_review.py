@@ -52,7 +52,7 @@ def test_approval_creates_code_primary_user_event_and_invite(api, capture):
     assert user["kind"] == "partner" and user["partnerId"] == partner_id and user["role"] == "PARTNER_PRIMARY"
     assert user["mobile"] == "+919876543210"
     [event] = outbox("PartnerApproved")
-    assert event["data"]["partnerId"] == partner_id and event["data"]["code"] == "BP-000001"
+    assert event["data"]["partnerId"] == partner_id and event["data"]["partnerCode"] == "BP-000001"
     assert event["data"]["primaryUserId"] == user_id
     [email] = capture.emails(to="director@ganesh-cotton.in")
     assert "accept-invite?token=" in email["text"]

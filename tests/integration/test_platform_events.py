@@ -69,6 +69,20 @@ def test_a_committed_change_publishes_exactly_one_message(subscription):
     assert collection("outbox").document(event_id).get().to_dict()["status"] == "SENT"
 
 
+def test_a_typed_event_is_published_under_its_class_name_with_camel_case_data(subscription):
+    from functions.partners.public import PartnerApproved
+    from shared.uow import run_in_transaction
+
+    subscriber, name = subscription
+    event = PartnerApproved(partner_id="p1", partner_code="BP-000001", kind="SELLER")
+    event_id = run_in_transaction(lambda uow: uow.emit(event, subject="p1"))
+    [message] = pull_all(subscriber, name, expected=1)
+    assert (message.attributes["eventId"], message.attributes["type"]) == (event_id, "PartnerApproved")
+    assert json.loads(message.data)["data"] == {"partnerId": "p1", "partnerCode": "BP-000001", "kind": "SELLER"}
+    with pytest.raises(TypeError):
+        run_in_transaction(lambda uow: uow.emit(event, {"partnerId": "p1"}))
+
+
 def test_a_consumer_given_the_same_message_twice_acts_once(subscription):
     from shared.db import collection
     from shared.events.consumer import consume_once, decode

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from functions.notifications import rendering
-from functions.notifications.catalog import CATALOG, CATEGORIES, EMAIL, IN_APP, SMS, SPECS
+from functions.notifications.catalog import BY_EVENT, CATALOG, CATEGORIES, EMAIL, IN_APP, SMS, SPECS
 from functions.notifications.fanout import HANDLERS
 
 REQUIRED = {"PartnerApproved", "KycDueSoon", "KycOverdue", "PasswordExpiring", "AccountLocked", "NewDeviceSignIn",
@@ -23,6 +23,23 @@ def test_catalog_covers_the_required_event_types_and_the_fanout_handles_each():
     assert set(CATALOG) >= REQUIRED
     assert set(HANDLERS) == set(CATALOG)
     assert len(SPECS) == len(CATALOG), "an event type is declared twice"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.event_type)
+def test_every_sample_is_valid_data_of_its_typed_event(spec):
+    event = spec.event.model_validate(spec.sample)
+    assert event.to_data().keys() == spec.sample.keys()      # a sample uses the wire spelling, nothing extra
+    assert BY_EVENT[spec.event] is spec and spec.event.producer
+
+
+def test_a_sample_with_a_second_spelling_is_refused():
+    from pydantic import ValidationError
+
+    spec = CATALOG["PartnerApproved"]
+    with pytest.raises(ValidationError):
+        spec.event.model_validate({**spec.sample, "organizationId": "o1"})
+    with pytest.raises(ValidationError):
+        spec.event.model_validate({"code": "BP-000001"})
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.event_type)

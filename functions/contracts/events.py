@@ -1,0 +1,13 @@
+"""The domain events the contracts group emits (exported through functions.contracts.public)."""
+from __future__ import annotations
+
+from shared.events.model import DomainEventModel
+
+
+class ContractCreated(DomainEventModel):
+    producer = "contracts"
+    contract_id: str
+    buyer_partner_id: str
+    seller_partner_id: str
+    org_id: str | None = None
+    contract_number: str | None = None
