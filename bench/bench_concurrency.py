@@ -45,7 +45,10 @@ MAKE_USERS = textwrap.dedent("""
     from shared.auth.passwords import hash_password
     from shared.auth.users import ACTIVE, create_user, new_user_doc, new_user_id
     from shared.db import collection
-    from shared.uow import run_in_transaction
+    try:
+        from shared.uow import run_in_transaction
+    except ImportError:  # a checkout from before shared/uow.py (--root)
+        from shared.db import run_in_transaction
     org_ids = [doc.id for doc in collection("organizations").limit(1).stream()] or ["org-bench"]
     hashed = hash_password(sys.argv[2])
     for n in range(int(sys.argv[1])):
