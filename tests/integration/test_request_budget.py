@@ -174,3 +174,17 @@ def test_parallel_first_requests_make_one_client_counted_once(clean_db, monkeypa
         stop_counting(token)
     assert counted.reads == 1
     db.reset_client()
+
+
+def test_a_location_search_reads_its_matches_and_one_more_cold_and_nothing_warm(empty_masters_cache, capture):
+    from functions.masters.seed import seed_masters
+
+    api = empty_masters_cache
+    seed_masters()
+    token = token_for({"masters:read"})[0]
+    cold = api.get("/api/settings/locations?q=b&pageSize=20", token=token)
+    items = cold.get_json()["items"]
+    assert cold.status_code == 200 and items
+    # the session, the page's stations and the look-ahead one (only when there is a next page)
+    assert ops(cold)[0] == 1 + len(items) + (1 if cold.get_json()["nextPageToken"] else 0)
+    assert ops(api.get("/api/settings/locations?q=b&pageSize=20", token=token)) == (1, 1)
