@@ -14,7 +14,9 @@ per parallel caller:
 - 8 different users in parallel on `GET /api/auth/me`;
 - the hello world at 1, 4 and 8 in parallel, the baseline of the ratios.
 
-Reads and writes per request come from the `X-Firestore-Reads` / `X-Firestore-Writes` headers. `--root`
+Reads and writes per request come from the `X-Firestore-Reads` / `X-Firestore-Writes` headers; the server's
+CPU per request from /proc (user + system time of the gunicorn master and worker, warm-up calls included):
+unlike the timings it hardly depends on what else the machine is running. `--root`
 runs the stack of another checkout (to measure a commit before a change). Nothing is asserted.
 """
 from __future__ import annotations
@@ -85,6 +87,25 @@ class Caller:
         self.connection.close()
 
 
+def server_cpu_seconds(port: int) -> float:
+    """CPU time (user + system) so far of the gunicorn processes serving `port`: its master and workers."""
+    processes: dict[int, tuple[int, float, str]] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        processes[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick, command)
+    masters = {pid for pid, (_, _, command) in processes.items()
+               if "gunicorn" in command and f"127.0.0.1:{port}" in command}
+    return sum(cpu for pid, (parent, cpu, _) in processes.items() if pid in masters or parent in masters)
+
+
 def load(port: int, path: str, tokens: list[str | None], per_caller: int) -> dict[str, float | str]:
     """len(tokens) callers in parallel, each making `per_caller` GETs of `path` with its token."""
     samples: list[tuple[float, int, int, int]] = []
@@ -102,6 +123,7 @@ def load(port: int, path: str, tokens: list[str | None], per_caller: int) -> dic
             samples.extend(mine)
 
     threads = [threading.Thread(target=run, args=(token,)) for token in tokens]
+    cpu_before = server_cpu_seconds(port)
     for thread in threads:
         thread.start()
     barrier.wait()
@@ -109,8 +131,10 @@ def load(port: int, path: str, tokens: list[str | None], per_caller: int) -> dic
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    cpu = server_cpu_seconds(port) - cpu_before
     latencies = [s[0] for s in samples]
     return {
+        "cpu_ms": cpu * 1000 / (len(samples) + len(tokens)),          # the warm-up calls used CPU too
         "throughput": len(samples) / wall, "p50": statistics.median(latencies),
         "p95": percentile(latencies, 0.95), "max": max(latencies),
         "statuses": ",".join(str(code) for code in sorted({s[1] for s in samples})),
@@ -222,18 +246,19 @@ def main(argv: list[str] | None = None) -> int:
     for parallel, result in base.items():
         rows.append(["hello world (functions-framework, gunicorn 1x8)", "-", str(parallel), result["statuses"],
                      f"{result['throughput']:.0f}", f"{result['p50']:.1f}", f"{result['p95']:.1f}",
-                     f"{result['max']:.1f}", "-", "-", "1.0", "1.0"])
+                     f"{result['max']:.1f}", f"{result['cpu_ms']:.1f}", "-", "-", "1.0", "1.0"])
     for (label, parallel, who), result in results.items():
         hello_result = base[parallel]
         rows.append([label, who, str(parallel), result["statuses"], f"{result['throughput']:.1f}",
                      f"{result['p50']:.1f}", f"{result['p95']:.1f}", f"{result['max']:.1f}",
-                     f"{result['reads']:.2f} (max {result['max_reads']})",
+                     f"{result['cpu_ms']:.1f}", f"{result['reads']:.2f} (max {result['max_reads']})",
                      f"{result['writes']:.2f} (max {result['max_writes']})",
                      f"{hello_result['throughput'] / result['throughput']:.1f}",
                      f"{result['p50'] / hello_result['p50']:.1f}"])
     print(f"Parallel requests through make run ({n} requests per row; stack of {root}; "
           f"ratios against the hello world at the same parallelism)")
-    print(table(["request", "who", "parallel", "status", "req/s", "p50 ms", "p95 ms", "max ms", "reads/req",
+    print(table(["request", "who", "parallel", "status", "req/s", "p50 ms", "p95 ms", "max ms",
+                 "server CPU ms/req", "reads/req",
                  "writes/req", "hello req/s ÷ this", "this p50 ÷ hello"], rows))
     single = results[("GET /api/auth/me", 1, "one user")]["p50"]
     eight = results[("GET /api/auth/me", 8, "one user")]
