@@ -31,7 +31,7 @@ def _expired(collection_name: str, before: Any, limit: int) -> list[Any]:
 def cleanup_sessions(batch: int = BATCH) -> dict[str, int]:
     from functions.auth.otp import OTP_CHALLENGES
     from functions.auth.password_service import PASSWORD_RESETS
-    from shared.auth.guard import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, SESSIONS, session_problem
+    from shared.auth.guard import SESSIONS, session_limits, session_problem
     from shared.db import client
 
     now = clock.now()
@@ -42,8 +42,9 @@ def cleanup_sessions(batch: int = BATCH) -> dict[str, int]:
         alive = (session.get("userId") and session.get("createdAt") and session.get("lastActivityAt")
                  and session_problem(session, session["userId"]) is None)
         if alive:
-            writer.update(snapshot.reference, {"expiresAt": min(session["createdAt"] + ABSOLUTE_TIMEOUT,
-                                                                session["lastActivityAt"] + IDLE_TIMEOUT)})
+            idle, absolute = session_limits(session)
+            writer.update(snapshot.reference, {"expiresAt": min(session["createdAt"] + absolute,
+                                                                session["lastActivityAt"] + idle)})
             fixed += 1
         else:
             writer.delete(snapshot.reference)

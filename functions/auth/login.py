@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from functions.auth import accounts, devices, lockout, sessions
 from functions.auth.events import AccountLocked, NewDeviceSignIn
+from functions.masters.public import settings_from
 from shared import clock
 from shared.auth.passwords import burn_verify, hash_password, needs_rehash, verify_password
 from shared.auth.principal import Actor
@@ -142,8 +143,9 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
             history = list(user.get("passwordHistory") or ())
             changes["passwordHistory"] = [rehash, *history[1:]] if history else [rehash]
         user_after = accounts.write_user(uow, user_ref, user, changes, user_id)
-        session_id, refresh_token = sessions.new_session(uow, user_id, restricted=restricted, ip=ip,
-                                                         user_agent=user_agent)
+        session_id, refresh_token = sessions.new_session(
+            uow, user_id, restricted=restricted, ip=ip, user_agent=user_agent,
+            policy=settings_from(org_settings).session_policy)
         uow.audit("auth.login", "user", user_id, sessionId=session_id, restricted=restricted,
                   device=devices.describe(user_agent))
         if is_new_device:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from functions.auth import accounts, devices
 from shared import clock
-from shared.auth.guard import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, SESSIONS, session_problem
+from shared.auth.guard import SESSIONS, policy_limits, session_limits, session_problem
 from shared.auth.opaque import keyed_hash, new_token, same, token_hash
 from shared.auth.principal import Actor, Principal
 from shared.auth.tokens import issue_access_token
@@ -28,6 +28,7 @@ from shared.auth.users import ACTIVE
 from shared.errors import NotFound, Unauthorized
 
 if TYPE_CHECKING:
+    from functions.masters.public import SessionPolicy
     from shared.uow import UnitOfWork
 
 REFRESH_TTL = timedelta(days=7)
@@ -63,24 +64,28 @@ def session_ref(session_id: str) -> Any:
     return collection(SESSIONS).document(session_id)
 
 
-def _expires_at(created_at: datetime, last_activity_at: datetime) -> datetime:
-    return min(created_at + ABSOLUTE_TIMEOUT, last_activity_at + IDLE_TIMEOUT)
+def _expires_at(session: dict[str, Any], created_at: datetime, last_activity_at: datetime) -> datetime:
+    idle, absolute = session_limits(session)
+    return min(created_at + absolute, last_activity_at + idle)
 
 
 def new_session(uow: UnitOfWork, user_id: str, *, restricted: bool, ip: str | None,
-                user_agent: str | None) -> tuple[str, str]:
-    """Write a new session; (session id, refresh token)."""
+                user_agent: str | None, policy: SessionPolicy | None = None) -> tuple[str, str]:
+    """Write a new session under the organization's `policy` (masters settings); (session id, refresh token)."""
     session_id = uuid.uuid4().hex
     refresh_token = new_refresh_token(session_id, 0)
     moment = clock.now()
+    idle, absolute = policy_limits(policy.idle_minutes if policy else None, policy.absolute_hours if policy else None)
+    limits = {"idleTimeoutSeconds": int(idle.total_seconds()), "absoluteTimeoutSeconds": int(absolute.total_seconds())}
     uow.create(session_ref(session_id), {
         "userId": user_id,
         "createdAt": moment,
         "lastActivityAt": moment,
         "revokedAt": None,
         "revokedReason": None,
-        "absoluteExpiresAt": moment + ABSOLUTE_TIMEOUT,
-        "expiresAt": _expires_at(moment, moment),
+        **limits,
+        "absoluteExpiresAt": moment + absolute,
+        "expiresAt": _expires_at(limits, moment, moment),
         "refreshTokenHash": token_hash(refresh_token),
         "refreshGeneration": 0,
         "refreshExpiresAt": moment + REFRESH_TTL,
@@ -201,6 +206,7 @@ def refresh(refresh_token: str, actor: Actor) -> dict[str, Any]:
 
 def session_view(session_id: str, session: dict[str, Any], current_id: str | None) -> dict[str, Any]:
     created, last = session["createdAt"], session["lastActivityAt"]
+    idle, absolute = session_limits(session)
     return {
         "id": session_id,
         "device": session.get("device") or devices.describe(session.get("userAgent")),
@@ -208,8 +214,8 @@ def session_view(session_id: str, session: dict[str, Any], current_id: str | Non
         "ip": session.get("ip"),
         "createdAt": created,
         "lastActivityAt": last,
-        "idleExpiresAt": last + IDLE_TIMEOUT,
-        "absoluteExpiresAt": created + ABSOLUTE_TIMEOUT,
+        "idleExpiresAt": last + idle,
+        "absoluteExpiresAt": created + absolute,
         "restricted": bool(session.get("restricted")),
         "current": session_id == current_id,
     }
@@ -239,7 +245,7 @@ def record_activity(principal: Principal, actor: Actor) -> dict[str, Any]:
         if problem:
             raise Unauthorized(problem, "The session has ended; sign in again")
         moment = clock.now()
-        uow.update(ref, {"lastActivityAt": moment, "expiresAt": _expires_at(session["createdAt"], moment)})
+        uow.update(ref, {"lastActivityAt": moment, "expiresAt": _expires_at(session, session["createdAt"], moment)})
         return {**session, "lastActivityAt": moment}
 
     session = run_in_transaction(work, actor)

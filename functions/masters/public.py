@@ -45,9 +45,9 @@ GLOBAL_SETTINGS = "global"       # settings/global: partner users' (they belong 
 def settings_ref(org_id: str | None) -> Any:
     """`settings/{orgId}`, or `settings/global` for None."""
     from functions.masters.org_settings import KIND
-    from functions.masters.store import ref_of
+    from shared.db import collection
 
-    return ref_of(KIND, org_id or GLOBAL_SETTINGS)
+    return collection(KIND.collection).document(org_id or GLOBAL_SETTINGS)
 
 
 def settings_from(stored: Any) -> OrgSettingsValues:

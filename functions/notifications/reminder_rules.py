@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from shared.auth.guard import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT
+from shared.auth.guard import session_limits
 from shared.clock import INDIA
 
 PASSWORD_MAX_AGE = timedelta(days=90)
@@ -66,8 +66,9 @@ def session_warnings(session: dict[str, Any], now: datetime) -> list[tuple[str, 
     created, active = session.get("createdAt"), session.get("lastActivityAt")
     if not isinstance(created, datetime) or not isinstance(active, datetime):
         return []
-    absolute_end = created + ABSOLUTE_TIMEOUT
-    idle_end = active + IDLE_TIMEOUT
+    idle, absolute = session_limits(session)          # the organization's sessionPolicy, as started
+    absolute_end = created + absolute
+    idle_end = active + idle
     warnings = []
     if absolute_end - SESSION_WARNING <= now < absolute_end:
         warnings.append(("absolute", absolute_end))

@@ -137,6 +137,9 @@ def session_expiry_warnings() -> dict[str, int]:
     for snapshot in _range(SESSIONS, "createdAt", now - ABSOLUTE_TIMEOUT,
                            now - ABSOLUTE_TIMEOUT + SESSION_WARNING):
         found[snapshot.id] = snapshot.to_dict() or {}
+    # Sessions under an organization's shorter sessionPolicy: found by when they end.
+    for snapshot in _range(SESSIONS, "expiresAt", now, now + SESSION_WARNING):
+        found[snapshot.id] = snapshot.to_dict() or {}
     emitted = 0
     for session_id, session in found.items():
         if not session.get("userId"):

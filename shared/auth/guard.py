@@ -1,7 +1,10 @@
 """The authentication guard: bearer token → Principal, with the session still alive.
 
 A valid signature is not enough: the session the token belongs to must exist, be unrevoked, and be
-inside its idle (30 minutes) and absolute (12 hours) limits. That costs one document read per request.
+inside its idle and absolute limits. That costs one document read per request. The limits are the
+organization's `sessionPolicy` (masters settings), copied onto the session when it starts
+(`idleTimeoutSeconds`, `absoluteTimeoutSeconds`); an organization may shorten DOMAIN.md's 30 minutes
+and 12 hours, never lengthen them.
 """
 from __future__ import annotations
 
@@ -13,8 +16,25 @@ from shared.auth.tokens import InvalidToken, verify_access_token
 from shared.errors import Forbidden, Unauthorized
 
 SESSIONS = "sessions"
-IDLE_TIMEOUT = timedelta(minutes=30)
+IDLE_TIMEOUT = timedelta(minutes=30)          # DOMAIN.md: the default and the maximum
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
+MIN_IDLE_TIMEOUT = timedelta(minutes=5)       # the settings' own floors
+MIN_ABSOLUTE_TIMEOUT = timedelta(hours=1)
+
+
+def policy_limits(idle_minutes: int | None, absolute_hours: int | None) -> tuple[timedelta, timedelta]:
+    """(idle, absolute) of an organization's sessionPolicy, within DOMAIN.md's defaults and maximums."""
+    idle = timedelta(minutes=idle_minutes) if idle_minutes else IDLE_TIMEOUT
+    absolute = timedelta(hours=absolute_hours) if absolute_hours else ABSOLUTE_TIMEOUT
+    return (max(MIN_IDLE_TIMEOUT, min(idle, IDLE_TIMEOUT)),
+            max(MIN_ABSOLUTE_TIMEOUT, min(absolute, ABSOLUTE_TIMEOUT)))
+
+
+def session_limits(session: dict) -> tuple[timedelta, timedelta]:
+    """(idle, absolute) of a stored session: what it was started with (the defaults for older ones)."""
+    idle, absolute = session.get("idleTimeoutSeconds"), session.get("absoluteTimeoutSeconds")
+    return (min(timedelta(seconds=idle), IDLE_TIMEOUT) if idle else IDLE_TIMEOUT,
+            min(timedelta(seconds=absolute), ABSOLUTE_TIMEOUT) if absolute else ABSOLUTE_TIMEOUT)
 
 
 def bearer_token(header: str | None) -> str:
@@ -33,9 +53,10 @@ def session_problem(session: dict | None, user_id: str) -> str | None:
     if session.get("revokedAt") is not None:
         return "SESSION_REVOKED"
     moment = clock.now()
-    if session["createdAt"] + ABSOLUTE_TIMEOUT <= moment:
+    idle, absolute = session_limits(session)
+    if session["createdAt"] + absolute <= moment:
         return "SESSION_EXPIRED"
-    if session["lastActivityAt"] + IDLE_TIMEOUT <= moment:
+    if session["lastActivityAt"] + idle <= moment:
         return "SESSION_IDLE_TIMEOUT"
     return None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import jwt
 import pytest
@@ -165,3 +165,37 @@ def test_a_valid_token_without_the_permission_is_403(api, user):
         response = api.get(path, token=access)
         assert response.status_code == 403, path
         assert response.get_json()["code"] == "PERMISSION_DENIED"
+
+
+def test_an_organizations_shorter_session_policy_ends_a_session_at_its_idle_limit(api, capture):
+    from functions.masters.public import settings_ref
+
+    settings_ref("org-short").set({"orgId": "org-short", "sessionPolicy": {"idleMinutes": 10, "absoluteHours": 2}})
+    make_user("short.idle@example.com", role="SALES", organization_ids=["org-short"])
+    make_user(EMAIL, role="SALES")                       # the default organization: 30 minutes
+    short = sign_in(api, "short.idle@example.com")["tokens"]["accessToken"]
+    default = sign_in(api, EMAIL)["tokens"]["accessToken"]
+    described = api.get("/api/auth/session", token=short).get_json()
+    last, idle_end = (datetime.fromisoformat(described[k].replace("Z", "+00:00"))
+                      for k in ("lastActivityAt", "idleExpiresAt"))
+    assert idle_end - last == timedelta(minutes=10)
+    clock.advance(timedelta(minutes=9, seconds=50))
+    assert api.get("/api/auth/me", token=short).status_code == 200
+    clock.advance(timedelta(seconds=10))                 # 10 minutes idle
+    ended = api.get("/api/auth/me", token=short)
+    assert ended.status_code == 401 and ended.get_json()["code"] == "SESSION_IDLE_TIMEOUT"
+    assert api.get("/api/auth/me", token=default).status_code == 200
+
+
+def test_a_session_policy_above_domain_limits_is_capped_at_them(api, capture):
+    from functions.masters.public import settings_ref
+
+    settings_ref("org-long").set({"orgId": "org-long", "sessionPolicy": {"idleMinutes": 600, "absoluteHours": 72}})
+    make_user("long.idle@example.com", role="SALES", organization_ids=["org-long"])
+    refresh = sign_in(api, "long.idle@example.com")["tokens"]["refreshToken"]
+    clock.advance(timedelta(minutes=29))
+    access = api.post("/api/auth/refresh", json={"refreshToken": refresh}).get_json()["tokens"]["accessToken"]
+    assert api.get("/api/auth/me", token=access).status_code == 200
+    clock.advance(timedelta(minutes=1))                  # 30 minutes idle: DOMAIN.md's maximum, not 600
+    ended = api.get("/api/auth/me", token=access)
+    assert ended.status_code == 401 and ended.get_json()["code"] == "SESSION_IDLE_TIMEOUT"
