@@ -16,15 +16,7 @@ from functions.auth.public import AccountLocked, NewDeviceSignIn
 from functions.contracts.public import ContractCreated
 from functions.notifications.events import PasswordExpiring, SessionExpiring
 from functions.partners.public import KycDueSoon, KycOverdue, PartnerApproved
-from functions.tradedesk.public import (
-    OfferAccepted,
-    OfferCountered,
-    OfferExpiring,
-    OfferReceived,
-    OfferRejected,
-    TradeExpired,
-    TradePosted,
-)
+from functions.tradedesk import public as tradedesk
 from shared.events.model import DomainEventModel
 
 IN_APP, EMAIL, SMS = "inApp", "email", "sms"
@@ -241,7 +233,7 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"userId": "u1", "sessionId": "s1", "reason": "idle", "endsAt": "2026-05-01T10:30:00Z"},
     ),
     EventSpec(
-        OfferReceived, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        tradedesk.OfferReceived, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
         title="New offer on {tradeRef}",
         body="You received offer {offerRef} on your trade request {tradeRef}. Review it before it expires.",
         link=("offer", "offerId"),
@@ -257,7 +249,7 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p1", "tradeNumber": "TR-25-26-000123"},
     ),
     EventSpec(
-        OfferAccepted, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        tradedesk.OfferAccepted, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
         title="Offer {offerRef} accepted",
         body="Your offer {offerRef} on trade request {tradeRef} was accepted. A draft contract follows.",
         link=("offer", "offerId"),
@@ -292,7 +284,7 @@ SPECS: tuple[EventSpec, ...] = (
                 "contractNumber": "SC/25-26/00042"},
     ),
     EventSpec(
-        TradePosted, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        tradedesk.TradePosted, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
         title="A trade request matches your stock",
         body="Trade request {tradeRef} was posted and matches your lots or availability. Make an offer.",
         link=("trade", "tradeId"),
@@ -302,7 +294,7 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"tradeId": "t1", "recipientPartnerId": "p2", "tradeNumber": "TR-25-26-000123"},
     ),
     EventSpec(
-        OfferCountered, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        tradedesk.OfferCountered, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
         title="Counter-offer on {tradeRef}",
         body="Offer {offerRef} on trade request {tradeRef} was countered. It is your turn to answer.",
         link=("offer", "offerId"),
@@ -312,7 +304,7 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p1"},
     ),
     EventSpec(
-        OfferRejected, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        tradedesk.OfferRejected, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
         title="Offer {offerRef} rejected",
         body="Your offer {offerRef} on trade request {tradeRef} was rejected.",
         link=("offer", "offerId"),
@@ -322,7 +314,7 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p2"},
     ),
     EventSpec(
-        OfferExpiring, "trade", WARNING, (PartnerUsersRule("recipientPartnerId"),),
+        tradedesk.OfferExpiring, "trade", WARNING, (PartnerUsersRule("recipientPartnerId"),),
         title="Offer {offerRef} expires within the hour",
         body="Offer {offerRef} on trade request {tradeRef} lapses within an hour unless it is answered.",
         link=("offer", "offerId"),
@@ -332,7 +324,7 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p1"},
     ),
     EventSpec(
-        TradeExpired, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        tradedesk.TradeExpired, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
         title="Trade request {tradeRef} expired",
         body="Your trade request {tradeRef} reached the end of its validity and expired.",
         link=("trade", "tradeId"),

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
 import uuid
 from typing import Any
 
 from shared.adapters.errors import DeliveryFailed
+from shared.adapters.lazy import LazyClient
 from shared.adapters.masking import mask_email
-from shared.adapters.retry import RetryableFailure, is_retryable_status, parse_retry_after, run_with_retry
+from shared.adapters.retry import RetryableFailure, is_retryable_status, parse_retry_after, send_logged
 from shared.logging import get_logger, log
 
 logger = get_logger("adapters.email")
@@ -25,29 +24,27 @@ FROM_NAME = "RNRL TradeHub"
 TIMEOUT_SECONDS = 10
 ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-_client: Any = None
-_client_key: tuple[str, str] | None = None
-_lock = threading.Lock()
+_clients = LazyClient()
 
 
 def client() -> Any:
     """The SendGrid client for the configured key and host, created on first use."""
-    global _client, _client_key
     from shared.config import settings
 
     config = settings()
     if config.env == "test" and not config.sendgrid_api_host:
         raise RuntimeError("tests send email only to the capture endpoint: use the `capture` fixture")
     key = (config.sendgrid_api_key, config.sendgrid_api_host or DEFAULT_HOST)
-    with _lock:
-        if _client is None or _client_key != key:
-            from sendgrid import SendGridAPIClient
 
-            _silence_sdk_debug_log()
-            sendgrid_client = SendGridAPIClient(api_key=key[0], host=key[1].rstrip("/"))
-            sendgrid_client.client.timeout = TIMEOUT_SECONDS
-            _client, _client_key = sendgrid_client, key
-        return _client
+    def build() -> Any:
+        from sendgrid import SendGridAPIClient
+
+        _silence_sdk_debug_log()
+        sendgrid_client = SendGridAPIClient(api_key=key[0], host=key[1].rstrip("/"))
+        sendgrid_client.client.timeout = TIMEOUT_SECONDS
+        return sendgrid_client
+
+    return _clients.get(key, build)
 
 
 def _drop(record: logging.LogRecord) -> bool:
@@ -63,9 +60,7 @@ def _silence_sdk_debug_log() -> None:
 
 
 def reset_client() -> None:
-    global _client, _client_key
-    with _lock:
-        _client, _client_key = None, None
+    _clients.reset()
 
 
 def build_message(to: str, subject: str, text: str, html: str | None, *, category: str, reply_to: str | None,
@@ -111,7 +106,6 @@ def send_email(to: str, subject: str, text: str, html: str | None = None, *, cat
                             reply_to=reply_to.strip() if reply_to else None,
                             reference=reference, sender=settings().email_from)
     masked = mask_email(to)
-    started = time.perf_counter()
 
     def attempt(number: int) -> str:
         from python_http_client.exceptions import HTTPError
@@ -130,20 +124,8 @@ def send_email(to: str, subject: str, text: str, html: str | None = None, *, cat
             raise RetryableFailure("connection_error", None) from error
         return _header(response.headers, "X-Message-Id") or reference
 
-    def on_retry(number: int, failure: RetryableFailure, delay: float) -> None:
-        log(logger, logging.WARNING, "email send retrying", to=masked, category=category, status=failure.status,
-            reason=failure.reason, attempt=number, delayMs=round(delay * 1000))
-
-    try:
-        message_id = run_with_retry(attempt, on_retry=on_retry)
-    except DeliveryFailed as failed:
-        if failed.retryable:
-            log(logger, logging.ERROR, "email not sent", to=masked, category=category, status=failed.status,
-                reason=failed.reason, attempts=failed.attempts)
-        raise
-    log(logger, logging.INFO, "email sent", to=masked, category=category, messageId=message_id,
-        latencyMs=round((time.perf_counter() - started) * 1000, 1))
-    return message_id
+    return send_logged(attempt, logger=logger, channel="email", fields={"to": masked, "category": category},
+                       sent=lambda message_id: {"messageId": message_id})
 
 
 def _header(headers: Any, name: str) -> str | None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from shared.adapters.errors import DeliveryFailed
 
@@ -104,3 +104,30 @@ def run_with_retry(attempt: Callable[[int], T], policy: RetryPolicy | None = Non
                 on_retry(number, failure, delay)
             sleep(delay)
     raise AssertionError("unreachable: RetryPolicy.attempts must be at least 1")
+
+
+def send_logged(attempt: Callable[[int], str], *, logger: Any, channel: str, fields: dict[str, Any],
+                sent: Callable[[str], dict[str, Any]]) -> str:
+    """`run_with_retry(attempt)` for one provider send, logged the same way for every channel: each retry
+    (warning), the final failure after the retries (error; a refusal the attempt logged itself), the send
+    (info, with `sent(result)` and the latency). `fields` name the message (masked recipient, template)."""
+    import logging
+
+    from shared.logging import log
+
+    started = time.perf_counter()
+
+    def on_retry(number: int, failure: RetryableFailure, delay: float) -> None:
+        log(logger, logging.WARNING, f"{channel} send retrying", **fields, status=failure.status,
+            reason=failure.reason, attempt=number, delayMs=round(delay * 1000))
+
+    try:
+        result = run_with_retry(attempt, on_retry=on_retry)
+    except DeliveryFailed as failed:
+        if failed.retryable:
+            log(logger, logging.ERROR, f"{channel} not sent", **fields, status=failed.status, reason=failed.reason,
+                attempts=failed.attempts)
+        raise
+    log(logger, logging.INFO, f"{channel} sent", **fields, **sent(result),
+        latencyMs=round((time.perf_counter() - started) * 1000, 1))
+    return result

@@ -15,13 +15,12 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
-import threading
-import time
 from typing import Any
 
 from shared.adapters.errors import DeliveryFailed
+from shared.adapters.lazy import LazyClient
 from shared.adapters.masking import mask_phone
-from shared.adapters.retry import RetryableFailure, is_retryable_status, parse_retry_after, run_with_retry
+from shared.adapters.retry import RetryableFailure, is_retryable_status, parse_retry_after, send_logged
 from shared.logging import get_logger, log
 
 logger = get_logger("adapters.sms")
@@ -35,9 +34,7 @@ ENTITY_HEADER = "X-DLT-Entity-Id"
 # Per-send state shared with the HTTP client: headers to add, and the headers of the last answer
 # (TwilioRestException does not carry Retry-After).
 _call: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("twilio_call", default=None)
-_client: Any = None
-_client_key: tuple[str, str, str | None] | None = None
-_lock = threading.Lock()
+_clients = LazyClient()
 
 
 def _http_client(base: str | None) -> Any:
@@ -65,27 +62,24 @@ def _http_client(base: str | None) -> Any:
 
 def client() -> Any:
     """The Twilio client for the configured account and base URL, created on first use."""
-    global _client, _client_key
     from shared.config import settings
 
     config = settings()
     if config.env == "test" and not config.twilio_api_base:
         raise RuntimeError("tests send SMS only to the capture endpoint: use the `capture` fixture")
     key = (config.twilio_account_sid, config.twilio_auth_token, config.twilio_api_base)
-    with _lock:
-        if _client is None or _client_key != key:
-            from twilio.rest import Client
 
-            _client = Client(config.twilio_account_sid, config.twilio_auth_token,
-                             http_client=_http_client(config.twilio_api_base))
-            _client_key = key
-        return _client
+    def build() -> Any:
+        from twilio.rest import Client
+
+        return Client(config.twilio_account_sid, config.twilio_auth_token,
+                      http_client=_http_client(config.twilio_api_base))
+
+    return _clients.get(key, build)
 
 
 def reset_client() -> None:
-    global _client, _client_key
-    with _lock:
-        _client, _client_key = None, None
+    _clients.reset()
 
 
 def send_sms(to_e164: str, text: str, *, template_id: str) -> str:
@@ -105,7 +99,6 @@ def send_sms(to_e164: str, text: str, *, template_id: str) -> str:
     if not (template_id or "").strip():
         raise ValueError("a DLT template id is required for every SMS")
     headers = {TEMPLATE_HEADER: template_id.strip(), ENTITY_HEADER: config.sms_dlt_entity_id}
-    started = time.perf_counter()
 
     def attempt(number: int) -> str:
         from requests.exceptions import RequestException
@@ -130,20 +123,8 @@ def send_sms(to_e164: str, text: str, *, template_id: str) -> str:
             _call.reset(token)
         return str(message.sid)
 
-    def on_retry(number: int, failure: RetryableFailure, delay: float) -> None:
-        log(logger, logging.WARNING, "sms send retrying", to=masked, templateId=template_id,
-            status=failure.status, reason=failure.reason, attempt=number, delayMs=round(delay * 1000))
-
-    try:
-        sid = run_with_retry(attempt, on_retry=on_retry)
-    except DeliveryFailed as failed:
-        if failed.retryable:
-            log(logger, logging.ERROR, "sms not sent", to=masked, templateId=template_id, status=failed.status,
-                reason=failed.reason, attempts=failed.attempts)
-        raise
-    log(logger, logging.INFO, "sms sent", to=masked, templateId=template_id, sender=config.sms_sender_id,
-        messageSid=sid, latencyMs=round((time.perf_counter() - started) * 1000, 1))
-    return sid
+    return send_logged(attempt, logger=logger, channel="sms", fields={"to": masked, "templateId": template_id},
+                       sent=lambda sid: {"sender": config.sms_sender_id, "messageSid": sid})
 
 
 def _header(headers: Any, name: str) -> str | None:

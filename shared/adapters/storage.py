@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from shared.adapters.lazy import LazyClient
 from shared.files import HEAD_BYTES, TAIL_BYTES, Kind, is_zip, sniff
 
 UPLOAD_EXPIRY = timedelta(minutes=15)
 DOWNLOAD_EXPIRY = timedelta(minutes=5)
 MAX_EXPIRY = timedelta(days=7)  # the V4 limit
 
-_lock = threading.Lock()
-_client: Any = None
-_client_key: tuple[str, str | None] | None = None
+_clients = LazyClient()
+_lock = threading.Lock()          # the signing credentials below
 _local_signer: Any = None
 _runtime_credentials: Any = None
 
@@ -42,23 +42,20 @@ class ObjectInfo:
 
 def client() -> Any:
     """The Storage client, created on first use (anonymous against the emulator)."""
-    global _client, _client_key
     from shared.config import settings
 
     config = settings()
-    key = (config.project_id, config.storage_emulator_host)
-    with _lock:
-        if _client is None or _client_key != key:
-            from google.cloud import storage
 
-            _client, _client_key = storage.Client(project=config.project_id), key
-        return _client
+    def build() -> Any:
+        from google.cloud import storage
+
+        return storage.Client(project=config.project_id)
+
+    return _clients.get((config.project_id, config.storage_emulator_host), build)
 
 
 def reset_client() -> None:
-    global _client, _client_key
-    with _lock:
-        _client, _client_key = None, None
+    _clients.reset()
 
 
 def bucket() -> Any:

@@ -17,23 +17,20 @@ import hashlib
 import json
 import os
 import re
-import threading
 from datetime import datetime
 from typing import Any
 
+from shared.adapters.lazy import LazyClient
 from shared.logging import get_logger
 
 logger = get_logger("adapters.tasks")
 
-_lock = threading.Lock()
-_client: Any = None
-_client_key: str | None = None
+_clients = LazyClient()
 _TASK_ID = re.compile(r"[^A-Za-z0-9_-]+")
 
 
 def client() -> Any:
     """The Cloud Tasks client, created on first use (a plain gRPC channel to the emulator locally)."""
-    global _client, _client_key
     from shared.config import settings
 
     config = settings()
@@ -41,27 +38,22 @@ def client() -> Any:
     if not host and not config.is_production:
         # Locally there is no queue without the emulator; the cloud client would go looking for credentials.
         raise RuntimeError("no Cloud Tasks here: CLOUD_TASKS_EMULATOR_HOST is not set")
-    key = host or "cloud"
-    with _lock:
-        if _client is None or _client_key != key:
-            from google.cloud import tasks_v2
 
-            if host:
-                import grpc
-                from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
+    def build() -> Any:
+        from google.cloud import tasks_v2
 
-                transport = CloudTasksGrpcTransport(channel=grpc.insecure_channel(host))
-                _client = tasks_v2.CloudTasksClient(transport=transport)
-            else:
-                _client = tasks_v2.CloudTasksClient()
-            _client_key = key
-        return _client
+        if host:
+            import grpc
+            from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
+
+            return tasks_v2.CloudTasksClient(transport=CloudTasksGrpcTransport(channel=grpc.insecure_channel(host)))
+        return tasks_v2.CloudTasksClient()
+
+    return _clients.get(host or "cloud", build)
 
 
 def reset_client() -> None:
-    global _client, _client_key
-    with _lock:
-        _client, _client_key = None, None
+    _clients.reset()
 
 
 def queue_path() -> str:
