@@ -81,3 +81,9 @@ def on_sms_requested(cloud_event):
     from functions.notifications.delivery import handle_sms
 
     handle_sms(cloud_event)
+
+
+def on_contract_version(cloud_event):
+    from functions.contracts.documents import handle
+
+    handle(cloud_event)

@@ -61,11 +61,13 @@ def version_ref(parent_ref: Any, number: int) -> Any:
 
 
 def append_version(uow: UnitOfWork, parent_ref: Any, number: int, snapshot: dict[str, Any], *,
-                   actor: Any, reason: str | None = None, changes: dict[str, Any] | None = None) -> Any:
+                   actor: Any, reason: str | None = None, changes: dict[str, Any] | None = None,
+                   extra: dict[str, Any] | None = None) -> Any:
     """Queue `<parent>/versions/{number}` = the snapshot, who made it and why (append-only: `create`).
 
     `actor` is an actor id or anything with a `user_id`; `changes` (a `diff` against the previous
-    version) is stored beside the snapshot when given. Returns the version's reference.
+    version) is stored beside the snapshot when given; `extra` adds the caller's own fields (who approved
+    it). Returns the version's reference.
     """
     if isinstance(number, bool) or not isinstance(number, int) or number < 1:
         raise ValueError("a version number is a positive int")
@@ -75,5 +77,7 @@ def append_version(uow: UnitOfWork, parent_ref: Any, number: int, snapshot: dict
                               "createdBy": actor_id, "reason": reason}
     if changes is not None:
         record["changes"] = changes
+    if extra:
+        record = {**extra, **record}
     uow.create(ref, record)
     return ref

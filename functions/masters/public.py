@@ -4,7 +4,11 @@
   unit of work (batched with its other reads), `settings_from(stored)` for the typed values over the
   defaults, and the typed policies (`SessionPolicy`, `LockoutPolicy`, `PasswordPolicy`);
 - the parser lexicon: `lexicon_rows()` (varieties, stations, states with ids; cached per instance).
-- its typed domain events (functions/masters/events.py), for `uow.emit(...)` and the notifications catalog.
+- its typed domain events (functions/masters/events.py), for `uow.emit(...)` and the notifications catalog;
+- for contracts, what they copy: `commodity_in_force(id)`, `commission_structure_in_force(id)` (or the
+  default one), `gst_rate_in_force(code_type, code)` (versions in force today, with their version
+  number), and `open_financial_year(uow, org_id, code)` read in the caller's transaction (a close that
+  commits meanwhile makes that transaction retry and then refuse).
 """
 from __future__ import annotations
 
@@ -34,7 +38,11 @@ __all__ = [
     "PasswordPolicy",
     "SessionPolicy",
     "clear_lexicon",
+    "commission_structure_in_force",
+    "commodity_in_force",
+    "gst_rate_in_force",
     "lexicon_rows",
+    "open_financial_year",
     "settings_from",
     "settings_ref",
 ]
@@ -72,3 +80,58 @@ def settings_from(stored: Any) -> OrgSettingsValues:
                 continue
             good[key] = value
         return OrgSettingsValues.model_validate(good)
+
+
+def commodity_in_force(commodity_id: str) -> dict[str, Any]:
+    """The commodity version in force today (`id`, `version`, its template fields); 404 COMMODITY_NOT_FOUND."""
+    from functions.masters import commodities
+
+    doc, _ = commodities.get(commodity_id)
+    return doc
+
+
+def commission_structure_in_force(structure_id: str | None, commodity_code: str | None = None
+                                  ) -> dict[str, Any] | None:
+    """The named commission structure in force today (404 when unknown), or with None the default one
+    (`isDefault`) for the commodity, else the general default; None when there is no default."""
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    from functions.masters import commissions, store
+
+    if structure_id:
+        return store.read(commissions.KIND, structure_id)[0]
+    query = store.ref_of(commissions.KIND, "x").parent.where(filter=FieldFilter("isDefault", "==", True)).limit(10)
+    candidates = [s for s in query.stream() if (s.to_dict() or {}).get("deletedAt") is None]
+    ordered = sorted(candidates, key=lambda s: ((s.to_dict() or {}).get("commodityCode") != commodity_code, s.id))
+    for snapshot in ordered:
+        if (snapshot.to_dict() or {}).get("commodityCode") in (None, commodity_code):
+            return store.read(commissions.KIND, snapshot.id)[0]
+    return None
+
+
+def gst_rate_in_force(code_type: str, code: str) -> dict[str, Any] | None:
+    """The GST rate of an HSN or SAC code in force today (`rate`), or None when the masters have none."""
+    from functions.masters import gst_rates, store
+    from shared.errors import NotFound
+
+    try:
+        return store.read(gst_rates.KIND, gst_rates.rate_id(code_type, code))[0]
+    except NotFound:
+        return None
+
+
+def open_financial_year(uow: Any, org_id: str, code: str) -> dict[str, Any]:
+    """The organization's financial year `code`, read in `uow`; 422 FINANCIAL_YEAR_NOT_FOUND when it does
+    not exist, 409 FINANCIAL_YEAR_CLOSED once it is closed."""
+    from functions.masters import financial_years
+    from shared.errors import Conflict, Unprocessable
+
+    snapshot = uow.get(financial_years._ref(financial_years.year_id(org_id, code)))
+    if not snapshot.exists:
+        raise Unprocessable("FINANCIAL_YEAR_NOT_FOUND", f"Organization {org_id} has no financial year {code}",
+                            {"orgId": org_id, "financialYear": code})
+    data = snapshot.to_dict() or {}
+    if data.get("status") == financial_years.CLOSED:
+        raise Conflict("FINANCIAL_YEAR_CLOSED", f"The financial year {code} is closed",
+                       {"orgId": org_id, "financialYear": code})
+    return data

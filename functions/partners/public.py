@@ -2,7 +2,8 @@
 
 - `ensure_can_trade(partner_id, uow=...)`: the trade guard (404 PARTNER_NOT_FOUND, 409
   PARTNER_CANNOT_TRADE with details.reason), read inside the caller's unit of work;
-- `partner_summary(uow, partner_id)`: name, code and status for texts that show a partner.
+- `partner_summary(uow, partner_id)`: name, code and status for texts that show a partner;
+- `contract_party(uow, partner_id)`: what a contract note copies of a party (names, GSTIN, state, address).
 - its typed domain events (functions/partners/events.py), for `uow.emit(...)` and the notifications catalog.
 """
 from __future__ import annotations
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KYC_SUSPENSION_DAYS",
+    "ContractParty",
     "CertificationExpired",
     "CertificationRejected",
     "CertificationVerified",
@@ -54,6 +56,7 @@ __all__ = [
     "PartnerSummary",
     "PartnerSuspended",
     "can_trade",
+    "contract_party",
     "ensure_can_trade",
     "partner_summary",
 ]
@@ -88,3 +91,29 @@ def partner_summary(uow: UnitOfWork | None, partner_id: str) -> PartnerSummary |
         return None
     return PartnerSummary(partner_id, data.get("tradeName") or data.get("legalName"),
                           data.get("code") or data.get("partnerCode"), data.get("status"))
+
+
+@dataclass(frozen=True)
+class ContractParty:
+    partner_id: str
+    code: str | None
+    legal_name: str | None
+    trade_name: str | None
+    kind: str | None
+    status: str | None
+    gstin: str | None              # the first GSTIN on record
+    state_code: str | None         # of the registered address
+    address: dict[str, Any] | None
+
+
+def contract_party(uow: UnitOfWork | None, partner_id: str, *, partner: dict[str, Any] | None = None
+                   ) -> ContractParty | None:
+    """The party as a contract copies it (one read, inside `uow` when given; none with `partner`)."""
+    data = partner if partner is not None else _read(partner_id, uow)
+    if data is None:
+        return None
+    gstins = list(data.get("gstins") or [])
+    address = data.get("address") or None
+    return ContractParty(partner_id, data.get("code") or data.get("partnerCode"), data.get("legalName"),
+                         data.get("tradeName"), data.get("kind"), data.get("status"), gstins[0] if gstins else None,
+                         (address or {}).get("stateCode") or (gstins[0][:2] if gstins else None), address)

@@ -37,7 +37,8 @@ PERMISSIONS: dict[str, str] = {
     "nlp:parse": "parse chat messages into draft trades",
     # contracts and settlement
     "contracts:read": "see contracts",
-    "contracts:manage": "create and amend contracts",
+    "contracts:manage": "create, submit, cancel and amend contracts",
+    "contracts:approve": "approve contracts and their amendments (never one's own: maker-checker)",
     "invoices:read": "see invoices",
     "invoices:manage": "raise invoices",
     "payments:manage": "record payments",
@@ -60,7 +61,7 @@ BUILT_IN_ROLES: dict[str, frozenset[str]] = {
     "SALES": frozenset({"masters:read", "organizations:read", "partners:read", "partners:create",
                         "trades:read", "trades:create", "trades:negotiate", "nlp:parse", "contracts:read",
                         "contracts:manage", "notifications:read", "documents:read"}),
-    "ACCOUNTS": frozenset({"masters:read", "organizations:read", "partners:read", "contracts:read",
+    "ACCOUNTS": frozenset({"masters:read", "organizations:read", "partners:read", "contracts:read", "contracts:approve",
                            "invoices:read", "invoices:manage", "payments:manage", "commissions:read",
                            "notifications:read", "kyc:verify", "documents:read", "partners:approve"}),
     "DISPUTE_MANAGER": frozenset({"masters:read", "partners:read", "contracts:read", "disputes:manage",

@@ -1,0 +1,31 @@
+"""The composite indexes the contracts queries need (declared in infra/terraform/firestore_indexes.json).
+
+- lists (service.list_contracts), newest first: a partner's (partyIds CONTAINS), an organization's
+  (orgId, or orgId IN the caller's), each optionally by status; a back office user's by partner too;
+- the financial-year close counts (year_end.py): orgId, financialYear, status per collection.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from shared.indexes import CONTAINS
+from shared.indexes import composite as _index
+
+_NEWEST = ("createdAt", "DESCENDING")
+
+
+def _lists() -> list[dict[str, Any]]:
+    out = []
+    for prefix in ([("partyIds", CONTAINS)], [("orgId", "ASCENDING")], [("orgId", "ASCENDING"), ("partyIds", CONTAINS)],
+                   []):
+        out.append(_index("contracts", [*prefix, ("status", "ASCENDING"), _NEWEST]))
+        if prefix:
+            out.append(_index("contracts", [*prefix, _NEWEST]))
+    return out
+
+
+INDEXES: list[dict[str, Any]] = [
+    *_lists(),
+    *(_index(group, [("orgId", "ASCENDING"), ("financialYear", "ASCENDING"), ("status", "ASCENDING")])
+      for group in ("contracts", "invoices", "commissions", "disputes")),
+]

@@ -1,0 +1,201 @@
+"""Sales contracts through the HTTP API on the emulators: entry by hand with the masters' terms
+copied, maker-checker approval, scope, cancellation, amendments as versions, a closed year."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from shared.db import collection
+from tests.support.contracts import (
+    APPROVER,
+    HINDI_BUYER,
+    MANAGER,
+    ORG,
+    contract_body,
+    partner_token,
+    seed_masters,
+    seed_party,
+    staff,
+)
+
+
+@pytest.fixture
+def setup(api):
+    from functions.masters.cached import CACHE
+
+    CACHE.clear()
+    years = seed_masters()["financialYears"]
+    seed_party("buyer-1", legal_name=HINDI_BUYER, state_code="24", pan="AAACS1234F")
+    seed_party("seller-1", legal_name="Patel Ginning Factory", state_code="27", pan="AAAFP5678K")
+    seed_party("other-1", legal_name="Other Traders", state_code="27", pan="AAAFO9999K")
+    yield {"fy": years[ORG]}
+    CACHE.clear()
+
+
+def _create(api, token, **overrides):
+    response = api.post("/api/contracts", json=contract_body(**overrides), token=token)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def _active(api, maker, checker):
+    contract = _create(api, maker)
+    assert api.post(f"/api/contracts/{contract['id']}/submit", token=maker).status_code == 200
+    response = api.post(f"/api/contracts/{contract['id']}/approve", token=checker)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_a_contract_entered_by_hand_copies_the_masters_and_numbers_from_the_year(api, setup):
+    maker, _ = staff()
+    contract = _create(api, maker)
+    start, end = setup["fy"].split("-")
+    assert contract["number"] == f"SC/{start[-2:]}-{end[-2:]}/00001"
+    assert contract["status"] == "DRAFT" and contract["financialYear"] == setup["fy"]
+    assert contract["buyer"]["legalName"] == HINDI_BUYER and contract["seller"]["gstin"].startswith("27")
+    # 100 bales = 17,000 kg = 47.8039... candy at Rs 43,500.55: value to the paisa, GST 5% of the commodity
+    candy = Decimal(17000) / Decimal("355.62")
+    value = (Decimal("43500.55") * candy).quantize(Decimal("0.01"))
+    assert Decimal(str(contract["value"])) == value
+    assert Decimal(str(contract["gst"]["amount"])) == (value * Decimal("0.05")).quantize(Decimal("0.01"))
+    assert contract["gst"]["ratePercent"] == 5
+    assert contract["terms"]["paymentTerms"] == {"code": "CREDIT_15_DAYS", "label": "15 days credit", "days": 15,
+                                                 "description": None}
+    assert contract["commodity"]["hsnCode"] == "5201" and contract["variety"]["name"] == "Shankar-6"
+    assert [s["key"] for s in contract["qualitySpecs"]] == ["stapleMm", "micronaire"]
+    assert contract["qualitySpecs"][0]["min"] == 28.5
+    # default commission structure: 0.5% each side, GST 18% on brokerage
+    buyer_side = contract["commissions"]["buyer"]
+    assert buyer_side["basis"] == "PERCENTAGE" and buyer_side["percent"] == 0.5
+    assert Decimal(str(buyer_side["amount"])) == (value * Decimal("0.005")).quantize(Decimal("0.01"))
+    assert buyer_side["gstPercent"] == 18
+
+    second = _create(api, maker)
+    assert second["number"] == f"SC/{start[-2:]}-{end[-2:]}/00002"
+    [entry] = [d.to_dict() for d in collection("auditLog").stream()
+               if (d.to_dict() or {}).get("entityId") == contract["id"]]
+    assert entry["action"] == "contract.create"
+
+
+def test_approval_is_maker_checker_and_writes_version_one(api, setup):
+    maker, _ = staff(MANAGER | APPROVER)
+    checker, checker_principal = staff(APPROVER)
+    contract = _create(api, maker)
+    early = api.post(f"/api/contracts/{contract['id']}/approve", token=checker)
+    assert early.status_code == 409 and early.get_json()["code"] == "INVALID_TRANSITION"
+    assert api.post(f"/api/contracts/{contract['id']}/submit", token=maker).status_code == 200
+    own = api.post(f"/api/contracts/{contract['id']}/approve", token=maker)
+    assert own.status_code == 403 and own.get_json()["code"] == "MAKER_CHECKER"
+    assert api.get(f"/api/contracts/{contract['id']}/versions", token=maker).get_json()["items"] == []
+
+    approved = api.post(f"/api/contracts/{contract['id']}/approve", token=checker)
+    assert approved.status_code == 200
+    body = approved.get_json()
+    assert body["status"] == "ACTIVE" and body["approvedBy"] == checker_principal.user_id
+    [version] = api.get(f"/api/contracts/{contract['id']}/versions", token=maker).get_json()["items"]
+    assert version["version"] == 1 and version["reason"] == "Approved"
+    one = api.get(f"/api/contracts/{contract['id']}/versions/1", token=maker).get_json()
+    assert one["snapshot"]["number"] == contract["number"] and one["approvedBy"] == checker_principal.user_id
+    events = [d.to_dict() for d in collection("outbox").stream()]
+    [event] = [e for e in events if e.get("type") == "ContractApproved"]
+    assert event["data"]["contractId"] == contract["id"] and event["data"]["version"] == 1
+    again = api.post(f"/api/contracts/{contract['id']}/approve", token=checker)
+    assert again.status_code == 409
+
+
+def test_a_partner_sees_only_the_contracts_it_is_a_party_to(api, setup):
+    maker, _ = staff()
+    contract = _create(api, maker)
+    _create(api, maker, buyerPartnerId="other-1")
+    buyer = partner_token("buyer-1")
+    assert api.get(f"/api/contracts/{contract['id']}", token=buyer).status_code == 200
+    stranger = api.get(f"/api/contracts/{contract['id']}", token=partner_token("other-1"))
+    assert stranger.status_code == 404 and stranger.get_json()["code"] == "CONTRACT_NOT_FOUND"
+    assert api.get(f"/api/contracts/{contract['id']}/versions", token=partner_token("other-1")).status_code == 404
+    listed = api.get("/api/contracts", token=buyer).get_json()["items"]
+    assert [c["id"] for c in listed] == [contract["id"]]
+    seller_list = api.get("/api/contracts", token=partner_token("seller-1")).get_json()["items"]
+    assert len(seller_list) == 2
+    # partners cannot change contracts; back office of another organization does not see it
+    assert api.post(f"/api/contracts/{contract['id']}/submit", token=buyer).status_code == 403
+    outsider, _ = staff(MANAGER, org="rnrl-maharashtra")
+    assert api.get(f"/api/contracts/{contract['id']}", token=outsider).status_code == 404
+    assert api.get("/api/contracts", token=outsider).get_json()["items"] == []
+
+
+def test_cancel_needs_a_reason_and_is_final(api, setup):
+    maker, _ = staff()
+    contract = _create(api, maker)
+    blank = api.post(f"/api/contracts/{contract['id']}/cancel", json={"reason": " "}, token=maker)
+    assert blank.status_code == 422
+    done = api.post(f"/api/contracts/{contract['id']}/cancel", json={"reason": "Buyer withdrew"}, token=maker)
+    assert done.status_code == 200
+    assert done.get_json()["status"] == "CANCELLED" and done.get_json()["cancelReason"] == "Buyer withdrew"
+    again = api.post(f"/api/contracts/{contract['id']}/submit", token=maker)
+    assert again.status_code == 409 and again.get_json()["details"]["allowed"] == []
+
+
+def test_an_amendment_becomes_version_two_once_someone_else_approves_it(api, setup):
+    maker, _ = staff(MANAGER | APPROVER)
+    checker, _ = staff(MANAGER | APPROVER)
+    contract = _active(api, maker, checker)
+    cid = contract["id"]
+    stale = api.post(f"/api/contracts/{cid}/amendments", token=maker,
+                     json={"expectedVersion": 2, "reason": "More bales", "quantity": {"value": 120, "unit": "BALE"}})
+    assert stale.status_code == 409 and stale.get_json()["code"] == "STALE_VERSION"
+    proposed = api.post(f"/api/contracts/{cid}/amendments", token=maker,
+                        json={"expectedVersion": 1, "reason": "More bales", "quantity": {"value": 120, "unit": "BALE"}})
+    assert proposed.status_code == 200, proposed.get_json()
+    pending = proposed.get_json()["pendingAmendment"]
+    assert pending["version"] == 2 and pending["changes"]["quantity.value"] == {"from": "100", "to": "120"}
+    assert "valuePaise" in pending["changes"]
+    assert proposed.get_json()["quantity"]["value"] == 100          # in force until approved
+    twice = api.post(f"/api/contracts/{cid}/amendments", token=checker,
+                     json={"expectedVersion": 1, "reason": "Again", "rate": {"amount": 44000, "unit": "CANDY"}})
+    assert twice.status_code == 409 and twice.get_json()["code"] == "AMENDMENT_PENDING"
+    own = api.post(f"/api/contracts/{cid}/approve", token=maker)
+    assert own.status_code == 403 and own.get_json()["code"] == "MAKER_CHECKER"
+
+    approved = api.post(f"/api/contracts/{cid}/approve", token=checker).get_json()
+    assert approved["contractVersion"] == 2 and approved["quantity"]["value"] == 120
+    assert approved["pendingAmendment"] is None and approved["status"] == "ACTIVE"
+    assert Decimal(str(approved["value"])) > Decimal(str(contract["value"]))
+    versions = api.get(f"/api/contracts/{cid}/versions", token=maker).get_json()["items"]
+    assert [(v["version"], v["reason"]) for v in versions] == [(1, "Approved"), (2, "More bales")]
+    assert versions[1]["changes"]["quantity.value"] == {"from": "100", "to": "120"}
+    assert api.get(f"/api/contracts/{cid}/versions/1", token=maker).get_json()["snapshot"]["quantity"]["value"] == 100
+    assert api.get(f"/api/contracts/{cid}/versions/9", token=maker).status_code == 404
+    amended = [d.to_dict() for d in collection("outbox").stream()
+               if (d.to_dict() or {}).get("type") == "ContractAmended"]
+    assert [e["data"]["version"] for e in amended] == [2]
+
+
+def test_a_draft_cannot_be_amended(api, setup):
+    maker, _ = staff()
+    contract = _create(api, maker)
+    response = api.post(f"/api/contracts/{contract['id']}/amendments", token=maker,
+                        json={"expectedVersion": 1, "reason": "x", "rate": {"amount": 1, "unit": "CANDY"}})
+    assert response.status_code == 409 and response.get_json()["code"] == "CONTRACT_NOT_AMENDABLE"
+
+
+def test_bad_input_is_a_clear_422(api, setup):
+    maker, _ = staff()
+    same = api.post("/api/contracts", json=contract_body(sellerPartnerId="buyer-1"), token=maker)
+    assert same.status_code == 422 and same.get_json()["code"] == "SAME_PARTY"
+    term = api.post("/api/contracts", json=contract_body(terms={"paymentTerms": "NEVER"}), token=maker)
+    assert term.status_code == 422 and term.get_json()["code"] == "UNKNOWN_TERM"
+    spec = api.post("/api/contracts", json=contract_body(qualitySpecs=[{"key": "stapleMm", "min": 50}]), token=maker)
+    assert spec.status_code == 422 and spec.get_json()["code"] == "PARAMETERS_OUT_OF_RANGE"
+    paise = api.post("/api/contracts", json=contract_body(rate={"amount": 43500.555, "unit": "CANDY"}), token=maker)
+    assert paise.status_code == 422
+    assert [d for d in collection("contracts").stream()] == []
+
+
+def test_a_closed_year_takes_no_new_contract(api, setup):
+    from functions.masters import financial_years
+
+    collection("financialYears").document(financial_years.year_id(ORG, setup["fy"])).update({"status": "CLOSED"})
+    maker, _ = staff()
+    response = api.post("/api/contracts", json=contract_body(), token=maker)
+    assert response.status_code == 409 and response.get_json()["code"] == "FINANCIAL_YEAR_CLOSED"
