@@ -6,6 +6,7 @@
 /** Path templates of the POSTs that accept an `Idempotency-Key` (x-idempotent). */
 export const IDEMPOTENT_POSTS: readonly string[] = [
   "/api/commodities",
+  "/api/contracts",
   "/api/financial-years",
   "/api/organizations",
   "/api/partners",

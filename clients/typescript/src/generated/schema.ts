@@ -421,6 +421,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contracts the caller may see, newest first (a partner: those it is a party to). */
+        get: operations["contracts_list_contracts"];
+        put?: never;
+        /** Enter a sales contract by hand (back office): a DRAFT with the masters' terms in force copied. */
+        post: operations["contracts_create_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{contractId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One contract (404 outside the caller's scope). */
+        get: operations["contracts_get_contract"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{contractId}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propose an amendment with a reason: it waits as `pendingAmendment` (with its diff) until another
+         * @description user approves it as version n+1.
+         */
+        post: operations["contracts_amend_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{contractId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve (maker-checker): a submitted contract becomes ACTIVE as version 1, or its pending
+         * @description amendment becomes version n+1; whoever entered, submitted or changed it cannot (403 MAKER_CHECKER).
+         */
+        post: operations["contracts_approve_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{contractId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a contract with a reason (not once COMPLETED, CANCELLED or DISPUTED). */
+        post: operations["contracts_cancel_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{contractId}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a draft for approval (DRAFT → PENDING_APPROVAL); honours If-Match. */
+        post: operations["contracts_submit_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{contractId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The approved versions of a contract, oldest first, each with its reason and diff. */
+        get: operations["contracts_list_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{contractId}/versions/{n}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version: the whole contract as approved, its reason and the diff against the previous one. */
+        get: operations["contracts_get_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{contractId}/versions/{n}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short-lived signed URL of the version's PDF contract note (the parties and the back office). */
+        get: operations["contracts_get_version_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contracts/health": {
         parameters: {
             query?: never;
@@ -2398,6 +2558,60 @@ export interface components {
              */
             status?: "accepted";
         };
+        /**
+         * AmendmentIn
+         * @description Changes to a contract in force; they become version n+1 once another user approves them.
+         */
+        AmendmentIn: {
+            /**
+             * Deliverystatecode
+             * @default null
+             */
+            deliveryStateCode?: string | null;
+            /**
+             * Deliverystation
+             * @default null
+             */
+            deliveryStation?: string | null;
+            /**
+             * Expectedversion
+             * @description The contract version these changes answer
+             */
+            expectedVersion: number;
+            /**
+             * Qualityspecs
+             * @default null
+             */
+            qualitySpecs?: components["schemas"]["QualitySpecIn"][] | null;
+            /** @default null */
+            quantity?: components["schemas"]["ApiQuantity"] | null;
+            /** @default null */
+            rate?: components["schemas"]["RateIn"] | null;
+            /** Reason */
+            reason: string;
+            /**
+             * Remarks
+             * @default null
+             */
+            remarks?: string | null;
+            /** @default null */
+            terms?: components["schemas"]["TermsIn"] | null;
+        };
+        /**
+         * ApiQuantity
+         * @description `{"value": 100, "unit": "BALE", "kg": 17000}` in the API. `kg` is computed from value and unit
+         *     (the default candy factor); a client may omit it, and a `kg` that disagrees is refused (422).
+         */
+        ApiQuantity: {
+            /**
+             * Kg
+             * @default null
+             */
+            kg?: number | null;
+            unit: components["schemas"]["Unit"];
+            /** Value */
+            value: number;
+        };
         /** ApplicantOut */
         ApplicantOut: {
             /**
@@ -3081,12 +3295,32 @@ export interface components {
             /** Value */
             value: number | string;
         };
-        /** CommissionSideOut */
-        CommissionSideOut: {
-            /** Basis */
-            basis: string;
-            /** Value */
-            value: number;
+        /** CommissionsOut */
+        CommissionsOut: {
+            /** @default null */
+            buyer?: components["schemas"]["functions__contracts__models__CommissionSideOut"] | null;
+            /**
+             * Saccode
+             * @default null
+             */
+            sacCode?: string | null;
+            /** @default null */
+            seller?: components["schemas"]["functions__contracts__models__CommissionSideOut"] | null;
+            /**
+             * Structurecode
+             * @default null
+             */
+            structureCode?: string | null;
+            /**
+             * Structureid
+             * @default null
+             */
+            structureId?: string | null;
+            /**
+             * Structureversion
+             * @default null
+             */
+            structureVersion?: number | null;
         };
         /** CommissionStructureIn */
         CommissionStructureIn: {
@@ -3124,7 +3358,7 @@ export interface components {
         };
         /** CommissionStructureOut */
         CommissionStructureOut: {
-            buyerSide: components["schemas"]["CommissionSideOut"];
+            buyerSide: components["schemas"]["functions__masters__models__CommissionSideOut"];
             /** Code */
             code: string;
             /**
@@ -3158,7 +3392,7 @@ export interface components {
             name: string;
             /** Saccode */
             sacCode: string;
-            sellerSide: components["schemas"]["CommissionSideOut"];
+            sellerSide: components["schemas"]["functions__masters__models__CommissionSideOut"];
             /** Version */
             version: number;
         };
@@ -3244,70 +3478,6 @@ export interface components {
             varieties?: components["schemas"]["VarietyIn"][];
             /** Weightmentterms */
             weightmentTerms?: components["schemas"]["TermIn"][];
-        };
-        /** CommodityOut */
-        CommodityOut: {
-            /**
-             * Active
-             * @default true
-             */
-            active?: boolean;
-            /** Bargaintypes */
-            bargainTypes: components["schemas"]["OptionOut"][];
-            /** Certificates */
-            certificates: components["schemas"]["OptionOut"][];
-            /** Code */
-            code: string;
-            /** Commodityid */
-            commodityId: string;
-            /**
-             * Createdat
-             * @default null
-             */
-            createdAt?: unknown;
-            /** Defaultunit */
-            defaultUnit: string;
-            /** Deliveryterms */
-            deliveryTerms: components["schemas"]["TermOut"][];
-            /**
-             * Effectivefrom
-             * @default null
-             */
-            effectiveFrom?: string | null;
-            /**
-             * Effectiveto
-             * @default null
-             */
-            effectiveTo?: string | null;
-            /** Gstrate */
-            gstRate: number;
-            /** Hsncode */
-            hsnCode: string;
-            /** Id */
-            id: string;
-            /** Name */
-            name: string;
-            /** Passingterms */
-            passingTerms: components["schemas"]["TermOut"][];
-            /** Paymentterms */
-            paymentTerms: components["schemas"]["TermOut"][];
-            /** Qualityparameters */
-            qualityParameters: components["schemas"]["QualityParameterOut"][];
-            /** Tradetypes */
-            tradeTypes: components["schemas"]["OptionOut"][];
-            /** Units */
-            units: string[];
-            /**
-             * Updatedat
-             * @default null
-             */
-            updatedAt?: unknown;
-            /** Varieties */
-            varieties: components["schemas"]["VarietyOut"][];
-            /** Version */
-            version: number;
-            /** Weightmentterms */
-            weightmentTerms: components["schemas"]["TermOut"][];
         };
         /** CommodityPatch */
         CommodityPatch: {
@@ -3410,7 +3580,7 @@ export interface components {
             /** Defaultunit */
             defaultUnit: string;
             /** Deliveryterms */
-            deliveryTerms: components["schemas"]["TermOut"][];
+            deliveryTerms: components["schemas"]["functions__masters__models__TermOut"][];
             /**
              * Effectivefrom
              * @default null
@@ -3423,9 +3593,9 @@ export interface components {
             /** Name */
             name: string;
             /** Passingterms */
-            passingTerms: components["schemas"]["TermOut"][];
+            passingTerms: components["schemas"]["functions__masters__models__TermOut"][];
             /** Paymentterms */
-            paymentTerms: components["schemas"]["TermOut"][];
+            paymentTerms: components["schemas"]["functions__masters__models__TermOut"][];
             /** Qualityparameters */
             qualityParameters: components["schemas"]["QualityParameterOut"][];
             /** Tradetypes */
@@ -3437,7 +3607,7 @@ export interface components {
             /** Version */
             version: number;
             /** Weightmentterms */
-            weightmentTerms: components["schemas"]["TermOut"][];
+            weightmentTerms: components["schemas"]["functions__masters__models__TermOut"][];
         };
         /** ContactIn */
         ContactIn: {
@@ -3491,6 +3661,193 @@ export interface components {
              * @default null
              */
             name?: string | null;
+        };
+        /**
+         * ContractIn
+         * @description A sales contract entered by the back office (it starts as a DRAFT).
+         */
+        ContractIn: {
+            /** Buyerpartnerid */
+            buyerPartnerId: string;
+            /**
+             * Commissionstructureid
+             * @default null
+             */
+            commissionStructureId?: string | null;
+            /** Commodityid */
+            commodityId: string;
+            /**
+             * Contractdate
+             * @description India date; today when left out
+             * @default null
+             */
+            contractDate?: string | null;
+            /**
+             * Deliverystatecode
+             * @default null
+             */
+            deliveryStateCode?: string | null;
+            /**
+             * Deliverystation
+             * @default null
+             */
+            deliveryStation?: string | null;
+            /** Orgid */
+            orgId: string;
+            /** Qualityspecs */
+            qualitySpecs?: components["schemas"]["QualitySpecIn"][];
+            quantity: components["schemas"]["ApiQuantity"];
+            rate: components["schemas"]["RateIn"];
+            /**
+             * Remarks
+             * @default null
+             */
+            remarks?: string | null;
+            /** Sellerpartnerid */
+            sellerPartnerId: string;
+            /**
+             * Subbrokerpartnerid
+             * @default null
+             */
+            subBrokerPartnerId?: string | null;
+            terms?: components["schemas"]["TermsIn"];
+            /**
+             * Variety
+             * @default null
+             */
+            variety?: string | null;
+        };
+        /** ContractOut */
+        ContractOut: {
+            /**
+             * Approvedat
+             * @default null
+             */
+            approvedAt?: string | null;
+            /**
+             * Approvedby
+             * @default null
+             */
+            approvedBy?: string | null;
+            buyer: components["schemas"]["PartyOut"];
+            /**
+             * Cancelreason
+             * @default null
+             */
+            cancelReason?: string | null;
+            /** @default null */
+            commissions?: components["schemas"]["CommissionsOut"] | null;
+            commodity: components["schemas"]["functions__contracts__models__CommodityOut"];
+            /** Contractdate */
+            contractDate: string;
+            /**
+             * Contractversion
+             * @description The version in force (versions/{n})
+             */
+            contractVersion: number;
+            /**
+             * Createdat
+             * @default null
+             */
+            createdAt?: string | null;
+            /**
+             * Createdby
+             * @default null
+             */
+            createdBy?: string | null;
+            /**
+             * Deliverystatecode
+             * @default null
+             */
+            deliveryStateCode?: string | null;
+            /**
+             * Deliverystation
+             * @default null
+             */
+            deliveryStation?: string | null;
+            /** Financialyear */
+            financialYear: string;
+            gst: components["schemas"]["GstOut"];
+            /** Id */
+            id: string;
+            /** Number */
+            number: string;
+            /** Orgid */
+            orgId: string;
+            /** @default null */
+            pendingAmendment?: components["schemas"]["PendingAmendmentOut"] | null;
+            /** Qualityspecs */
+            qualitySpecs?: components["schemas"]["QualitySpecOut"][];
+            quantity: components["schemas"]["ApiQuantity"];
+            rate: components["schemas"]["RateOut"];
+            /**
+             * Remarks
+             * @default null
+             */
+            remarks?: string | null;
+            seller: components["schemas"]["PartyOut"];
+            /**
+             * Source
+             * @default null
+             */
+            source?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "DRAFT" | "PENDING_APPROVAL" | "ACTIVE" | "COMPLETED" | "CANCELLED" | "DISPUTED" | "CARRIED_FORWARD";
+            /**
+             * Statusbeforedispute
+             * @default null
+             */
+            statusBeforeDispute?: string | null;
+            /** @default null */
+            subBroker?: components["schemas"]["PartyOut"] | null;
+            /**
+             * Submittedat
+             * @default null
+             */
+            submittedAt?: string | null;
+            /**
+             * Submittedby
+             * @default null
+             */
+            submittedBy?: string | null;
+            terms: components["schemas"]["TermsOut"];
+            /**
+             * Updatedat
+             * @default null
+             */
+            updatedAt?: string | null;
+            /**
+             * Value
+             * @description rate × quantity in the rate's unit, to the paisa
+             */
+            value: number;
+            /**
+             * Variety
+             * @default null
+             */
+            variety?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Version
+             * @description Revision of the record (ETag)
+             */
+            version: number;
+        };
+        /** ContractPage */
+        ContractPage: {
+            /** Items */
+            items: components["schemas"]["ContractOut"][];
+            /**
+             * Nextpagetoken
+             * @default null
+             */
+            nextPageToken?: string | null;
         };
         /** DiffOut */
         DiffOut: {
@@ -3792,6 +4149,122 @@ export interface components {
             /** Newpassword */
             newPassword: string;
         };
+        /** CommissionSideOut */
+        functions__contracts__models__CommissionSideOut: {
+            /** Amount */
+            amount: number;
+            /** Basis */
+            basis: string;
+            /** Gst */
+            gst: number;
+            /** Gstpercent */
+            gstPercent: number;
+            /**
+             * Percent
+             * @default null
+             */
+            percent?: number | null;
+            /**
+             * Rateperbale
+             * @default null
+             */
+            ratePerBale?: number | null;
+        };
+        /** CommodityOut */
+        functions__contracts__models__CommodityOut: {
+            /**
+             * Code
+             * @default null
+             */
+            code?: string | null;
+            /** Commodityid */
+            commodityId: string;
+            /**
+             * Hsncode
+             * @default null
+             */
+            hsnCode?: string | null;
+            /**
+             * Name
+             * @default null
+             */
+            name?: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version?: number | null;
+        };
+        /** ReasonIn */
+        functions__contracts__models__ReasonIn: {
+            /** Reason */
+            reason: string;
+        };
+        /** TermOut */
+        functions__contracts__models__TermOut: {
+            /** Code */
+            code: string;
+            /**
+             * Days
+             * @default null
+             */
+            days?: number | null;
+            /**
+             * Description
+             * @default null
+             */
+            description?: string | null;
+            /**
+             * Label
+             * @default null
+             */
+            label?: string | null;
+        };
+        /** VersionOut */
+        functions__contracts__models__VersionOut: {
+            /**
+             * Approvedby
+             * @default null
+             */
+            approvedBy?: string | null;
+            /**
+             * Changes
+             * @description {path: {from, to}} against the previous version
+             * @default null
+             */
+            changes?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Createdat
+             * @default null
+             */
+            createdAt?: string | null;
+            /**
+             * Createdby
+             * @default null
+             */
+            createdBy?: string | null;
+            /**
+             * Pdfready
+             * @default false
+             */
+            pdfReady?: boolean;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+            /**
+             * Snapshot
+             * @default null
+             */
+            snapshot?: {
+                [key: string]: unknown;
+            } | null;
+            /** Version */
+            version: number;
+        };
         /** AddressIn */
         functions__masters__models__AddressIn: {
             /** City */
@@ -3894,6 +4367,91 @@ export interface components {
              * @default false
              */
             primary?: boolean;
+        };
+        /** CommissionSideOut */
+        functions__masters__models__CommissionSideOut: {
+            /** Basis */
+            basis: string;
+            /** Value */
+            value: number;
+        };
+        /** CommodityOut */
+        functions__masters__models__CommodityOut: {
+            /**
+             * Active
+             * @default true
+             */
+            active?: boolean;
+            /** Bargaintypes */
+            bargainTypes: components["schemas"]["OptionOut"][];
+            /** Certificates */
+            certificates: components["schemas"]["OptionOut"][];
+            /** Code */
+            code: string;
+            /** Commodityid */
+            commodityId: string;
+            /**
+             * Createdat
+             * @default null
+             */
+            createdAt?: unknown;
+            /** Defaultunit */
+            defaultUnit: string;
+            /** Deliveryterms */
+            deliveryTerms: components["schemas"]["functions__masters__models__TermOut"][];
+            /**
+             * Effectivefrom
+             * @default null
+             */
+            effectiveFrom?: string | null;
+            /**
+             * Effectiveto
+             * @default null
+             */
+            effectiveTo?: string | null;
+            /** Gstrate */
+            gstRate: number;
+            /** Hsncode */
+            hsnCode: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Passingterms */
+            passingTerms: components["schemas"]["functions__masters__models__TermOut"][];
+            /** Paymentterms */
+            paymentTerms: components["schemas"]["functions__masters__models__TermOut"][];
+            /** Qualityparameters */
+            qualityParameters: components["schemas"]["QualityParameterOut"][];
+            /** Tradetypes */
+            tradeTypes: components["schemas"]["OptionOut"][];
+            /** Units */
+            units: string[];
+            /**
+             * Updatedat
+             * @default null
+             */
+            updatedAt?: unknown;
+            /** Varieties */
+            varieties: components["schemas"]["VarietyOut"][];
+            /** Version */
+            version: number;
+            /** Weightmentterms */
+            weightmentTerms: components["schemas"]["functions__masters__models__TermOut"][];
+        };
+        /** TermOut */
+        functions__masters__models__TermOut: {
+            /** Code */
+            code: string;
+            /** Days */
+            days: number;
+            /**
+             * Description
+             * @default null
+             */
+            description?: string | null;
+            /** Label */
+            label: string;
         };
         /** AddressIn */
         functions__partners__models__AddressIn: {
@@ -4004,6 +4562,42 @@ export interface components {
              */
             ifsc?: string | null;
         };
+        /** ReasonIn */
+        functions__partners__models__ReasonIn: {
+            /** Reason */
+            reason: string;
+        };
+        /** VersionOut */
+        functions__partners__models__VersionOut: {
+            /** Changedfields */
+            changedFields: string[];
+            /**
+             * Changerequestid
+             * @default null
+             */
+            changeRequestId?: string | null;
+            /**
+             * Createdat
+             * @default null
+             */
+            createdAt?: string | null;
+            /**
+             * Createdby
+             * @default null
+             */
+            createdBy?: string | null;
+            /** Number */
+            number: number;
+            /** Profile */
+            profile: {
+                [key: string]: unknown;
+            };
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+        };
         /** GstinIn */
         GstinIn: {
             /** Gstin */
@@ -4037,6 +4631,13 @@ export interface components {
             state: string;
             /** Statecode */
             stateCode: string;
+        };
+        /** GstOut */
+        GstOut: {
+            /** Amount */
+            amount: number;
+            /** Ratepercent */
+            ratePercent: number;
         };
         /** GstRateIn */
         GstRateIn: {
@@ -4900,6 +5501,36 @@ export interface components {
              */
             nextPageToken?: string | null;
         };
+        /** PartyOut */
+        PartyOut: {
+            /**
+             * Code
+             * @default null
+             */
+            code?: string | null;
+            /**
+             * Gstin
+             * @default null
+             */
+            gstin?: string | null;
+            /**
+             * Legalname
+             * @default null
+             */
+            legalName?: string | null;
+            /**
+             * Name
+             * @default null
+             */
+            name?: string | null;
+            /** Partnerid */
+            partnerId: string;
+            /**
+             * Statecode
+             * @default null
+             */
+            stateCode?: string | null;
+        };
         /** PasswordPolicy */
         PasswordPolicy: {
             /**
@@ -5022,6 +5653,39 @@ export interface components {
              * @default null
              */
             requireUppercase?: boolean | null;
+        };
+        /** PdfLinkOut */
+        PdfLinkOut: {
+            /** Expiresat */
+            expiresAt: string;
+            /** Filename */
+            fileName: string;
+            /**
+             * Url
+             * @description Short-lived signed GET URL of the contract note
+             */
+            url: string;
+        };
+        /** PendingAmendmentOut */
+        PendingAmendmentOut: {
+            /** Changes */
+            changes: {
+                [key: string]: unknown;
+            };
+            /**
+             * Proposedat
+             * @default null
+             */
+            proposedAt?: string | null;
+            /**
+             * Proposedby
+             * @default null
+             */
+            proposedBy?: string | null;
+            /** Reason */
+            reason: string;
+            /** Version */
+            version: number;
         };
         /** PermissionList */
         PermissionList: {
@@ -5254,6 +5918,46 @@ export interface components {
             /** Weight */
             weight: number;
         };
+        /** QualitySpecIn */
+        QualitySpecIn: {
+            /** Key */
+            key: string;
+            /**
+             * Max
+             * @default null
+             */
+            max?: number | null;
+            /**
+             * Min
+             * @default null
+             */
+            min?: number | null;
+        };
+        /** QualitySpecOut */
+        QualitySpecOut: {
+            /** Key */
+            key: string;
+            /**
+             * Label
+             * @default null
+             */
+            label?: string | null;
+            /**
+             * Max
+             * @default null
+             */
+            max?: number | null;
+            /**
+             * Min
+             * @default null
+             */
+            min?: number | null;
+            /**
+             * Unit
+             * @default null
+             */
+            unit?: string | null;
+        };
         /** Quantity */
         Quantity: {
             /**
@@ -5277,15 +5981,26 @@ export interface components {
              */
             min?: number | null;
         };
+        /** RateIn */
+        RateIn: {
+            /**
+             * Amount
+             * @description Rupees per `unit`, at most two decimals
+             */
+            amount: number;
+            unit: components["schemas"]["Unit"];
+        };
+        /** RateOut */
+        RateOut: {
+            /** Amount */
+            amount: number;
+            /** Unit */
+            unit: string;
+        };
         /** ReadAllOut */
         ReadAllOut: {
             /** Updated */
             updated: number;
-        };
-        /** ReasonIn */
-        ReasonIn: {
-            /** Reason */
-            reason: string;
         };
         /** RefreshIn */
         RefreshIn: {
@@ -5584,19 +6299,56 @@ export interface components {
             /** Label */
             label: string;
         };
-        /** TermOut */
-        TermOut: {
-            /** Code */
-            code: string;
-            /** Days */
-            days: number;
+        /**
+         * TermsIn
+         * @description Codes of the commodity's options (the master version in force is copied into the contract).
+         */
+        TermsIn: {
             /**
-             * Description
+             * Bargaintype
              * @default null
              */
-            description?: string | null;
-            /** Label */
-            label: string;
+            bargainType?: string | null;
+            /**
+             * Deliveryterms
+             * @default null
+             */
+            deliveryTerms?: string | null;
+            /**
+             * Passingterms
+             * @default null
+             */
+            passingTerms?: string | null;
+            /**
+             * Paymentterms
+             * @default null
+             */
+            paymentTerms?: string | null;
+            /**
+             * Tradetype
+             * @default null
+             */
+            tradeType?: string | null;
+            /**
+             * Weightmentterms
+             * @default null
+             */
+            weightmentTerms?: string | null;
+        };
+        /** TermsOut */
+        TermsOut: {
+            /** @default null */
+            bargainType?: components["schemas"]["functions__contracts__models__TermOut"] | null;
+            /** @default null */
+            deliveryTerms?: components["schemas"]["functions__contracts__models__TermOut"] | null;
+            /** @default null */
+            passingTerms?: components["schemas"]["functions__contracts__models__TermOut"] | null;
+            /** @default null */
+            paymentTerms?: components["schemas"]["functions__contracts__models__TermOut"] | null;
+            /** @default null */
+            tradeType?: components["schemas"]["functions__contracts__models__TermOut"] | null;
+            /** @default null */
+            weightmentTerms?: components["schemas"]["functions__contracts__models__TermOut"] | null;
         };
         /** TokensOut */
         TokensOut: {
@@ -5613,6 +6365,11 @@ export interface components {
              */
             tokenType?: "Bearer";
         };
+        /**
+         * Unit
+         * @enum {string}
+         */
+        Unit: "BALE" | "CANDY" | "QUINTAL" | "KG" | "TONNE" | "MAUND" | "MAN";
         /** UnreadCount */
         UnreadCount: {
             /** Count */
@@ -5814,43 +6571,22 @@ export interface components {
         /** VersionList */
         VersionList: {
             /** Items */
-            items: components["schemas"]["VersionOut"][];
+            items: components["schemas"]["functions__partners__models__VersionOut"][];
             /**
              * Nextpagetoken
              * @default null
              */
             nextPageToken?: string | null;
         };
-        /** VersionOut */
-        VersionOut: {
-            /** Changedfields */
-            changedFields: string[];
+        /** VersionPage */
+        VersionPage: {
+            /** Items */
+            items: components["schemas"]["functions__contracts__models__VersionOut"][];
             /**
-             * Changerequestid
+             * Nextpagetoken
              * @default null
              */
-            changeRequestId?: string | null;
-            /**
-             * Createdat
-             * @default null
-             */
-            createdAt?: string | null;
-            /**
-             * Createdby
-             * @default null
-             */
-            createdBy?: string | null;
-            /** Number */
-            number: number;
-            /** Profile */
-            profile: {
-                [key: string]: unknown;
-            };
-            /**
-             * Reason
-             * @default null
-             */
-            reason?: string | null;
+            nextPageToken?: string | null;
         };
     };
     responses: {
@@ -7582,7 +8318,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CommodityOut"];
+                    "application/json": components["schemas"]["functions__masters__models__CommodityOut"];
                 };
             };
             /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
@@ -7691,7 +8427,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CommodityOut"];
+                    "application/json": components["schemas"]["functions__masters__models__CommodityOut"];
                 };
             };
             /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
@@ -7866,7 +8602,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CommodityOut"];
+                    "application/json": components["schemas"]["functions__masters__models__CommodityOut"];
                 };
             };
             /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
@@ -8165,6 +8901,1007 @@ export interface operations {
                 };
             };
             /** @description A dependency is not answering */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_list_contracts: {
+        parameters: {
+            query?: {
+                /** @description Back office: one of the caller's organizations */
+                orgId?: string | null;
+                pageSize?: number;
+                pageToken?: string | null;
+                /** @description Back office: contracts this partner is a party to */
+                partnerId?: string | null;
+                status?: ("DRAFT" | "PENDING_APPROVAL" | "ACTIVE" | "COMPLETED" | "CANCELLED" | "DISPUTED" | "CARRIED_FORWARD") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractPage"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: INVALID_PAGE_TOKEN */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_create_contract: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays of the same key return the first response and write nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: ORGANIZATION_NOT_FOUND, PARTNER_NOT_FOUND, COMMODITY_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: FINANCIAL_YEAR_CLOSED, PARTNER_CANNOT_TRADE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, SAME_PARTY, UNKNOWN_TERM, UNKNOWN_VARIETY, UNKNOWN_PARAMETER, PARAMETERS_OUT_OF_RANGE, FINANCIAL_YEAR_NOT_FOUND */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_get_contract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractOut"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_amend_contract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AmendmentIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED, MAKER_CHECKER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: CONTRACT_NOT_AMENDABLE, AMENDMENT_PENDING, STALE_VERSION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `If-Match` does not match the current version. Codes: STALE_VERSION */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, NO_CHANGES, UNKNOWN_TERM, PARAMETERS_OUT_OF_RANGE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_approve_contract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED, MAKER_CHECKER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: INVALID_TRANSITION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `If-Match` does not match the current version. Codes: STALE_VERSION */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_cancel_contract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["functions__contracts__models__ReasonIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED, MAKER_CHECKER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: INVALID_TRANSITION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `If-Match` does not match the current version. Codes: STALE_VERSION */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_submit_contract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED, MAKER_CHECKER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: INVALID_TRANSITION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `If-Match` does not match the current version. Codes: STALE_VERSION */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_list_versions: {
+        parameters: {
+            query?: {
+                pageSize?: number;
+                pageToken?: string | null;
+            };
+            header?: never;
+            path: {
+                contractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionPage"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: INVALID_PAGE_TOKEN */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_get_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractId: string;
+                n: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["functions__contracts__models__VersionOut"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, CONTRACT_NOT_FOUND, CONTRACT_VERSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_get_version_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractId: string;
+                n: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PdfLinkOut"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, CONTRACT_NOT_FOUND, CONTRACT_VERSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: CONTRACT_NOTE_NOT_READY */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
@@ -13221,7 +14958,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReasonIn"];
+                "application/json": components["schemas"]["functions__partners__models__ReasonIn"];
             };
         };
         responses: {
@@ -14443,7 +16180,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReasonIn"];
+                "application/json": components["schemas"]["functions__partners__models__ReasonIn"];
             };
         };
         responses: {
@@ -15060,7 +16797,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReasonIn"];
+                "application/json": components["schemas"]["functions__partners__models__ReasonIn"];
             };
         };
         responses: {
@@ -15847,7 +17584,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReasonIn"];
+                "application/json": components["schemas"]["functions__partners__models__ReasonIn"];
             };
         };
         responses: {
@@ -15965,7 +17702,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReasonIn"];
+                "application/json": components["schemas"]["functions__partners__models__ReasonIn"];
             };
         };
         responses: {
@@ -16411,7 +18148,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReasonIn"];
+                "application/json": components["schemas"]["functions__partners__models__ReasonIn"];
             };
         };
         responses: {
@@ -16630,7 +18367,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VersionOut"];
+                    "application/json": components["schemas"]["functions__partners__models__VersionOut"];
                 };
             };
             /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
