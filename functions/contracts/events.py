@@ -11,3 +11,27 @@ class ContractCreated(DomainEventModel):
     seller_partner_id: str
     org_id: str | None = None
     contract_number: str | None = None
+
+
+class ContractApproved(DomainEventModel):
+    """A submitted contract became ACTIVE as version 1 (its contract note is rendered from this)."""
+
+    producer = "contracts"
+    contract_id: str
+    version: int
+    buyer_partner_id: str
+    seller_partner_id: str
+    org_id: str | None = None
+    contract_number: str | None = None
+
+
+class ContractAmended(DomainEventModel):
+    """An approved amendment made version `version` the one in force (its note is rendered from this)."""
+
+    producer = "contracts"
+    contract_id: str
+    version: int
+    buyer_partner_id: str
+    seller_partner_id: str
+    org_id: str | None = None
+    contract_number: str | None = None

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from functions.contracts import states, store, terms
+from functions.contracts.events import ContractAmended, ContractApproved, ContractCreated
 from shared import clock, fiscal
 from shared.errors import Conflict, Forbidden, Unprocessable
 from shared.money import Money
@@ -156,9 +157,9 @@ def create_draft(uow: Any, new: NewContract, actor_id: str | None, masters: Mast
     uow.create(store.contract_ref(contract_id), data)
     uow.audit("contract.create", "contract", contract_id, after={"number": data["number"], "status": states.DRAFT,
                                                                 "source": data["source"].get("kind")})
-    uow.emit("ContractCreated", {"contractId": contract_id, "buyerPartnerId": new.buyer_partner_id,
-                                 "sellerPartnerId": new.seller_partner_id, "orgId": new.org_id,
-                                 "contractNumber": data["number"]}, subject=contract_id)
+    uow.emit(ContractCreated(contract_id=contract_id, buyer_partner_id=new.buyer_partner_id,
+                             seller_partner_id=new.seller_partner_id, org_id=new.org_id,
+                             contract_number=data["number"]), subject=contract_id)
     return contract_id, data
 
 
@@ -209,14 +210,14 @@ def approve(uow: Any, contract_id: str, current: dict[str, Any], actor_id: str |
                    extra={"approvedBy": actor_id, "approvedAt": now})
     uow.audit("contract.approve", "contract", contract_id, before={"status": current["status"]},
               after={"status": target, "contractVersion": version})
-    uow.emit("ContractApproved", _event_data(contract_id, current, version), subject=contract_id)
+    uow.emit(ContractApproved(**_event_data(contract_id, current, version)), subject=contract_id)
     return result
 
 
 def _event_data(contract_id: str, data: dict[str, Any], version: int) -> dict[str, Any]:
-    return {"contractId": contract_id, "version": version, "orgId": data.get("orgId"),
-            "buyerPartnerId": (data.get("buyer") or {}).get("partnerId"),
-            "sellerPartnerId": (data.get("seller") or {}).get("partnerId"), "contractNumber": data.get("number")}
+    return {"contract_id": contract_id, "version": version, "org_id": data.get("orgId"),
+            "buyer_partner_id": (data.get("buyer") or {}).get("partnerId"),
+            "seller_partner_id": (data.get("seller") or {}).get("partnerId"), "contract_number": data.get("number")}
 
 
 def cancel(uow: Any, contract_id: str, current: dict[str, Any], reason: str, actor_id: str | None) -> dict[str, Any]:
@@ -296,5 +297,5 @@ def _approve_amendment(uow: Any, contract_id: str, current: dict[str, Any], acto
                    extra={"approvedBy": actor_id, "approvedAt": now})
     uow.audit("contract.amendment.approve", "contract", contract_id, before={"contractVersion": version - 1},
               after={"contractVersion": version, "fields": sorted(pending.get("changes") or {})})
-    uow.emit("ContractAmended", _event_data(contract_id, result, version), subject=contract_id)
+    uow.emit(ContractAmended(**_event_data(contract_id, result, version)), subject=contract_id)
     return result

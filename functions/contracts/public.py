@@ -7,12 +7,16 @@
 from __future__ import annotations
 
 from functions.contracts.events import (
+    ContractAmended,
+    ContractApproved,
     ContractCreated,
 )
 from functions.contracts.year_end import CloseCounts, close_counts
 
 __all__ = [
     "CloseCounts",
+    "ContractAmended",
+    "ContractApproved",
     "ContractCreated",
     "financial_year_close_counts",
 ]

@@ -14,7 +14,7 @@ from shared.money import Money
 
 
 def _transaction(work: Any, actor: Any) -> Any:
-    from shared.db import run_in_transaction
+    from shared.uow import run_in_transaction
 
     return run_in_transaction(work, actor)
 

@@ -37,10 +37,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KYC_SUSPENSION_DAYS",
-    "ContractParty",
     "CertificationExpired",
     "CertificationRejected",
     "CertificationVerified",
+    "ContractParty",
     "KycDueSoon",
     "KycOverdue",
     "KycVerified",
