@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from functions.auth import accounts, sessions
 from functions.auth.password_policy import generate_password
-from functions.auth.password_service import check_new_password, password_fields
+from functions.auth.password_service import password_fields
 from shared import clock
 from shared.auth.passwords import hash_password
 from shared.auth.permissions import BUILT_IN_ROLES, unknown_permissions
@@ -413,11 +413,9 @@ def accept_invite(token: str, password: str, actor: Actor) -> dict[str, Any]:
         _, user = accounts.read_user(user_id)
     except NotFound:
         raise _invite_invalid() from None
-    from functions.auth.password_service import load_policy
+    from functions.auth.password_service import as_link_user, password_from_link
 
-    policy = load_policy(user)
-    check_new_password(password, user, policy, "password")
-    new_hash = hash_password(password)
+    policy, new_hash = password_from_link(user, password, "password")
 
     def work(uow: UnitOfWork) -> dict[str, Any]:
         current_invite = uow.get(invite_ref).to_dict()
@@ -436,6 +434,5 @@ def accept_invite(token: str, password: str, actor: Actor) -> dict[str, Any]:
         uow.audit("user.invite_accepted", "user", user_id, before={"status": INVITED}, after={"status": ACTIVE})
         return updated
 
-    updated = run_in_transaction(work, Actor(user_id=user_id, ip=actor.ip, user_agent=actor.user_agent,
-                                             request_id=actor.request_id))
+    updated = run_in_transaction(work, as_link_user(actor, user_id))
     return _view(user_id, updated)
