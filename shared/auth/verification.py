@@ -4,22 +4,20 @@
 onboarding, changing a phone or e-mail) take it back and call `verify_verification_token(token,
 purpose)`, which returns the verified destination (a case-folded e-mail or an E.164 mobile).
 
-A short-lived HS256 JWT signed with the API key but with its own audience, so it can never pass as an
+A short-lived JWT (shared/auth/signed.py) with its own audience, so it can never pass as an
 access token (and an access token never passes as one of these).
 """
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 from typing import Any
 
-from shared import clock
+from shared.auth import signed
 from shared.errors import ApiError
 
 VERIFICATION_TTL = timedelta(minutes=30)
 AUDIENCE = "tradehub-verification"
-ISSUER = "tradehub"
-ALGORITHM = "HS256"
+ISSUER, ALGORITHM = signed.ISSUER, signed.ALGORITHM
 PURPOSES = ("partner_onboarding", "change_mobile", "change_email", "sensitive_action")
 
 
@@ -31,43 +29,23 @@ class InvalidVerificationToken(ApiError):
 
 def issue_verification_token(destination: str, purpose: str, channel: str) -> tuple[str, int]:
     """(token, lifetime in seconds) proving `destination` was verified for `purpose` via `channel`."""
-    import jwt
-
-    from shared.config import settings
-
     if purpose not in PURPOSES:
         raise ValueError(f"unknown verification purpose {purpose!r}")
-    issued = clock.now()
-    claims: dict[str, Any] = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": destination,
-        "purpose": purpose,
-        "channel": channel,
-        "jti": uuid.uuid4().hex,
-        "iat": int(issued.timestamp()),
-        "exp": int((issued + VERIFICATION_TTL).timestamp()),
-    }
-    token = jwt.encode(claims, settings().jwt_signing_key, algorithm=ALGORITHM)
+    token, _ = signed.sign(AUDIENCE, destination, VERIFICATION_TTL, {"purpose": purpose, "channel": channel})
     return token, int(VERIFICATION_TTL.total_seconds())
 
 
 def verification_claims(token: str, purpose: str) -> dict[str, Any]:
     """The claims of a valid token for `purpose` (sub = destination, channel); InvalidVerificationToken else."""
-    import jwt
-
-    from shared.config import settings
-
     if not token or not isinstance(token, str):
         raise _invalid("A verification token is required")
     try:
-        claims = jwt.decode(token, settings().jwt_signing_key, algorithms=[ALGORITHM], audience=AUDIENCE,
-                            issuer=ISSUER, options={"require": ["exp", "iat", "sub", "aud", "iss"],
-                                                    "verify_exp": False, "verify_iat": False, "verify_nbf": False})
-    except jwt.PyJWTError:
+        claims = signed.verify(token, AUDIENCE)
+    except signed.TokenRejected as rejected:
+        if rejected.expired:
+            raise _invalid("The verification token has expired; verify the code again",
+                           "VERIFICATION_EXPIRED") from None
         raise _invalid("The verification token is not valid") from None
-    if claims["exp"] <= clock.now().timestamp():
-        raise _invalid("The verification token has expired; verify the code again", "VERIFICATION_EXPIRED")
     if claims.get("purpose") != purpose:
         raise _invalid("The verification token was issued for another purpose")
     return claims
