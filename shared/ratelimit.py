@@ -8,8 +8,9 @@ is refused when a place is beyond its window's limit: 429 with `Retry-After` to 
 window.
 
 Documents: `rateLimits/{policy}:{hash of identity}:{UTC day start}`, one per identity and day (TTL on
-`expiresAt`, the day's end), with the counters `m<minute start>`, `h<hour start>` and `d` in the map `w`
-(not indexed: a new minute's counter would otherwise add index entries to every write).
+`expiresAt`, an hour after the day's end: the next day's first minute still reads it), with the counters
+`m<minute start>`, `h<hour start>` and `d` in the map `w` (not indexed: a new minute's counter would
+otherwise add index entries to every write).
 
 A refused call has been counted too (its one write is the increment). So that refused calls do not push
 later ones over:
@@ -47,6 +48,7 @@ WINDOWS = (("minute", 60), ("hour", 3600), ("day", 86400))
 _FIELD_PREFIX = {"minute": "m", "hour": "h", "day": "d"}
 COUNTERS = "w"       # the map of counters; exempt from indexing (infra/terraform/firestore.tf): never queried
 COMMIT_TIMEOUT_SECONDS = 5.0
+KEPT_AFTER_DAY = 3600             # seconds a day's document outlives its day (TTL): the gap check reads it
 _LOCAL_IDENTITIES = 10_000        # how many identities one process remembers refusals and debts of
 
 
@@ -238,9 +240,10 @@ def _count(policy: Policy, key: str, epoch_ms: int, starts: dict[str, int], debt
         else:
             previous_ref = db.collection(RATE_LIMITS).document(f"{key}:{day - 86400}")
             batch.set(previous_ref, {COUNTERS: {f"a{previous_minute}": Increment(0)},
-                                     "expiresAt": datetime.fromtimestamp(day, tz=UTC)}, merge=True)
+                                     "expiresAt": datetime.fromtimestamp(day + KEPT_AFTER_DAY, tz=UTC)},
+                      merge=True)
     batch.set(ref, {COUNTERS: fields, "policy": key.split(":", 1)[0],
-                    "expiresAt": datetime.fromtimestamp(day + 86400, tz=UTC)}, merge=True)
+                    "expiresAt": datetime.fromtimestamp(day + 86400 + KEPT_AFTER_DAY, tz=UTC)}, merge=True)
     results = batch.commit(retry=None, timeout=COMMIT_TIMEOUT_SECONDS)
     # Transform results come in the order of the field paths (the client sorts its transforms by path; all
     # of them are in the one map, so by their names).
