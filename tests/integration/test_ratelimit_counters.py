@@ -145,3 +145,13 @@ def test_every_policy_counts_with_one_write(clean_db, policy):
     start_of_window(60)
     clock.advance(timedelta(seconds=2))
     assert _counted(policy, f"test:{policy}") == (0, 0, 1)
+
+
+def test_a_days_document_outlives_its_day_by_an_hour(clean_db):
+    from shared.db import collection
+
+    start_of_window(60)
+    assert _outcome("otp_send", "otp:ttl@example.com") == 0
+    day = ratelimit.window_start(int(clock.now().timestamp()), 86400)
+    [doc] = [d for d in collection(ratelimit.RATE_LIMITS).stream() if d.id.endswith(f":{day}")]
+    assert doc.get("expiresAt") == datetime.fromtimestamp(day + 86400 + 3600, tz=UTC)
