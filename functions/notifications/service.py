@@ -194,6 +194,9 @@ def resend(failure_id: str, actor: Any) -> FailureOut:
         if not failure.exists:
             raise NotFound("DELIVERY_FAILURE_NOT_FOUND", "No such failed delivery")
         data = failure.to_dict() or {}
+        if data.get("resendable") is False:
+            raise Conflict("DELIVERY_NOT_RESENDABLE", "This message held a one-time link or code, which is never "
+                           "stored: the user asks for a new one", {"source": data.get("source")})
         request = uow.get(store.delivery_ref(failure_id))
         if data.get("state") != OPEN or not request.exists or (request.to_dict() or {}).get("status") != FAILED:
             raise Conflict("DELIVERY_NOT_FAILED", "This delivery is not in the failed state; nothing to re-send",

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared import delivery_failures
+
 USERS = "users"
 NOTIFICATIONS = "notifications"                 # users/{uid}/notifications/{eventId}: in-app, read by the client
 PREFERENCES = "notificationPreferences"         # notificationPreferences/{uid}
 DELIVERIES = "deliveryRequests"                 # deliveryRequests/{eventId}-{channel}-{uid}: one email or SMS
-FAILURES = "deliveryFailures"                   # deliveryFailures/{deliveryId}: the dead letters
+FAILURES = delivery_failures.FAILURES            # deliveryFailures/{deliveryId}: the dead letters, and auth's
 MARKERS = "notificationMarkers"                 # reminders already emitted (jobs run at least once)
 
 EMAIL_REQUESTED, SMS_REQUESTED = "EmailRequested", "SmsRequested"

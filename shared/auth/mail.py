@@ -1,9 +1,9 @@
 """The identity e-mails: invite, password reset, password changed, account locked, new sign-in, OTP code.
 
 Always sent after the transaction that caused them has committed. A failed send never undoes the
-change: it is logged (recipient masked, never the body: it holds links and codes) and leaves a record
-in `authDeliveryFailures` so support can see who missed which message. The record holds no link or
-code; the user asks for a new one.
+change: it is logged (recipient masked, never the body: it holds links and codes) and recorded in the
+one delivery-failure store (shared/delivery_failures.py), which the administrators' failure list reads.
+The record holds no link or code and cannot be re-sent; the user asks for a new one.
 """
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from shared import clock
 from shared.logging import get_logger, log
 
 logger = get_logger("auth.mail")
-DELIVERY_FAILURES = "authDeliveryFailures"
 PRODUCT = "RNRL TradeHub"
 
 
@@ -97,12 +96,6 @@ def send(to: str, message: Message, *, user_id: str | None = None, raise_on_fail
 
 
 def record_failure(channel: str, category: str, masked_to: str, user_id: str | None, reason: str) -> None:
-    from shared.db import collection
+    from shared.delivery_failures import record_unresendable
 
-    try:
-        collection(DELIVERY_FAILURES).document().set({
-            "channel": channel, "category": category, "to": masked_to, "userId": user_id,
-            "reason": str(reason)[:200], "at": clock.now(),
-        })
-    except Exception as error:  # noqa: BLE001 - best effort: the log line above already tells
-        log(logger, logging.ERROR, "delivery failure not recorded", category=category, error=repr(error)[:200])
+    record_unresendable(channel, category, masked_to, user_id, reason, source="auth")

@@ -141,9 +141,9 @@ def test_a_failed_email_does_not_fail_the_sign_in(api, admin, capture):
     capture.fail("email", 500, -1)
     body = sign_in(api, EMAIL, user_agent=FIREFOX)
     assert body["tokens"]["accessToken"]
-    [record] = [s.to_dict() for s in collection("authDeliveryFailures").stream()]
+    [record] = [s.to_dict() for s in collection("deliveryFailures").stream()]
     assert record["category"] == "auth_new_sign_in" and record["userId"] == admin
-    assert record["to"] == "a***@example.com"
+    assert record["recipient"] == "a***@example.com" and record["resendable"] is False
 
 
 def test_old_parameter_hashes_are_upgraded_at_sign_in(api, capture):
@@ -157,3 +157,19 @@ def test_old_parameter_hashes_are_upgraded_at_sign_in(api, capture):
     stored = collection("users").document(user_id).get().to_dict()
     assert stored["passwordHash"] != strong and stored["passwordHistory"][0] == stored["passwordHash"]
     sign_in(api, "old.hash@example.com", OTHER_PASSWORD)
+
+
+def test_a_failed_auth_email_is_in_the_admins_failure_list_and_cannot_be_resent(api, admin, capture):
+    from tests.support.identity import token_for
+
+    sign_in(api, EMAIL, user_agent=CHROME)
+    capture.fail("email", 500, -1)
+    sign_in(api, EMAIL, user_agent=FIREFOX)          # the new-device mail fails
+    admin_token, _ = token_for({"notifications:admin"})
+    listing = api.get("/api/notifications/admin/failures?state=OPEN&channel=email", token=admin_token)
+    assert listing.status_code == 200, listing.get_json()
+    [item] = listing.get_json()["items"]
+    assert (item["category"], item["userId"], item["recipient"]) == ("auth_new_sign_in", admin, "a***@example.com")
+    assert item["template"] == "auth.auth_new_sign_in"
+    resent = api.post(f"/api/notifications/admin/failures/{item['id']}/resend", token=admin_token)
+    assert resent.status_code == 409 and resent.get_json()["code"] == "DELIVERY_NOT_RESENDABLE"
