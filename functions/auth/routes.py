@@ -164,6 +164,10 @@ def verify_otp(req: ApiRequest):
     return verify_code(req.body.destination, req.body.purpose, req.body.code, req.actor)
 
 
+# Acting on a user whose permissions or organizations are beyond the caller's (users_service).
+OUTRANKS: dict[int, tuple[str, ...]] = {403: ("USER_OUTRANKS_CALLER",)}
+
+
 # ---- users ------------------------------------------------------------------------------------------------
 
 @router.get("/api/users", permission="users:read", query=m.UserListQuery, response=m.UserList, tags=("users",))
@@ -235,7 +239,7 @@ def get_user(req: ApiRequest, userId: str):
 
 
 @router.patch("/api/users/{userId}", permission="users:manage", body=m.UserUpdateIn, response=m.UserOut,
-              tags=("users",))
+              tags=("users",), errors=OUTRANKS)
 def update_user(req: ApiRequest, userId: str):
     """Change a user's name, mobile, role or organizations (honours If-Match)."""
     from functions.auth.users_service import update_user as update
@@ -243,7 +247,7 @@ def update_user(req: ApiRequest, userId: str):
     return _with_etag(update(req.user, userId, req.body, req.if_match, req.actor))
 
 
-@router.delete("/api/users/{userId}", permission="users:manage", status=204, tags=("users",))
+@router.delete("/api/users/{userId}", permission="users:manage", status=204, tags=("users",), errors=OUTRANKS)
 def delete_user(req: ApiRequest, userId: str):
     """Delete a user (soft: kept for the record; sessions ended, e-mail freed)."""
     from functions.auth.users_service import delete_user as delete
@@ -252,7 +256,7 @@ def delete_user(req: ApiRequest, userId: str):
 
 
 @router.put("/api/users/{userId}/permissions", permission="roles:manage", body=m.PermissionsIn,
-            response=m.UserOut, tags=("users",))
+            response=m.UserOut, tags=("users",), errors=OUTRANKS)
 def set_user_permissions(req: ApiRequest, userId: str):
     """Replace a user's per-user grants and revocations (honours If-Match)."""
     from functions.auth.users_service import set_permissions
@@ -261,7 +265,7 @@ def set_user_permissions(req: ApiRequest, userId: str):
 
 
 @router.post("/api/users/{userId}/disable", permission="users:manage", body=m.DisableIn, response=m.UserOut,
-             tags=("users",))
+             tags=("users",), errors=OUTRANKS)
 def disable_user(req: ApiRequest, userId: str):
     """Disable a user: it can no longer sign in, and its sessions end now."""
     from functions.auth.users_service import disable_user as disable
@@ -269,7 +273,8 @@ def disable_user(req: ApiRequest, userId: str):
     return _with_etag(disable(req.user, userId, req.body.reason, req.actor))
 
 
-@router.post("/api/users/{userId}/enable", permission="users:manage", response=m.UserOut, tags=("users",))
+@router.post("/api/users/{userId}/enable", permission="users:manage", response=m.UserOut,
+             tags=("users",), errors=OUTRANKS)
 def enable_user(req: ApiRequest, userId: str):
     """Enable a disabled user."""
     from functions.auth.users_service import enable_user as enable
@@ -277,7 +282,8 @@ def enable_user(req: ApiRequest, userId: str):
     return _with_etag(enable(req.user, userId, req.actor))
 
 
-@router.post("/api/users/{userId}/unlock", permission="users:manage", response=m.UserOut, tags=("users",))
+@router.post("/api/users/{userId}/unlock", permission="users:manage", response=m.UserOut,
+             tags=("users",), errors=OUTRANKS)
 def unlock_user(req: ApiRequest, userId: str):
     """Lift a lockout before its time."""
     from functions.auth.users_service import unlock_user as unlock
@@ -285,7 +291,8 @@ def unlock_user(req: ApiRequest, userId: str):
     return _with_etag(unlock(req.user, userId, req.actor))
 
 
-@router.post("/api/users/{userId}/invite", permission="users:manage", response=m.UserOut, tags=("users",))
+@router.post("/api/users/{userId}/invite", permission="users:manage", response=m.UserOut,
+             tags=("users",), errors=OUTRANKS)
 def resend_invite(req: ApiRequest, userId: str):
     """Send a new invite link (the previous one stops working)."""
     from functions.auth.users_service import resend_invite as resend
@@ -294,7 +301,7 @@ def resend_invite(req: ApiRequest, userId: str):
 
 
 @router.post("/api/users/{userId}/temporary-password", permission="users:manage",
-             response=m.TemporaryPasswordOut, tags=("users",))
+             response=m.TemporaryPasswordOut, tags=("users",), errors=OUTRANKS)
 def temporary_password(req: ApiRequest, userId: str):
     """Issue a temporary password to hand over in person; it must be changed at the next sign-in."""
     from functions.auth.users_service import issue_temporary_password

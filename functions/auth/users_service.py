@@ -1,8 +1,11 @@
 """Back-office user administration (DOMAIN.md "Users, roles, sub-users"), and accepting invites.
 
-Scope: an administrator sees and manages back-office users who share at least one of its
-organizations (others are 404), and partner users. Nobody can hand out a permission it does not hold
-itself (403 PERMISSION_ESCALATION), nor disable, delete or demote itself. Every change is one
+Scope: an administrator sees back-office users who share at least one of its organizations (others
+are 404), and partner users. It acts on a user (change, grants, disable, enable, delete, unlock,
+re-invite, temporary password) only when that user's permissions and organizations are all within its
+own (403 USER_OUTRANKS_CALLER): a user administrator cannot take over, demote or disable an ADMIN.
+Nobody can hand out a permission it does not hold itself (403 PERMISSION_ESCALATION), nor disable,
+delete or demote itself. Every change is one
 transaction with its audit entry; role, grant and revocation changes are audited as permission changes.
 Sessions pick up new permissions at their next refresh (at most 15 minutes); disabling or deleting a
 user ends its sessions at once.
@@ -73,6 +76,38 @@ def _scoped_user(principal: Principal, user_id: str, uow: UnitOfWork | None = No
     if not in_scope(principal, user):
         raise NotFound("USER_NOT_FOUND", "No such user")
     return ref, user
+
+
+def outranking(principal: Principal, user: dict[str, Any], role_doc: dict[str, Any] | None) -> dict[str, list[str]]:
+    """What of `user` is beyond `principal`: permissions it lacks, organizations it does not administer."""
+    permissions = sorted(name for name in accounts.permissions_of(user, role_doc) if not principal.has(name))
+    organizations = sorted(set(user.get("organizationIds") or ()) - set(principal.organization_ids))
+    return {key: value for key, value in (("permissions", permissions), ("organizationIds", organizations))
+            if value}
+
+
+def check_within_caller(principal: Principal, user: dict[str, Any], uow: UnitOfWork | None = None
+                        ) -> dict[str, Any] | None:
+    """403 USER_OUTRANKS_CALLER unless every permission and organization of `user` is the caller's too;
+    the user's custom role document (None for a built-in role)."""
+    role_doc = None
+    if not accounts.is_built_in(user.get("role", "")) and accounts.valid_id(user.get("role")):
+        ref = accounts.role_ref(user["role"])
+        snapshot = uow.get(ref) if uow is not None else ref.get()
+        role_doc = snapshot.to_dict() if snapshot.exists else None
+    beyond = outranking(principal, user, role_doc)
+    if beyond:
+        raise Forbidden("USER_OUTRANKS_CALLER",
+                        "This user has permissions or organizations you do not have; ask an administrator who "
+                        "holds them all", beyond)
+    return role_doc
+
+
+def _acted_on(principal: Principal, user_id: str, uow: UnitOfWork | None = None
+              ) -> tuple[Any, dict[str, Any], dict[str, Any] | None]:
+    """A user in scope that the caller may act on: (reference, document, custom role document)."""
+    ref, user = _scoped_user(principal, user_id, uow)
+    return ref, user, check_within_caller(principal, user, uow)
 
 
 def resolve_role(uow: UnitOfWork, role: str) -> tuple[frozenset[str], dict[str, Any] | None]:
@@ -213,9 +248,8 @@ def update_user(principal: Principal, user_id: str, body: Any, if_match: str | N
         changes["organizationIds"] = body.organization_ids
 
     def work(uow: UnitOfWork) -> dict[str, Any]:
-        ref, user = _scoped_user(principal, user_id, uow)
+        ref, user, role_doc = _acted_on(principal, user_id, uow)
         check_if_match(if_match, user.get("version", 1))
-        role_doc = None
         if body.role is not None and body.role != user.get("role"):
             if user.get("kind") != BACK_OFFICE:
                 raise field_error("role", "A partner user's role follows from primary or sub-user",
@@ -252,14 +286,10 @@ def set_permissions(principal: Principal, user_id: str, body: Any, if_match: str
     check_no_escalation(principal, set(body.grants) | set(body.revocations))
 
     def work(uow: UnitOfWork) -> dict[str, Any]:
-        ref, user = _scoped_user(principal, user_id, uow)
+        ref, user, current_role = _acted_on(principal, user_id, uow)
         check_if_match(if_match, user.get("version", 1))
         if user.get("kind") != BACK_OFFICE:
             raise Conflict("PARTNER_USER_PERMISSIONS", "A partner's sub-user permissions are set by its primary user")
-        role_doc = None
-        if not accounts.is_built_in(user.get("role", "")):
-            snapshot = uow.get(accounts.role_ref(user["role"]))
-            role_doc = snapshot.to_dict() if snapshot.exists else None
         changes = {"grants": sorted(set(body.grants)), "revocations": sorted(set(body.revocations))}
         stamped = stamp_update(changes, principal.user_id, user.get("version", 1))
         uow.update(ref, stamped)
@@ -267,7 +297,7 @@ def set_permissions(principal: Principal, user_id: str, body: Any, if_match: str
                   before={"grants": user.get("grants") or [], "revocations": user.get("revocations") or []},
                   after=changes)
         updated = {**user, **stamped}
-        return accounts.user_view(user_id, updated, role_doc)
+        return accounts.user_view(user_id, updated, current_role)
 
     return run_in_transaction(work, actor)
 
@@ -281,7 +311,7 @@ def _status_change(principal: Principal, user_id: str, actor: Actor, action: str
         raise Conflict("CANNOT_CHANGE_SELF", "You cannot do this to your own account")
 
     def work(uow: UnitOfWork) -> dict[str, Any]:
-        ref, user = _scoped_user(principal, user_id, uow)
+        ref, user, _ = _acted_on(principal, user_id, uow)
         live = sessions.live_sessions(uow, user_id) if action in ("disable", "delete") else []
         seats_ref = (collection(PARTNER_USERS).document(user["partnerId"])
                      if action == "delete" and user.get("primaryUserId") else None)
@@ -333,7 +363,7 @@ def unlock_user(principal: Principal, user_id: str, actor: Actor) -> dict[str, A
     from shared.uow import run_in_transaction
 
     def work(uow: UnitOfWork) -> dict[str, Any]:
-        ref, user = _scoped_user(principal, user_id, uow)
+        ref, user, _ = _acted_on(principal, user_id, uow)
         updated = accounts.write_user(uow, ref, user, {"failedLoginCount": 0, "lockedUntil": None}, principal.user_id)
         uow.audit("user.unlocked", "user", user_id)
         return accounts.user_view(user_id, updated)
@@ -345,7 +375,7 @@ def resend_invite(principal: Principal, user_id: str, actor: Actor) -> dict[str,
     from shared.uow import run_in_transaction
 
     def work(uow: UnitOfWork) -> tuple[dict[str, Any], str]:
-        ref, user = _scoped_user(principal, user_id, uow)
+        ref, user, _ = _acted_on(principal, user_id, uow)
         settings_snapshot = uow.get(accounts.settings_ref(user))
         if user.get("status") != INVITED:
             raise Conflict("USER_NOT_INVITED", "Only a user who has not accepted its invite can be re-invited")
@@ -367,7 +397,7 @@ def issue_temporary_password(principal: Principal, user_id: str, actor: Actor) -
 
     if user_id == principal.user_id:
         raise Conflict("CANNOT_CHANGE_SELF", "Use /api/auth/password/change for your own password")
-    _, seen = _scoped_user(principal, user_id)
+    _, seen, _ = _acted_on(principal, user_id)
     if seen.get("status") not in (ACTIVE, INVITED):
         raise Conflict("USER_NOT_ACTIVE", "The user is disabled; enable it first")
     from functions.auth.password_service import load_policy
@@ -377,7 +407,7 @@ def issue_temporary_password(principal: Principal, user_id: str, actor: Actor) -
     new_hash = hash_password(temporary)
 
     def work(uow: UnitOfWork) -> None:
-        ref, user = _scoped_user(principal, user_id, uow)
+        ref, user, _ = _acted_on(principal, user_id, uow)
         live = sessions.live_sessions(uow, user_id)
         changes = {**password_fields(new_hash, user, policy, must_change=True), "status": ACTIVE, "inviteId": None}
         accounts.write_user(uow, ref, user, changes, principal.user_id)

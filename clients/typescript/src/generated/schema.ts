@@ -21819,7 +21819,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED, USER_OUTRANKS_CALLER */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -21924,7 +21924,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED, USER_OUTRANKS_CALLER */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22051,7 +22051,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED, USER_OUTRANKS_CALLER */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22165,7 +22165,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED, USER_OUTRANKS_CALLER */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22270,7 +22270,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED, USER_OUTRANKS_CALLER */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22384,7 +22384,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED, USER_OUTRANKS_CALLER */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22507,7 +22507,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED, USER_OUTRANKS_CALLER */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22612,7 +22612,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED, USER_OUTRANKS_CALLER */
             403: {
                 headers: {
                     [name: string]: unknown;

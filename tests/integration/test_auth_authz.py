@@ -1,0 +1,99 @@
+"""Issue 15, privilege and scope: nobody acts on a user whose permissions or organizations are beyond
+its own, and a change of role, grants or organizations ends the user's sessions at once."""
+from __future__ import annotations
+
+import pytest
+
+from shared.auth.principal import PARTNER
+from tests.support.auth import GOOD_PASSWORD, ORG, OTHER_ORG, login, make_user, sign_in, user_doc
+
+ADMIN = "chief.admin@example.com"
+HELPDESK = "helpdesk@example.com"
+
+
+@pytest.fixture
+def admin(api, capture):
+    make_user(ADMIN, role="ADMIN", organization_ids=[ORG])
+    return sign_in(api, ADMIN)["tokens"]["accessToken"]
+
+
+@pytest.fixture
+def helpdesk(api, admin):
+    """A custom user administrator: {users:read, users:manage} and nothing else."""
+    created = api.post("/api/roles", token=admin, json={"name": "USER_ADMIN",
+                                                        "permissions": ["users:read", "users:manage"]})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    make_user(HELPDESK, role="USER_ADMIN", organization_ids=[ORG])
+    return sign_in(api, HELPDESK)["tokens"]["accessToken"]
+
+
+def assert_outranked(response, **details):
+    assert response.status_code == 403, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["code"] == "USER_OUTRANKS_CALLER" and body["message"]
+    for key, value in details.items():
+        assert body["details"][key] == value
+
+
+def test_a_user_administrator_cannot_take_over_demote_disable_or_delete_an_admin(api, helpdesk):
+    target = make_user("other.admin@example.com", role="ADMIN", organization_ids=[ORG])
+    etag = api.get(f"/api/users/{target}", token=helpdesk).headers["ETag"]
+    before = user_doc(target)
+    attempts = {
+        "temporary password": api.post(f"/api/users/{target}/temporary-password", token=helpdesk),
+        "demote": api.patch(f"/api/users/{target}", token=helpdesk, headers={"If-Match": etag},
+                            json={"role": "USER_ADMIN"}),
+        "rename": api.patch(f"/api/users/{target}", token=helpdesk, headers={"If-Match": etag},
+                            json={"name": "Taken Over"}),
+        "disable": api.post(f"/api/users/{target}/disable", token=helpdesk, json={"reason": "x"}),
+        "enable": api.post(f"/api/users/{target}/enable", token=helpdesk),
+        "unlock": api.post(f"/api/users/{target}/unlock", token=helpdesk),
+        "re-invite": api.post(f"/api/users/{target}/invite", token=helpdesk),
+        "delete": api.delete(f"/api/users/{target}", token=helpdesk),
+    }
+    for what, response in attempts.items():
+        assert response.status_code == 403, what
+        assert_outranked(response)
+        assert "organizations:write" in response.get_json()["details"]["permissions"], what
+        assert "temporaryPassword" not in response.get_data(as_text=True)
+    after = user_doc(target)
+    assert (after["role"], after["status"], after["version"], after["passwordHash"]) == (
+        "ADMIN", "ACTIVE", before["version"], before["passwordHash"])
+    assert login(api, "other.admin@example.com", GOOD_PASSWORD).status_code == 200
+
+
+def test_a_user_administrator_still_manages_users_within_its_own_permissions(api, helpdesk):
+    peer = make_user("peer@example.com", role="USER_ADMIN", organization_ids=[ORG])
+    response = api.post(f"/api/users/{peer}/disable", token=helpdesk, json={})
+    assert response.status_code == 200 and response.get_json()["status"] == "DISABLED"
+    issued = api.post(f"/api/users/{peer}/enable", token=helpdesk)
+    assert issued.status_code == 200 and issued.get_json()["status"] == "ACTIVE"
+
+
+def test_a_back_office_user_manager_cannot_act_on_partner_users_beyond_its_permissions(api, admin, helpdesk):
+    partner_user = make_user("owner@ginning.example", role="PARTNER_PRIMARY", kind=PARTNER, partner_id="P-1")
+    refused = api.post(f"/api/users/{partner_user}/temporary-password", token=helpdesk)
+    assert_outranked(refused)
+    assert "self:profile" in refused.get_json()["details"]["permissions"]
+    assert_outranked(api.post(f"/api/users/{partner_user}/disable", token=helpdesk, json={}))
+    assert user_doc(partner_user)["status"] == "ACTIVE"
+    # an ADMIN holds every permission a partner user has
+    issued = api.post(f"/api/users/{partner_user}/temporary-password", token=admin)
+    assert issued.status_code == 200 and issued.get_json()["mustChangePassword"] is True
+
+
+def test_an_admin_cannot_remove_a_membership_of_an_organization_it_does_not_administer(api, admin):
+    shared_user = make_user("both.orgs@example.com", role="SALES", organization_ids=[ORG, OTHER_ORG])
+    etag = api.get(f"/api/users/{shared_user}", token=admin).headers["ETag"]
+    response = api.patch(f"/api/users/{shared_user}", token=admin, headers={"If-Match": etag},
+                         json={"organizationIds": [ORG]})
+    assert_outranked(response, organizationIds=[OTHER_ORG])
+    assert user_doc(shared_user)["organizationIds"] == [ORG, OTHER_ORG]
+    assert_outranked(api.post(f"/api/users/{shared_user}/disable", token=admin, json={}),
+                     organizationIds=[OTHER_ORG])
+    # an admin of both organizations may
+    make_user("group.admin@example.com", role="ADMIN", organization_ids=[ORG, OTHER_ORG])
+    group = sign_in(api, "group.admin@example.com")["tokens"]["accessToken"]
+    done = api.patch(f"/api/users/{shared_user}", token=group, headers={"If-Match": etag},
+                     json={"organizationIds": [ORG]})
+    assert done.status_code == 200 and done.get_json()["organizationIds"] == [ORG]
