@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from typing import Any, TypeVar
+
+from cachetools import TTLCache
 
 from shared import clock
 
@@ -20,41 +20,41 @@ T = TypeVar("T")
 _MISSING = object()
 
 
+def _now() -> float:
+    return clock.now().timestamp()
+
+
 class TtlCache:
-    def __init__(self, ttl_seconds: float = 60.0, max_entries: int = 1024) -> None:
-        self.ttl = timedelta(seconds=ttl_seconds)
+    """cachetools' TTLCache (least recently used out when full) on the movable clock, thread-safe,
+    deep-copying values in and out, with prefix invalidation and hit/miss counts."""
+
+    def __init__(self, ttl_seconds: float = 60.0, max_entries: int = 1024, *, copy_values: bool = True) -> None:
+        self.ttl_seconds = ttl_seconds
+        self._copy = copy.deepcopy if copy_values else (lambda value: value)   # off for immutable values
         self.max_entries = max_entries
-        self._entries: OrderedDict[str, tuple[datetime, Any]] = OrderedDict()
+        self._entries: TTLCache = TTLCache(maxsize=max_entries, ttl=ttl_seconds, timer=_now)
         self._lock = threading.Lock()
         self._generation = 0       # bumped by every invalidation
         self.hits = 0
         self.misses = 0
 
+    @property
+    def generation(self) -> int:
+        return self._generation
+
     def get(self, key: str, default: Any = None) -> Any:
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
+            value = self._entries.get(key, _MISSING)
+            if value is _MISSING:
                 self.misses += 1
                 return default
-            expires_at, value = entry
-            if clock.now() >= expires_at:
-                del self._entries[key]
-                self.misses += 1
-                return default
-            self._entries.move_to_end(key)
             self.hits += 1
-        return copy.deepcopy(value)
+        return self._copy(value)
 
     def set(self, key: str, value: Any) -> None:
-        stored = copy.deepcopy(value)
+        stored = self._copy(value)
         with self._lock:
-            self._store(key, stored)
-
-    def _store(self, key: str, stored: Any) -> None:
-        self._entries[key] = (clock.now() + self.ttl, stored)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+            self._entries[key] = stored
 
     def get_or_load(self, key: str, load: Callable[[], T]) -> T:
         """The cached value, or `load()` stored for the TTL. None results are not cached.
@@ -68,10 +68,10 @@ class TtlCache:
         generation = self._generation
         value = load()
         if value is not None:
-            stored = copy.deepcopy(value)
+            stored = self._copy(value)
             with self._lock:
                 if generation == self._generation:
-                    self._store(key, stored)
+                    self._entries[key] = stored
         return value
 
     def invalidate(self, key: str) -> None:
@@ -82,8 +82,8 @@ class TtlCache:
     def invalidate_prefix(self, prefix: str) -> None:
         with self._lock:
             self._generation += 1
-            for key in [k for k in self._entries if k.startswith(prefix)]:
-                del self._entries[key]
+            for key in [k for k in list(self._entries.keys()) if k.startswith(prefix)]:
+                self._entries.pop(key, None)
 
     def clear(self) -> None:
         with self._lock:
@@ -91,4 +91,6 @@ class TtlCache:
             self._entries.clear()
 
     def __len__(self) -> int:
-        return len(self._entries)
+        with self._lock:
+            self._entries.expire()
+            return len(self._entries)

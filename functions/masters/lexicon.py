@@ -7,12 +7,12 @@ once (about 150 small documents) and then again only after the TTL.
 """
 from __future__ import annotations
 
-import threading
+import itertools
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from shared import clock
+from shared.cache import TtlCache
 
 LEXICON_TTL = timedelta(minutes=5)
 
@@ -25,30 +25,22 @@ class LexiconRows:
     states: tuple[dict[str, Any], ...]
 
 
-_lock = threading.Lock()
-_loaded: tuple[datetime, LexiconRows] | None = None
-_generation = 0
+_CACHE = TtlCache(ttl_seconds=LEXICON_TTL.total_seconds(), max_entries=1, copy_values=False)   # read-only rows
+_generation = itertools.count(1)
 
 
 def lexicon_rows() -> LexiconRows | None:
     """The rows with ids (cached per instance for LEXICON_TTL); None while the masters are not seeded."""
-    global _loaded, _generation
-    with _lock:
-        if _loaded is not None and clock.now() < _loaded[0]:
-            return _loaded[1]
-    rows = _load_rows()
-    if rows is None:
-        return None
-    with _lock:
-        _generation += 1
-        _loaded = (clock.now() + LEXICON_TTL, LexiconRows(_generation, *rows))
-        return _loaded[1]
+    return _CACHE.get_or_load("rows", _load)
 
 
 def clear() -> None:
-    global _loaded
-    with _lock:
-        _loaded = None
+    _CACHE.clear()
+
+
+def _load() -> LexiconRows | None:
+    rows = _load_rows()
+    return None if rows is None else LexiconRows(next(_generation), *rows)
 
 
 def _live(snapshots: Any) -> list[tuple[str, dict[str, Any]]]:

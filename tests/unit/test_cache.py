@@ -92,3 +92,24 @@ def test_oldest_entries_are_evicted_beyond_max_entries():
     cache.get("a")
     cache.set("c", 3)
     assert cache.get("b") is None and cache.get("a") == 1 and cache.get("c") == 3
+
+
+def test_the_lexicon_rows_are_cached_until_the_moved_clock_passes_their_ttl(monkeypatch):
+    from datetime import timedelta
+
+    from functions.masters import lexicon
+    from shared import clock
+
+    loads = []
+    rows = (({"id": "v"},), ({"id": "s"},), ({"id": "x"},))
+    monkeypatch.setattr(lexicon, "_load_rows", lambda: loads.append(1) or rows)
+    lexicon.clear()
+    first = lexicon.lexicon_rows()
+    assert lexicon.lexicon_rows() is first and len(loads) == 1
+    clock.advance(lexicon.LEXICON_TTL - timedelta(seconds=1))
+    assert lexicon.lexicon_rows() is first
+    clock.advance(timedelta(seconds=1))
+    second = lexicon.lexicon_rows()
+    assert len(loads) == 2 and second.generation > first.generation
+    lexicon.clear()
+    clock.reset()
