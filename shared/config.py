@@ -62,6 +62,9 @@ class Settings:
     trusted_proxy_hops: int
     version: str
     web_app_origins: tuple[str, ...] = ()   # browser origins allowed by CORS (shared/http/cors.py)
+    # The service accounts whose OIDC tokens the jobs function accepts in the cloud (none: nobody).
+    scheduler_service_account: str | None = None
+    tasks_service_account: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -147,6 +150,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         trusted_proxy_hops=_int(get("TRUSTED_PROXY_HOPS", "1"), "TRUSTED_PROXY_HOPS"),
         version=get("TRADEHUB_VERSION", "0.1.0"),
         web_app_origins=_web_app_origins(get("WEB_APP_ORIGINS"), env == "production"),
+        scheduler_service_account=get("SCHEDULER_SERVICE_ACCOUNT") or None,
+        tasks_service_account=get("TASKS_SERVICE_ACCOUNT") or None,
     )
 
 

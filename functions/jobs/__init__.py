@@ -22,12 +22,12 @@ from shared.logging import get_logger, log
 logger = get_logger("jobs")
 
 
-SCHEDULER = ("the scheduler", "SCHEDULER_SERVICE_ACCOUNT")
-TASKS = ("Cloud Tasks", "TASKS_SERVICE_ACCOUNT")
+SCHEDULER = ("the scheduler", "scheduler_service_account")
+TASKS = ("Cloud Tasks", "tasks_service_account")
 
 
 def authorize(header: str | None, caller: tuple[str, str] = SCHEDULER) -> None:
-    """Accept only `caller`'s OIDC token in the cloud (`caller`: its name and the variable holding its
+    """Accept only `caller`'s OIDC token in the cloud (`caller`: its name and the setting holding its
     service account), and the jobs secret elsewhere."""
     from shared.auth.guard import bearer_token
     from shared.config import settings
@@ -35,18 +35,16 @@ def authorize(header: str | None, caller: tuple[str, str] = SCHEDULER) -> None:
     token = bearer_token(header)
     config = settings()
     if config.is_production:
-        import os
-
         from google.auth.transport import requests as google_requests
         from google.oauth2 import id_token
 
-        name, account_variable = caller
+        name, account_setting = caller
         try:
             claims = id_token.verify_oauth2_token(token, google_requests.Request(),
                                                   audience=config.public_base_url)
         except ValueError as error:
             raise Unauthorized("INVALID_TOKEN", f"The token of {name} is not valid") from error
-        account = os.environ.get(account_variable, "").strip()
+        account = getattr(config, account_setting) or ""
         if not account or claims.get("email") != account:
             raise Unauthorized("INVALID_TOKEN", f"The caller is not {name}")
         return

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from datetime import datetime
 from typing import Any
@@ -91,7 +90,7 @@ def build_task(name: str, url_path: str, payload: dict[str, Any], at: datetime) 
         "body": json.dumps(payload, separators=(",", ":"), default=str).encode(),
     }
     if config.is_production:
-        account = os.environ.get("TASKS_SERVICE_ACCOUNT", "").strip()
+        account = config.tasks_service_account
         if not account:
             raise RuntimeError("TASKS_SERVICE_ACCOUNT is not set")
         http_request["oidc_token"] = {"service_account_email": account, "audience": config.public_base_url}

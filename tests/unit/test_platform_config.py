@@ -78,3 +78,12 @@ def test_web_app_origins_are_normalized_and_local_defaults_are_the_dev_servers()
         "http://127.0.0.1:18300",)
     with pytest.raises(ConfigError, match="'\\*'"):
         load_settings({**SECRETS, "WEB_APP_ORIGINS": "*"})
+
+
+def test_the_callers_service_accounts_are_settings_like_the_rest():
+    assert (load_settings(PRODUCTION).scheduler_service_account, load_settings(PRODUCTION).tasks_service_account) \
+        == (None, None)
+    configured = load_settings({**PRODUCTION, "SCHEDULER_SERVICE_ACCOUNT": " sched@p.iam.gserviceaccount.com ",
+                                "TASKS_SERVICE_ACCOUNT": "tasks@p.iam.gserviceaccount.com"})
+    assert configured.scheduler_service_account == "sched@p.iam.gserviceaccount.com"
+    assert configured.tasks_service_account == "tasks@p.iam.gserviceaccount.com"

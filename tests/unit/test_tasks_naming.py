@@ -70,15 +70,15 @@ def test_production_task_carries_an_oidc_token_and_no_secret(monkeypatch):
 
     from shared import config
 
-    production = dataclasses.replace(config.settings(), env="production", public_base_url="https://api.tradehub.in")
+    production = dataclasses.replace(config.settings(), env="production", public_base_url="https://api.tradehub.in",
+                                     tasks_service_account="tasks-invoker@rnrl.iam.gserviceaccount.com")
     monkeypatch.setattr(config, "settings", lambda: production)
-    monkeypatch.setenv("TASKS_SERVICE_ACCOUNT", "tasks-invoker@rnrl.iam.gserviceaccount.com")
 
     request = tasks.build_task("offer-O1-v1", "/jobs/timers/offer-expiry", {}, datetime.now(UTC))["http_request"]
 
     assert request["oidc_token"] == {"service_account_email": "tasks-invoker@rnrl.iam.gserviceaccount.com",
                                      "audience": "https://api.tradehub.in"}
     assert "Authorization" not in request["headers"]
-    monkeypatch.delenv("TASKS_SERVICE_ACCOUNT")
+    monkeypatch.setattr(config, "settings", lambda: dataclasses.replace(production, tasks_service_account=None))
     with pytest.raises(RuntimeError):
         tasks.build_task("offer-O1-v1", "/jobs/timers/offer-expiry", {}, datetime.now(UTC))

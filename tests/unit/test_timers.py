@@ -173,10 +173,10 @@ def production(monkeypatch):
 
     from shared import config
 
-    prod = dataclasses.replace(config.settings(), env="production", public_base_url="https://api.tradehub.in")
+    prod = dataclasses.replace(config.settings(), env="production", public_base_url="https://api.tradehub.in",
+                               scheduler_service_account="tradehub-scheduler@p.iam.gserviceaccount.com",
+                               tasks_service_account="tradehub-tasks@p.iam.gserviceaccount.com")
     monkeypatch.setattr(config, "settings", lambda: prod)
-    monkeypatch.setenv("SCHEDULER_SERVICE_ACCOUNT", "tradehub-scheduler@p.iam.gserviceaccount.com")
-    monkeypatch.setenv("TASKS_SERVICE_ACCOUNT", "tradehub-tasks@p.iam.gserviceaccount.com")
     return prod
 
 
@@ -216,10 +216,13 @@ def test_in_the_cloud_timers_accept_only_the_tasks_accounts_token(production, mo
 
 
 def test_in_the_cloud_an_unset_account_admits_nobody(production, monkeypatch):
+    import dataclasses
+
     from functions.jobs import TASKS, authorize
+    from shared import config
     from shared.errors import Unauthorized
 
-    monkeypatch.setenv("TASKS_SERVICE_ACCOUNT", "")
+    monkeypatch.setattr(config, "settings", lambda: dataclasses.replace(production, tasks_service_account=None))
     _token_of(monkeypatch, "")
     with pytest.raises(Unauthorized):
         authorize("Bearer signed", TASKS)
