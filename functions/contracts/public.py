@@ -1,11 +1,17 @@
 """What other groups may use of the contracts group (the only module of it they import).
 
+- `create_draft_contract(uow, DraftContractInput) -> ContractRef(id, number)`: the draft sales contract of
+  an accepted offer, in the caller's unit of work (number from the organization's financial-year counter,
+  terms copied from the commodity master in force; emits ContractCreated);
 - `financial_year_close_counts(org_id, code)`: draft contracts that block closing the year, and the
   unpaid invoices, due commissions and open disputes it carries forward (masters' year close).
 - its typed domain events (functions/contracts/events.py), for `uow.emit(...)` and the notifications catalog.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from functions.contracts.drafts import ContractRef, DraftContractInput
 from functions.contracts.events import (
     ContractAmended,
     ContractApproved,
@@ -13,13 +19,25 @@ from functions.contracts.events import (
 )
 from functions.contracts.year_end import CloseCounts, close_counts
 
+if TYPE_CHECKING:
+    from shared.uow import UnitOfWork
+
 __all__ = [
     "CloseCounts",
     "ContractAmended",
     "ContractApproved",
     "ContractCreated",
+    "ContractRef",
+    "DraftContractInput",
+    "create_draft_contract",
     "financial_year_close_counts",
 ]
+
+
+def create_draft_contract(uow: UnitOfWork, draft: DraftContractInput) -> ContractRef:
+    from functions.contracts.drafts import create
+
+    return create(uow, draft)
 
 
 def financial_year_close_counts(org_id: str, code: str) -> CloseCounts:

@@ -16,7 +16,7 @@ trades/{id}  status, ownerPartnerId, openKg, filledKg, version
 offers/{id}  tradeId, status, negotiationVersion, turn (OWNER|MAKER), makerPartnerId, ownerPartnerId,
              quantity {value, unit, kg}, validUntil, version
 `contract_writer(uow, trade, offer) -> {"id", "number"}` writes the draft sales contract in the same
-unit of work (contracts.public.create_draft_contract once that group publishes it).
+unit of work: by default `draft_contract`, through contracts.public.create_draft_contract.
 """
 from __future__ import annotations
 
@@ -76,10 +76,30 @@ def answerable(uow: Any, offer_id: str, partner_id: str, expected_version: int, 
     return offer, party
 
 
+def draft_contract(uow: Any, trade: dict[str, Any], offer: dict[str, Any]) -> dict[str, str]:
+    """The draft sales contract of an accepted offer (contracts.public), on the offer's latest terms."""
+    from functions.contracts.public import DraftContractInput, create_draft_contract
+
+    terms = offer.get("terms") or {}
+    owner_buys = trade.get("side") == "BUY"
+    buyer, seller = ((offer["ownerPartnerId"], offer["makerPartnerId"]) if owner_buys
+                     else (offer["makerPartnerId"], offer["ownerPartnerId"]))
+    chosen = {name: terms.get(name) or trade.get(name) for name in rules.TERM_LISTS}
+    ref = create_draft_contract(uow, DraftContractInput(
+        org_id=trade["orgId"], buyer_partner_id=buyer, seller_partner_id=seller,
+        commodity_id=trade["commodityId"], variety_id=trade.get("varietyId"),
+        quantity=terms.get("quantity") or offer["quantity"], price=str(terms.get("price")),
+        price_unit=str(terms.get("priceUnit")), trade_id=trade["id"], offer_id=offer["id"],
+        quality=offer.get("quality") or trade.get("quality") or {}, terms=chosen,
+        station_id=offer.get("stationId") or (trade.get("location") or {}).get("stationId"),
+        state_code=(trade.get("location") or {}).get("stateCode")))
+    return {"id": ref.id, "number": ref.number}
+
+
 def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
-           contract_writer: ContractWriter | None = None) -> dict[str, Any]:
+           contract_writer: ContractWriter | None = draft_contract) -> dict[str, Any]:
     """Accept `offer_id` for `partner_id` (the party whose turn it is); returns the accepted offer with
-    `contractId`/`contractNumber` when a contract writer is given."""
+    `contractId`/`contractNumber` (none when `contract_writer` is None)."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     from shared.db import collection, stamp_update
