@@ -44,15 +44,17 @@ def grants(permissions: frozenset[str], permission: str) -> bool:
     return bool({permission, f"{module}:*", "*"} & permissions)
 
 
-def users_by_id(uow: UnitOfWork, user_ids: list[str]) -> dict[str, UserContact]:
-    """The named users that exist (active or not), in one batched read."""
+def users_by_id(uow: UnitOfWork | None, user_ids: list[str]) -> dict[str, UserContact]:
+    """The named users that exist (active or not), in one batched read (inside `uow` when given)."""
     from functions.auth import accounts
     from shared.auth.users import user_ref
+    from shared.db import get_all
 
     ids = sorted({uid for uid in user_ids if uid and accounts.valid_id(uid)})
     if not ids:
         return {}
-    snapshots = uow.get_all([user_ref(uid) for uid in ids])
+    refs = [user_ref(uid) for uid in ids]
+    snapshots = uow.get_all(refs) if uow is not None else get_all(refs)
     return {s.id: contact(s.id, s.to_dict() or {}) for s in snapshots.values() if s.exists}
 
 

@@ -13,7 +13,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from functions.auth.public import is_active
+from functions.auth.public import users_by_id
 from functions.notifications import rendering, store
 from functions.notifications.catalog import CATALOG, EMAIL, SMS
 from shared import clock
@@ -73,15 +73,14 @@ def _claim(uow: Any, delivery_id: str, channel: str) -> dict[str, Any] | None:
 
 def _send(delivery_id: str, request: dict[str, Any]) -> str:
     from shared.adapters import DeliveryFailed
-    from shared.db import collection
 
     channel = request["channel"]
-    user_snapshot = collection(store.USERS).document(request["userId"]).get()
-    user = user_snapshot.to_dict() if user_snapshot.exists else None
-    if user is None or not is_active(user):
-        _finish(delivery_id, SKIPPED, attempts=0, reason="user_not_found" if user is None else "user_inactive")
+    contact = users_by_id(None, [request["userId"]]).get(request["userId"])
+    if contact is None or not contact.active:
+        _finish(delivery_id, SKIPPED, attempts=0, reason="user_not_found" if contact is None else "user_inactive")
         return "skipped"
-    address = user.get("email") if channel == EMAIL else user.get("mobile")
+    user = {"name": contact.name}
+    address = contact.email if channel == EMAIL else contact.mobile
     spec = CATALOG.get(request.get("eventType") or "")
     if not address or spec is None:
         _dead_letter(delivery_id, request, address, "no_address" if spec else "unknown_template", None, 0)
