@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from shared.uow import UnitOfWork
 
 DEFAULT_SUB_USER_LIMIT = 2
-PARTNERS = "partners"
 
 
 def _partner_of(principal: Principal) -> str:
@@ -72,10 +71,9 @@ def _check_subset(principal: Principal, permissions: list[str]) -> None:
 
 
 def _branch_refs(partner_id: str, branch_ids: list[str]) -> list[Any]:
-    from shared.db import collection
+    from functions.partners.public import branch_refs
 
-    return [collection(PARTNERS).document(partner_id).collection("branches").document(branch_id)
-            for branch_id in sorted(set(branch_ids))]
+    return branch_refs(partner_id, branch_ids)
 
 
 def _check_branches(snapshots: dict[str, Any], refs: list[Any]) -> None:
@@ -109,6 +107,7 @@ def list_sub_users(principal: Principal) -> dict[str, Any]:
 
 def invite_sub_user(principal: Principal, body: Any, actor: Actor) -> dict[str, Any]:
     from functions.masters.public import settings_ref as masters_settings_ref
+    from functions.partners import public as partners_public
     from shared.db import collection
     from shared.uow import run_in_transaction
     from shared.validators import InvalidValue, email, mobile
@@ -130,7 +129,7 @@ def invite_sub_user(principal: Principal, body: Any, actor: Actor) -> dict[str, 
                           rule="subset")
     seats_ref = collection(PARTNER_USERS).document(partner_id)
     settings_ref = masters_settings_ref(None)      # partner users' settings
-    partner_ref = collection(PARTNERS).document(partner_id)
+    partner_ref = partners_public.partner_ref(partner_id)
     branch_refs = _branch_refs(partner_id, body.branch_ids)
     user_id = new_user_id()
 
