@@ -35,3 +35,12 @@ class ContractAmended(DomainEventModel):
     seller_partner_id: str
     org_id: str | None = None
     contract_number: str | None = None
+
+
+class InvoiceIssued(DomainEventModel):
+    producer = "contracts"
+    invoice_id: str
+    contract_id: str
+    buyer_partner_id: str
+    org_id: str | None = None
+    invoice_number: str | None = None

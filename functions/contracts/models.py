@@ -249,3 +249,64 @@ class PdfLinkOut(ApiModel):
     url: str = Field(description="Short-lived signed GET URL of the contract note")
     expires_at: str
     file_name: str
+
+
+# ---------------------------------------------------------------- invoices
+
+StateCode = Annotated[str, Field(pattern=r"^(0[1-9]|[12][0-9]|3[0-8])$")]
+
+
+class InvoiceIn(ApiModel):
+    """An invoice against an ACTIVE contract; quantity defaults to the contract's."""
+
+    contract_id: DocId
+    invoice_date: date | None = Field(None, description="India date; today when left out")
+    quantity: ApiQuantity | None = None
+    place_of_supply_state_code: StateCode | None = Field(
+        None, description="GST state code; by default the contract's delivery state, else the buyer's")
+    bill_to_ship_to: bool = Field(False, description="The buyer directs delivery to a third party: its own state "
+                                                     "decides the place of supply")
+    seller_is_agriculturist: bool = Field(False, description="Kapas from an agriculturist: reverse charge")
+
+
+class InvoiceQuery(PageQuery):
+    status: Literal["UNPAID", "PARTIALLY_PAID", "PAID", "OVERDUE", "CANCELLED"] | None = None
+    contract_id: DocId | None = None
+
+
+class InvoiceOut(OutModel):
+    id: str
+    number: str
+    invoice_date: str
+    due_date: str
+    org_id: str
+    financial_year: str
+    contract_id: str
+    contract_number: str | None = None
+    supplier: PartyOut
+    recipient: PartyOut
+    place_of_supply: str | None = None
+    supplier_state: str | None = None
+    hsn_code: str | None = None
+    description: str | None = None
+    quantity: ApiQuantity
+    rate: RateOut
+    taxable_value: ApiAmount
+    tax_type: Literal["INTRA_STATE", "INTER_STATE"]
+    gst_rate_percent: OutNumber
+    cgst: ApiAmount
+    sgst: ApiAmount
+    igst: ApiAmount
+    total: ApiAmount
+    paid: ApiAmount
+    balance: ApiAmount
+    reverse_charge: bool
+    status: Literal["UNPAID", "PARTIALLY_PAID", "PAID", "OVERDUE", "CANCELLED"]
+    cancel_reason: str | None = None
+    created_at: str | None = None
+    version: int
+
+
+class InvoicePage(ApiModel):
+    items: list[InvoiceOut]
+    next_page_token: str | None = None

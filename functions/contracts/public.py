@@ -16,6 +16,7 @@ from functions.contracts.events import (
     ContractAmended,
     ContractApproved,
     ContractCreated,
+    InvoiceIssued,
 )
 from functions.contracts.year_end import CloseCounts, close_counts
 
@@ -29,6 +30,7 @@ __all__ = [
     "ContractCreated",
     "ContractRef",
     "DraftContractInput",
+    "InvoiceIssued",
     "create_draft_contract",
     "financial_year_close_counts",
 ]

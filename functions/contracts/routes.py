@@ -133,3 +133,6 @@ def get_version_pdf(req: ApiRequest, contractId: str, n: str) -> PdfLinkOut:
     number = documents.version_number(n)
     service.version(contractId, number, access.viewer(req.user))
     return PdfLinkOut.model_validate(documents.download_link(contractId, number))
+
+
+import functions.contracts.routes_invoices  # noqa: E402,F401 - registers the invoice routes on `router`

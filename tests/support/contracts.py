@@ -37,7 +37,9 @@ def staff(permissions: frozenset[str] = MANAGER, org: str = ORG) -> tuple[str, A
 
 
 def partner_token(partner_id: str) -> str:
-    return token_for({"contracts:read"}, kind="partner", role="PARTNER_PRIMARY", partner_id=partner_id)[0]
+    """A partner user with the built-in partner role's contract and invoice reads."""
+    return token_for({"contracts:read", "invoices:read"}, kind="partner", role="PARTNER_PRIMARY",
+                     partner_id=partner_id)[0]
 
 
 def contract_body(**overrides: Any) -> dict[str, Any]:
