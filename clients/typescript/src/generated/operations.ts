@@ -8,6 +8,7 @@ export const IDEMPOTENT_POSTS: readonly string[] = [
   "/api/commodities",
   "/api/contracts",
   "/api/financial-years",
+  "/api/invoices",
   "/api/organizations",
   "/api/partners",
   "/api/partners/{partnerId}/branches",

@@ -820,6 +820,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invoices the caller may see, newest first (a partner: those it is the buyer or seller of). */
+        get: operations["contracts_list_invoices"];
+        put?: never;
+        /**
+         * Issue a GST invoice against an ACTIVE contract: the next number of the organization's year,
+         * @description CGST + SGST or IGST by place of supply, due date from the payment terms.
+         */
+        post: operations["contracts_issue_invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invoices/{invoiceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One invoice (404 outside the caller's scope). */
+        get: operations["contracts_get_invoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invoices/{invoiceId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an unpaid invoice with a reason; its number is kept and never reused. */
+        post: operations["contracts_cancel_invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invoices/health": {
         parameters: {
             query?: never;
@@ -4717,6 +4772,136 @@ export interface components {
             password: string;
             /** Token */
             token: string;
+        };
+        /**
+         * InvoiceIn
+         * @description An invoice against an ACTIVE contract; quantity defaults to the contract's.
+         */
+        InvoiceIn: {
+            /**
+             * Billtoshipto
+             * @description The buyer directs delivery to a third party: its own state decides the place of supply
+             * @default false
+             */
+            billToShipTo?: boolean;
+            /** Contractid */
+            contractId: string;
+            /**
+             * Invoicedate
+             * @description India date; today when left out
+             * @default null
+             */
+            invoiceDate?: string | null;
+            /**
+             * Placeofsupplystatecode
+             * @description GST state code; by default the contract's delivery state, else the buyer's
+             * @default null
+             */
+            placeOfSupplyStateCode?: string | null;
+            /** @default null */
+            quantity?: components["schemas"]["ApiQuantity"] | null;
+            /**
+             * Sellerisagriculturist
+             * @description Kapas from an agriculturist: reverse charge
+             * @default false
+             */
+            sellerIsAgriculturist?: boolean;
+        };
+        /** InvoiceOut */
+        InvoiceOut: {
+            /** Balance */
+            balance: number;
+            /**
+             * Cancelreason
+             * @default null
+             */
+            cancelReason?: string | null;
+            /** Cgst */
+            cgst: number;
+            /** Contractid */
+            contractId: string;
+            /**
+             * Contractnumber
+             * @default null
+             */
+            contractNumber?: string | null;
+            /**
+             * Createdat
+             * @default null
+             */
+            createdAt?: string | null;
+            /**
+             * Description
+             * @default null
+             */
+            description?: string | null;
+            /** Duedate */
+            dueDate: string;
+            /** Financialyear */
+            financialYear: string;
+            /** Gstratepercent */
+            gstRatePercent: number;
+            /**
+             * Hsncode
+             * @default null
+             */
+            hsnCode?: string | null;
+            /** Id */
+            id: string;
+            /** Igst */
+            igst: number;
+            /** Invoicedate */
+            invoiceDate: string;
+            /** Number */
+            number: string;
+            /** Orgid */
+            orgId: string;
+            /** Paid */
+            paid: number;
+            /**
+             * Placeofsupply
+             * @default null
+             */
+            placeOfSupply?: string | null;
+            quantity: components["schemas"]["ApiQuantity"];
+            rate: components["schemas"]["RateOut"];
+            recipient: components["schemas"]["PartyOut"];
+            /** Reversecharge */
+            reverseCharge: boolean;
+            /** Sgst */
+            sgst: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "UNPAID" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "CANCELLED";
+            supplier: components["schemas"]["PartyOut"];
+            /**
+             * Supplierstate
+             * @default null
+             */
+            supplierState?: string | null;
+            /** Taxablevalue */
+            taxableValue: number;
+            /**
+             * Taxtype
+             * @enum {string}
+             */
+            taxType: "INTRA_STATE" | "INTER_STATE";
+            /** Total */
+            total: number;
+            /** Version */
+            version: number;
+        };
+        /** InvoicePage */
+        InvoicePage: {
+            /** Items */
+            items: components["schemas"]["InvoiceOut"][];
+            /**
+             * Nextpagetoken
+             * @default null
+             */
+            nextPageToken?: string | null;
         };
         /** KycDueItem */
         KycDueItem: {
@@ -10853,6 +11038,395 @@ export interface operations {
                 };
             };
             /** @description A dependency is not answering */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_list_invoices: {
+        parameters: {
+            query?: {
+                contractId?: string | null;
+                pageSize?: number;
+                pageToken?: string | null;
+                status?: ("UNPAID" | "PARTIALLY_PAID" | "PAID" | "OVERDUE" | "CANCELLED") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePage"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: INVALID_PAGE_TOKEN */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_issue_invoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays of the same key return the first response and write nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: CONTRACT_NOT_ACTIVE, QUANTITY_EXCEEDS_CONTRACT, FINANCIAL_YEAR_CLOSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, FINANCIAL_YEAR_NOT_FOUND */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_get_invoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceOut"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, INVOICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_cancel_invoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["functions__contracts__models__ReasonIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, INVOICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: INVALID_TRANSITION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
