@@ -241,7 +241,10 @@ def get_user(req: ApiRequest, userId: str):
 @router.patch("/api/users/{userId}", permission="users:manage", body=m.UserUpdateIn, response=m.UserOut,
               tags=("users",), errors=OUTRANKS)
 def update_user(req: ApiRequest, userId: str):
-    """Change a user's name, mobile, role or organizations (honours If-Match)."""
+    """Change a user's name, mobile, role or organizations (honours If-Match).
+
+    A change of role or organizations ends the user's sessions at once (401 SESSION_REVOKED on its next call).
+    """
     from functions.auth.users_service import update_user as update
 
     return _with_etag(update(req.user, userId, req.body, req.if_match, req.actor))
@@ -258,7 +261,10 @@ def delete_user(req: ApiRequest, userId: str):
 @router.put("/api/users/{userId}/permissions", permission="roles:manage", body=m.PermissionsIn,
             response=m.UserOut, tags=("users",), errors=OUTRANKS)
 def set_user_permissions(req: ApiRequest, userId: str):
-    """Replace a user's per-user grants and revocations (honours If-Match)."""
+    """Replace a user's per-user grants and revocations (honours If-Match).
+
+    A change ends the user's sessions at once (401 SESSION_REVOKED on its next call).
+    """
     from functions.auth.users_service import set_permissions
 
     return _with_etag(set_permissions(req.user, userId, req.body, req.if_match, req.actor))

@@ -7,8 +7,9 @@ own (403 USER_OUTRANKS_CALLER): a user administrator cannot take over, demote or
 Nobody can hand out a permission it does not hold itself (403 PERMISSION_ESCALATION), nor disable,
 delete or demote itself. Every change is one
 transaction with its audit entry; role, grant and revocation changes are audited as permission changes.
-Sessions pick up new permissions at their next refresh (at most 15 minutes); disabling or deleting a
-user ends its sessions at once.
+A change of a user's role, grants, revocations or organizations ends its sessions at once, as
+disabling or deleting it does (the guard checks the session on every call): no old token keeps old
+power. A custom role's own permission change still reaches sessions at their next refresh.
 """
 from __future__ import annotations
 
@@ -262,10 +263,15 @@ def update_user(principal: Principal, user_id: str, body: Any, if_match: str | N
             changes["role"] = body.role
         if "organizationIds" in changes and user.get("kind") != BACK_OFFICE:
             raise field_error("organizationIds", "Partner users belong to no organization", rule="scope")
+        access_changed = "role" in changes or (
+            "organizationIds" in changes and set(changes["organizationIds"]) != set(user.get("organizationIds") or ()))
+        live = sessions.live_sessions(uow, user_id) if access_changed else []
         stamped = stamp_update(changes, principal.user_id, user.get("version", 1))
         updated = {**user, **stamped}
         uow.update(ref, stamped)
-        uow.audit("user.updated", "user", user_id, before=public_view(user), after=public_view(updated))
+        ended = sessions.revoke_all(uow, live, "ACCESS_CHANGED")
+        uow.audit("user.updated", "user", user_id, before=public_view(user), after=public_view(updated),
+                  sessionsEnded=ended)
         if "role" in changes:
             uow.audit("user.permissions_changed", "user", user_id, before={"role": user.get("role")},
                       after={"role": changes["role"]})
@@ -291,11 +297,15 @@ def set_permissions(principal: Principal, user_id: str, body: Any, if_match: str
         if user.get("kind") != BACK_OFFICE:
             raise Conflict("PARTNER_USER_PERMISSIONS", "A partner's sub-user permissions are set by its primary user")
         changes = {"grants": sorted(set(body.grants)), "revocations": sorted(set(body.revocations))}
+        changed = (changes["grants"] != sorted(set(user.get("grants") or ()))
+                   or changes["revocations"] != sorted(set(user.get("revocations") or ())))
+        live = sessions.live_sessions(uow, user_id) if changed else []
         stamped = stamp_update(changes, principal.user_id, user.get("version", 1))
         uow.update(ref, stamped)
+        ended = sessions.revoke_all(uow, live, "ACCESS_CHANGED")
         uow.audit("user.permissions_changed", "user", user_id,
                   before={"grants": user.get("grants") or [], "revocations": user.get("revocations") or []},
-                  after=changes)
+                  after=changes, sessionsEnded=ended)
         updated = {**user, **stamped}
         return accounts.user_view(user_id, updated, current_role)
 

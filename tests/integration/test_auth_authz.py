@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.auth.principal import PARTNER
-from tests.support.auth import GOOD_PASSWORD, ORG, OTHER_ORG, login, make_user, sign_in, user_doc
+from tests.support.auth import GOOD_PASSWORD, ORG, OTHER_ORG, audit_entries, login, make_user, sign_in, user_doc
 
 ADMIN = "chief.admin@example.com"
 HELPDESK = "helpdesk@example.com"
@@ -97,3 +97,51 @@ def test_an_admin_cannot_remove_a_membership_of_an_organization_it_does_not_admi
     done = api.patch(f"/api/users/{shared_user}", token=group, headers={"If-Match": etag},
                      json={"organizationIds": [ORG]})
     assert done.status_code == 200 and done.get_json()["organizationIds"] == [ORG]
+
+
+# ---- item 4: a change of access ends the sessions ---------------------------------------------------------
+
+def test_a_demoted_admin_loses_its_power_on_its_next_call(api, admin):
+    deputy = make_user("deputy@example.com", role="ADMIN", organization_ids=[ORG])
+    session = sign_in(api, "deputy@example.com")["tokens"]
+    assert api.get("/api/auth/me", token=session["accessToken"]).status_code == 200
+    etag = api.get(f"/api/users/{deputy}", token=admin).headers["ETag"]
+    demoted = api.patch(f"/api/users/{deputy}", token=admin, headers={"If-Match": etag}, json={"role": "SALES"})
+    assert demoted.status_code == 200, demoted.get_data(as_text=True)
+    sneaky = api.post("/api/users", token=session["accessToken"], json={
+        "email": "sneaky@example.com", "name": "Sneaky", "role": "ADMIN", "organizationIds": [ORG]})
+    assert sneaky.status_code == 401 and sneaky.get_json()["code"] == "SESSION_REVOKED"
+    assert api.post("/api/auth/refresh", json={"refreshToken": session["refreshToken"]}).status_code == 401
+    again = sign_in(api, "deputy@example.com")
+    assert "users:manage" not in again["user"]["permissions"]
+    [entry] = [e for e in audit_entries(action="user.updated", entityId=deputy)]
+    assert entry["sessionsEnded"] == 1
+
+
+def test_a_change_of_grants_or_organizations_ends_the_sessions_and_a_rename_does_not(api, admin):
+    make_user("group.admin@example.com", role="ADMIN", organization_ids=[ORG, OTHER_ORG])
+    group = sign_in(api, "group.admin@example.com")["tokens"]["accessToken"]
+    worker = make_user("worker@example.com", role="SALES", organization_ids=[ORG])
+
+    def signed_in():
+        return sign_in(api, "worker@example.com")["tokens"]["accessToken"]
+
+    def alive(token):
+        return api.get("/api/auth/me", token=token).status_code
+
+    token = signed_in()
+    assert api.patch(f"/api/users/{worker}", token=group, json={"name": "Renamed"}).status_code == 200
+    assert api.patch(f"/api/users/{worker}", token=group, json={"organizationIds": [ORG]}).status_code == 200
+    assert alive(token) == 200                       # nothing about its access changed
+    assert api.put(f"/api/users/{worker}/permissions", token=group,
+                   json={"grants": ["audit:read"], "revocations": []}).status_code == 200
+    assert alive(token) == 401
+    token = signed_in()
+    assert api.put(f"/api/users/{worker}/permissions", token=group,
+                   json={"grants": ["audit:read"], "revocations": ["trades:create"]}).status_code == 200
+    assert alive(token) == 401
+    token = signed_in()
+    assert api.patch(f"/api/users/{worker}", token=group,
+                     json={"organizationIds": [ORG, OTHER_ORG]}).status_code == 200
+    assert alive(token) == 401
+    assert sign_in(api, "worker@example.com")["user"]["organizationIds"] == [ORG, OTHER_ORG]

@@ -2422,7 +2422,10 @@ export interface paths {
         delete: operations["auth_delete_user"];
         options?: never;
         head?: never;
-        /** Change a user's name, mobile, role or organizations (honours If-Match). */
+        /**
+         * Change a user's name, mobile, role or organizations (honours If-Match).
+         * @description A change of role or organizations ends the user's sessions at once (401 SESSION_REVOKED on its next call).
+         */
         patch: operations["auth_update_user"];
         trace?: never;
     };
@@ -2485,7 +2488,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace a user's per-user grants and revocations (honours If-Match). */
+        /**
+         * Replace a user's per-user grants and revocations (honours If-Match).
+         * @description A change ends the user's sessions at once (401 SESSION_REVOKED on its next call).
+         */
         put: operations["auth_set_user_permissions"];
         post?: never;
         delete?: never;
