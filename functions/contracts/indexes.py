@@ -2,7 +2,8 @@
 
 - lists (service.list_contracts), newest first: a partner's (partyIds CONTAINS), an organization's
   (orgId, or orgId IN the caller's), each optionally by status; a back office user's by partner too;
-- invoice lists: a partner's or an organization's, by contract and/or status, newest first;
+- invoice lists: a partner's or an organization's, by contract and/or status, newest first; the same for
+  the back office's commission list;
 - the financial-year close counts (year_end.py): orgId, financialYear, status per collection.
 """
 from __future__ import annotations
@@ -25,19 +26,20 @@ def _lists() -> list[dict[str, Any]]:
     return out
 
 
-def _invoice_lists() -> list[dict[str, Any]]:
+def _by_contract_and_status(group: str, scopes: list[list[tuple[str, str]]]) -> list[dict[str, Any]]:
     out = []
-    for prefix in ([("partyIds", CONTAINS)], [("orgId", "ASCENDING")], []):
+    for prefix in scopes:
         for middle in ([("contractId", "ASCENDING")], [("status", "ASCENDING")],
                        [("contractId", "ASCENDING"), ("status", "ASCENDING")], []):
             if prefix or middle:
-                out.append(_index("invoices", [*prefix, *middle, _NEWEST]))
+                out.append(_index(group, [*prefix, *middle, _NEWEST]))
     return out
 
 
 INDEXES: list[dict[str, Any]] = [
     *_lists(),
-    *_invoice_lists(),
+    *_by_contract_and_status("invoices", [[("partyIds", CONTAINS)], [("orgId", "ASCENDING")], []]),
+    *_by_contract_and_status("commissions", [[("orgId", "ASCENDING")], []]),
     *(_index(group, [("orgId", "ASCENDING"), ("financialYear", "ASCENDING"), ("status", "ASCENDING")])
       for group in ("contracts", "invoices", "commissions", "disputes")),
 ]

@@ -211,7 +211,44 @@ def approve(uow: Any, contract_id: str, current: dict[str, Any], actor_id: str |
     uow.audit("contract.approve", "contract", contract_id, before={"status": current["status"]},
               after={"status": target, "contractVersion": version})
     uow.emit(ContractApproved(**_event_data(contract_id, current, version)), subject=contract_id)
+    write_commissions(uow, contract_id, current, None, actor_id)
     return result
+
+
+COMMISSIONS = "commissions"
+DUE = "DUE"
+
+
+def commission_ref(contract_id: str, side: str) -> Any:
+    from shared.db import collection
+
+    return collection(COMMISSIONS).document(f"{contract_id}-{side.upper()}")
+
+
+def write_commissions(uow: Any, contract_id: str, contract: dict[str, Any], existing: dict[str, Any] | None,
+                      actor_id: str | None) -> None:
+    """The brokerage of each side as a DUE commission once the contract is ACTIVE; an amendment's new
+    amounts replace those still DUE (`existing`: {side: stored commission or None}, read by the caller)."""
+    from shared.db import stamp_new, stamp_update
+
+    commissions = contract.get("commissions") or {}
+    for side in ("buyer", "seller"):
+        item = commissions.get(side)
+        if not item:
+            continue
+        fields = {"contractId": contract_id, "contractNumber": contract.get("number"), "orgId": contract.get("orgId"),
+                  "financialYear": contract.get("financialYear"), "side": side.upper(),
+                  "partnerId": (contract.get(side) or {}).get("partnerId"),
+                  "structureCode": commissions.get("structureCode"), "basis": item.get("basis"),
+                  "amountPaise": item.get("amountPaise"), "gstPercent": item.get("gstPercent"),
+                  "gstPaise": item.get("gstPaise")}
+        if existing is None:
+            uow.create(commission_ref(contract_id, side), stamp_new({**fields, "status": DUE}, actor_id))
+            continue
+        current = existing.get(side)
+        if current is not None and current.get("status") == DUE:
+            update = stamp_update(fields, actor_id, int(current.get("version", 1)))
+            uow.update(commission_ref(contract_id, side), update)
 
 
 def _event_data(contract_id: str, data: dict[str, Any], version: int) -> dict[str, Any]:
@@ -287,6 +324,8 @@ def _approve_amendment(uow: Any, contract_id: str, current: dict[str, Any], acto
     pending = current["pendingAmendment"]
     if actor_id == pending.get("proposedBy"):
         raise Forbidden("MAKER_CHECKER", "Whoever proposed an amendment cannot approve it")
+    sides = {side: uow.get(commission_ref(contract_id, side)) for side in ("buyer", "seller")}
+    existing = {side: (snap.to_dict() if snap.exists else None) for side, snap in sides.items()}
     now = clock.now()
     version = int(pending["version"])
     content = pending["content"]
@@ -298,4 +337,5 @@ def _approve_amendment(uow: Any, contract_id: str, current: dict[str, Any], acto
     uow.audit("contract.amendment.approve", "contract", contract_id, before={"contractVersion": version - 1},
               after={"contractVersion": version, "fields": sorted(pending.get("changes") or {})})
     uow.emit(ContractAmended(**_event_data(contract_id, result, version)), subject=contract_id)
+    write_commissions(uow, contract_id, result, existing, actor_id)
     return result

@@ -310,3 +310,32 @@ class InvoiceOut(OutModel):
 class InvoicePage(ApiModel):
     items: list[InvoiceOut]
     next_page_token: str | None = None
+
+
+# ---------------------------------------------------------------- commissions
+
+class CommissionQuery(PageQuery):
+    status: Literal["DUE", "INVOICED", "PAID"] | None = None
+    contract_id: DocId | None = None
+
+
+class CommissionOut(OutModel):
+    id: str
+    contract_id: str
+    contract_number: str | None = None
+    org_id: str
+    financial_year: str
+    side: Literal["BUYER", "SELLER"]
+    partner_id: str | None = None
+    structure_code: str | None = None
+    basis: str | None = None
+    amount: ApiAmount
+    gst_percent: OutNumber
+    gst: ApiAmount
+    status: Literal["DUE", "INVOICED", "PAID"]
+    created_at: str | None = None
+
+
+class CommissionPage(ApiModel):
+    items: list[CommissionOut]
+    next_page_token: str | None = None

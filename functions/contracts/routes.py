@@ -135,4 +135,5 @@ def get_version_pdf(req: ApiRequest, contractId: str, n: str) -> PdfLinkOut:
     return PdfLinkOut.model_validate(documents.download_link(contractId, number))
 
 
+import functions.contracts.routes_commissions  # noqa: E402,F401 - registers the commission routes on `router`
 import functions.contracts.routes_invoices  # noqa: E402,F401 - registers the invoice routes on `router`

@@ -73,6 +73,9 @@ def test_a_contract_entered_by_hand_copies_the_masters_and_numbers_from_the_year
 
     second = _create(api, maker)
     assert second["number"] == f"SC/{start[-2:]}-{end[-2:]}/00002"
+    from functions.contracts.public import financial_year_close_counts
+
+    assert financial_year_close_counts(ORG, setup["fy"]).draft_contracts == 2     # they block the year's close
     [entry] = [d.to_dict() for d in collection("auditLog").stream()
                if (d.to_dict() or {}).get("entityId") == contract["id"]]
     assert entry["action"] == "contract.create"
@@ -199,3 +202,30 @@ def test_a_closed_year_takes_no_new_contract(api, setup):
     maker, _ = staff()
     response = api.post("/api/contracts", json=contract_body(), token=maker)
     assert response.status_code == 409 and response.get_json()["code"] == "FINANCIAL_YEAR_CLOSED"
+
+
+def test_brokerage_becomes_due_when_the_contract_is_active_and_follows_an_amendment(api, setup):
+    from functions.contracts.public import financial_year_close_counts
+
+    maker, _ = staff(MANAGER | APPROVER)
+    checker, _ = staff(MANAGER | APPROVER)
+    accounts, _ = staff(frozenset({"commissions:read"}))
+    contract = _create(api, maker)
+    assert api.get("/api/commissions", token=accounts).get_json()["items"] == []
+    api.post(f"/api/contracts/{contract['id']}/submit", token=maker)
+    active = api.post(f"/api/contracts/{contract['id']}/approve", token=checker).get_json()
+    items = api.get(f"/api/commissions?contractId={contract['id']}", token=accounts).get_json()["items"]
+    assert sorted((c["side"], c["status"]) for c in items) == [("BUYER", "DUE"), ("SELLER", "DUE")]
+    buyer = next(c for c in items if c["side"] == "BUYER")
+    assert buyer["amount"] == active["commissions"]["buyer"]["amount"] and buyer["gstPercent"] == 18
+    assert buyer["partnerId"] == "buyer-1"
+    assert financial_year_close_counts(ORG, setup["fy"]).due_commissions == 2
+
+    api.post(f"/api/contracts/{contract['id']}/amendments", token=maker,
+             json={"expectedVersion": 1, "reason": "Double", "quantity": {"value": 200, "unit": "BALE"}})
+    amended = api.post(f"/api/contracts/{contract['id']}/approve", token=checker).get_json()
+    items = api.get(f"/api/commissions?contractId={contract['id']}", token=accounts).get_json()["items"]
+    assert next(c for c in items if c["side"] == "SELLER")["amount"] == amended["commissions"]["seller"]["amount"]
+    assert Decimal(str(amended["commissions"]["seller"]["amount"])) > Decimal(str(buyer["amount"]))
+    outsider, _ = staff(frozenset({"commissions:read"}), org="rnrl-maharashtra")
+    assert api.get("/api/commissions", token=outsider).get_json()["items"] == []
