@@ -316,6 +316,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/commissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Brokerage per contract side (DUE once the contract is ACTIVE), newest first, in the caller's organizations. */
+        get: operations["contracts_list_commissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/commissions/health": {
         parameters: {
             query?: never;
@@ -3345,6 +3362,68 @@ export interface components {
             blockers: components["schemas"]["Blocker"][];
             carryForward: components["schemas"]["CarryForwardOut"];
             financialYear: components["schemas"]["FinancialYearOut"];
+        };
+        /** CommissionOut */
+        CommissionOut: {
+            /** Amount */
+            amount: number;
+            /**
+             * Basis
+             * @default null
+             */
+            basis?: string | null;
+            /** Contractid */
+            contractId: string;
+            /**
+             * Contractnumber
+             * @default null
+             */
+            contractNumber?: string | null;
+            /**
+             * Createdat
+             * @default null
+             */
+            createdAt?: string | null;
+            /** Financialyear */
+            financialYear: string;
+            /** Gst */
+            gst: number;
+            /** Gstpercent */
+            gstPercent: number;
+            /** Id */
+            id: string;
+            /** Orgid */
+            orgId: string;
+            /**
+             * Partnerid
+             * @default null
+             */
+            partnerId?: string | null;
+            /**
+             * Side
+             * @enum {string}
+             */
+            side: "BUYER" | "SELLER";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "DUE" | "INVOICED" | "PAID";
+            /**
+             * Structurecode
+             * @default null
+             */
+            structureCode?: string | null;
+        };
+        /** CommissionPage */
+        CommissionPage: {
+            /** Items */
+            items: components["schemas"]["CommissionOut"][];
+            /**
+             * Nextpagetoken
+             * @default null
+             */
+            nextPageToken?: string | null;
         };
         /** CommissionSideIn */
         CommissionSideIn: {
@@ -8349,6 +8428,87 @@ export interface operations {
             };
             /** @description `If-Match` does not match the current version. Codes: STALE_VERSION */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_list_commissions: {
+        parameters: {
+            query?: {
+                contractId?: string | null;
+                pageSize?: number;
+                pageToken?: string | null;
+                status?: ("DUE" | "INVOICED" | "PAID") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionPage"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: INVALID_PAGE_TOKEN */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
