@@ -6,7 +6,6 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from functions.auth import lockout
 from functions.auth.password_policy import DEFAULT_POLICY, PasswordPolicy, policy_from_settings
 from shared import clock
 from shared.auth.permissions import BASELINE_PERMISSIONS, BUILT_IN_ROLES, effective_permissions
@@ -15,6 +14,7 @@ from shared.auth.users import ACTIVE, DELETED, USERS, user_ref
 from shared.errors import NotFound
 
 if TYPE_CHECKING:
+    from functions.masters.public import LockoutPolicy
     from shared.uow import UnitOfWork
 
 ROLES = "roles"
@@ -37,10 +37,11 @@ def policy_from(snapshot: Any) -> PasswordPolicy:
     return policy_from_settings((snapshot.to_dict() or {}).get("passwordPolicy"))
 
 
-def lockout_policy_from(snapshot: Any) -> lockout.LockoutPolicy:
-    if snapshot is None or not snapshot.exists:
-        return lockout.DEFAULT_LOCKOUT
-    return lockout.policy_from_settings((snapshot.to_dict() or {}).get("lockoutPolicy"))
+def lockout_policy_from(snapshot: Any) -> LockoutPolicy:
+    """The organization's typed lockoutPolicy (masters owns the settings and their model)."""
+    from functions.masters.public import settings_from
+
+    return settings_from(snapshot).lockout_policy
 
 
 def setting(snapshot: Any, key: str, default: Any) -> Any:

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from functions.masters.public import LockoutPolicy
 
 MAX_FAILURES = 5
 LOCK_DURATION = timedelta(minutes=30)
@@ -28,32 +32,12 @@ def current(failed_count: int | None, locked_until: datetime | None, now: dateti
     return LockState(int(failed_count or 0), locked_until)
 
 
-@dataclass(frozen=True)
-class LockoutPolicy:
-    max_failures: int = MAX_FAILURES
-    lock_duration: timedelta = LOCK_DURATION
-
-
-DEFAULT_LOCKOUT = LockoutPolicy()
-
-
-def policy_from_settings(raw: dict | None) -> LockoutPolicy:
-    """From a settings document's `lockoutPolicy` ({maxFailedAttempts, lockMinutes}); defaults otherwise."""
-    if not isinstance(raw, dict):
-        return DEFAULT_LOCKOUT
-    try:
-        failures = int(raw.get("maxFailedAttempts") or MAX_FAILURES)
-        minutes = int(raw.get("lockMinutes") or LOCK_DURATION.total_seconds() // 60)
-    except (TypeError, ValueError):
-        return DEFAULT_LOCKOUT
-    return LockoutPolicy(max(1, min(failures, 100)), timedelta(minutes=max(1, min(minutes, 1440))))
-
-
-def after_failure(state: LockState, now: datetime, policy: LockoutPolicy = DEFAULT_LOCKOUT) -> tuple[LockState, bool]:
-    """(new state, whether this failure locked the account)."""
+def after_failure(state: LockState, now: datetime, policy: LockoutPolicy | None = None) -> tuple[LockState, bool]:
+    """(new state, whether this failure locked the account) under the organization's `lockoutPolicy`
+    (masters settings; DOMAIN.md's 5 failures / 30 minutes by default)."""
     count = state.failed_count + 1
-    if count >= policy.max_failures:
-        return LockState(0, now + policy.lock_duration), True
+    if count >= (policy.max_failed_attempts if policy else MAX_FAILURES):
+        return LockState(0, now + (timedelta(minutes=policy.lock_minutes) if policy else LOCK_DURATION)), True
     return LockState(count, None), False
 
 

@@ -123,7 +123,7 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
                       failedCount=state.failed_count + 1)
             if just_locked:
                 uow.audit("auth.lockout", "user", user_id, lockedUntil=new_state.locked_until,
-                          failures=lock_policy.max_failures)
+                          failures=lock_policy.max_failed_attempts)
                 uow.emit(AccountLocked(user_id=user_id, locked_until=new_state.locked_until),
                          subject=f"users/{user_id}")
                 return Outcome("locked", locked_until=new_state.locked_until, just_locked=True, user=user)

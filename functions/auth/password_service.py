@@ -194,7 +194,7 @@ def _wrong_current_password(principal: Principal, actor: Actor) -> None:
         if just_locked:
             sessions.revoke_all(uow, live, "ACCOUNT_LOCKED")
             uow.audit("auth.lockout", "user", principal.user_id, lockedUntil=state.locked_until,
-                      failures=lock_policy.max_failures)
+                      failures=lock_policy.max_failed_attempts)
             uow.emit(AccountLocked(user_id=principal.user_id, locked_until=state.locked_until),
                      subject=f"users/{principal.user_id}")
         return (state.locked_until, user) if just_locked else (None, user)

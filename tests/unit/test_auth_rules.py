@@ -48,11 +48,15 @@ def test_an_expired_lock_is_forgotten_and_counting_restarts():
 
 
 def test_lockout_policy_from_settings():
-    policy = lockout.policy_from_settings({"maxFailedAttempts": 3, "lockMinutes": 10})
+    from functions.masters.public import LockoutPolicy, settings_from
+
+    policy = settings_from({"lockoutPolicy": {"maxFailedAttempts": 3, "lockMinutes": 10}}).lockout_policy
     state, locked = lockout.after_failure(lockout.LockState(2, None), NOW, policy)
     assert locked and state.locked_until == NOW + timedelta(minutes=10)
-    assert lockout.policy_from_settings(None) == lockout.DEFAULT_LOCKOUT
-    assert lockout.policy_from_settings({"maxFailedAttempts": "x"}) == lockout.DEFAULT_LOCKOUT
+    assert settings_from(None).lockout_policy == LockoutPolicy()
+    assert settings_from({"lockoutPolicy": {"maxFailedAttempts": "x"}}).lockout_policy == LockoutPolicy()
+    state, locked = lockout.after_failure(lockout.LockState(4, None), NOW, LockoutPolicy())
+    assert locked and state.locked_until == NOW + timedelta(minutes=30)
 
 
 # ---- OTP -----------------------------------------------------------------------------------------------------
