@@ -228,6 +228,12 @@ def seed_demo_data(say: Any = print) -> list[dict[str, Any]]:
         partners = seed_partners()
         partner_logins = [partner["login"] for partner in partners if partner.get("login")]
         say("  partners: " + ", ".join(f"{p.get('code')} {p.get('legalName')} ({p.get('kind')})" for p in partners))
+    seed_contracts = _optional("functions.contracts.seed", "seed_contracts")
+    if seed_contracts is not None:
+        demo = seed_contracts(org_ids)
+        if demo.get("number"):
+            say(f"  contracts: {demo['number']} (ACTIVE)" + (f", invoice {demo['invoiceNumber']}"
+                                                             if demo.get("invoiceNumber") else ""))
     seed_identity = _optional("functions.auth.seed", "seed_identity")
     if seed_identity is None:
         say("  seed: functions.auth.seed.seed_identity is not there yet; no demo logins")

@@ -229,3 +229,19 @@ def test_brokerage_becomes_due_when_the_contract_is_active_and_follows_an_amendm
     assert Decimal(str(amended["commissions"]["seller"]["amount"])) > Decimal(str(buyer["amount"]))
     outsider, _ = staff(frozenset({"commissions:read"}), org="rnrl-maharashtra")
     assert api.get("/api/commissions", token=outsider).get_json()["items"] == []
+
+
+def test_the_demo_seed_makes_one_active_contract_with_an_invoice(api, setup):
+    from functions.contracts.seed import seed_contracts
+
+    seed_party("demo-seller", legal_name="Saurashtra Cotton Ginning", state_code="24", pan="AAACS7777G")
+    collection("partners").document("demo-seller").update({"kind": "SELLER"})
+    seed_party("demo-buyer", legal_name="Kovai Spinning Mills", state_code="33", pan="AAACK8888H")
+    collection("partners").document("demo-buyer").update({"kind": "BUYER"})
+    first = seed_contracts([ORG])
+    assert first["created"] is True and first["invoiceNumber"].startswith("INV/")
+    again = seed_contracts([ORG])
+    assert again == {"contractId": first["contractId"], "number": first["number"], "created": False}
+    contract = collection("contracts").document(first["contractId"]).get().to_dict()
+    assert contract["status"] == "ACTIVE" and contract["approvedBy"] != contract["submittedBy"]
+    assert len(list(collection("invoices").stream())) == 1
