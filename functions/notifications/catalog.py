@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from functions.auth.public import AccountLocked, NewDeviceSignIn
-from functions.contracts.public import ContractCreated
+from functions.contracts.public import ContractAmended, ContractApproved, ContractCreated
 from functions.notifications.events import PasswordExpiring, SessionExpiring
 from functions.partners.public import KycDueSoon, KycOverdue, PartnerApproved
 from functions.tradedesk import public as tradedesk
@@ -281,6 +281,30 @@ SPECS: tuple[EventSpec, ...] = (
                                "RNRL TradeHub: बिक्री अनुबंध {contractRef} बनाया गया है। "
                                "कृपया इसकी समीक्षा करें। -RNRL")},
         sample={"contractId": "c1", "buyerPartnerId": "p1", "sellerPartnerId": "p2", "orgId": "o1",
+                "contractNumber": "SC/25-26/00042"},
+    ),
+    EventSpec(
+        ContractApproved, "contract", INFO,
+        (PartnerUsersRule("buyerPartnerId"), PartnerUsersRule("sellerPartnerId")),
+        title="Sales contract {contractRef} approved",
+        body="Sales contract {contractRef} is approved and in force. Its contract note can be downloaded.",
+        link=("contract", "contractId"),
+        email_subject="Sales contract {contractRef} approved",
+        email_text="Hello {userName},\n\nSales contract {contractRef} has been approved and is now in force. "
+                   "You can download its contract note in RNRL TradeHub." + _SIGN_OFF,
+        sample={"contractId": "c1", "version": 1, "buyerPartnerId": "p1", "sellerPartnerId": "p2", "orgId": "o1",
+                "contractNumber": "SC/25-26/00042"},
+    ),
+    EventSpec(
+        ContractAmended, "contract", INFO,
+        (PartnerUsersRule("buyerPartnerId"), PartnerUsersRule("sellerPartnerId")),
+        title="Sales contract {contractRef} amended",
+        body="An amendment of sales contract {contractRef} was approved (version {version}).",
+        link=("contract", "contractId"),
+        email_subject="Sales contract {contractRef} amended",
+        email_text="Hello {userName},\n\nAn amendment of sales contract {contractRef} was approved: version "
+                   "{version} is now in force. Its contract note is in RNRL TradeHub." + _SIGN_OFF,
+        sample={"contractId": "c1", "version": 2, "buyerPartnerId": "p1", "sellerPartnerId": "p2", "orgId": "o1",
                 "contractNumber": "SC/25-26/00042"},
     ),
     EventSpec(

@@ -113,3 +113,21 @@ def test_an_amendment_gets_its_own_note(api, setup):
     assert "Version 2" in text and "₹ 44,000.00 per CANDY" in text
     first = api.get(f"/api/contracts/{cid}/versions/1/pdf", token=maker).get_json()
     assert "₹ 43,500.55 per CANDY" in _text(requests.get(first["url"], timeout=10).content)
+
+
+def test_the_parties_are_told_the_contract_was_approved(api, setup):
+    from tests.support.notifications import seed_user
+
+    seed_user("buyer-user", partnerId="buyer-1", name="Asha Rao", email="asha@example.com")
+    seed_user("stranger-user", partnerId="other-1", name="Other", email="other@example.com")
+    maker, _ = staff(MANAGER)
+    checker, _ = staff(APPROVER)
+    created = api.post("/api/contracts", json=contract_body(), token=maker).get_json()
+    api.post(f"/api/contracts/{created['id']}/submit", token=maker)
+    api.post(f"/api/contracts/{created['id']}/approve", token=checker)
+    messages = [m for m in setup.pull(2, settle=0.3) if m.attributes.get("type") == "ContractApproved"]
+    assert push(api, "on_domain_event", messages[0]).status_code == 200
+    [notice] = [d.to_dict() for d in collection("users").document("buyer-user").collection("notifications").stream()]
+    assert notice["title"] == f"Sales contract {created['number']} approved"
+    assert notice["link"] == {"entity": "contract", "id": created["id"]}
+    assert list(collection("users").document("stranger-user").collection("notifications").stream()) == []
