@@ -245,3 +245,40 @@ def test_the_demo_seed_makes_one_active_contract_with_an_invoice(api, setup):
     contract = collection("contracts").document(first["contractId"]).get().to_dict()
     assert contract["status"] == "ACTIVE" and contract["approvedBy"] != contract["submittedBy"]
     assert len(list(collection("invoices").stream())) == 1
+
+
+def test_two_checkers_approving_at_once_make_one_version_and_one_event(api, setup):
+    import threading
+
+    maker, _ = staff(MANAGER)
+    checkers = [staff(APPROVER)[0] for _ in range(4)]
+    contract = _create(api, maker)
+    api.post(f"/api/contracts/{contract['id']}/submit", token=maker)
+    statuses, lock = [], threading.Lock()
+
+    def approve(token):
+        response = api.post(f"/api/contracts/{contract['id']}/approve", token=token)
+        with lock:
+            statuses.append((response.status_code, (response.get_json() or {}).get("code")))
+
+    threads = [threading.Thread(target=approve, args=(token,)) for token in checkers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses, key=str) == [(200, None)] + [(409, "INVALID_TRANSITION")] * 3
+    versions = list(collection("contracts").document(contract["id"]).collection("versions").stream())
+    assert [v.id for v in versions] == ["1"]
+    approved = [d for d in collection("outbox").stream() if (d.to_dict() or {}).get("type") == "ContractApproved"]
+    assert len(approved) == 1
+    assert len(list(collection("commissions").stream())) == 2
+
+
+def test_a_replayed_create_with_the_same_idempotency_key_makes_one_contract(api, setup):
+    maker, _ = staff()
+    headers = {"Idempotency-Key": "create-contract-1"}
+    first = api.post("/api/contracts", json=contract_body(), token=maker, headers=headers)
+    second = api.post("/api/contracts", json=contract_body(), token=maker, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.get_json()["id"] == second.get_json()["id"]
+    assert len(list(collection("contracts").stream())) == 1
