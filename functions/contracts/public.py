@@ -4,7 +4,10 @@
   an accepted offer, in the caller's unit of work (number from the organization's financial-year counter,
   terms copied from the commodity master in force; emits ContractCreated);
 - `financial_year_close_counts(org_id, code)`: draft contracts that block closing the year, and the
-  unpaid invoices, due commissions and open disputes it carries forward (masters' year close).
+  unpaid invoices, due commissions and open disputes it carries forward (masters' year close);
+- `contracts_made_in(uow, org_id, code)`: how many contracts the year's counter has numbered, read in
+  the caller's transaction: the close compares it with the value it counted at, so a draft created while
+  the close runs cannot slip past it (every new contract writes that counter).
 - its typed domain events (functions/contracts/events.py), for `uow.emit(...)` and the notifications catalog.
 """
 from __future__ import annotations
@@ -31,6 +34,7 @@ __all__ = [
     "ContractRef",
     "DraftContractInput",
     "InvoiceIssued",
+    "contracts_made_in",
     "create_draft_contract",
     "financial_year_close_counts",
 ]
@@ -44,3 +48,13 @@ def create_draft_contract(uow: UnitOfWork, draft: DraftContractInput) -> Contrac
 
 def financial_year_close_counts(org_id: str, code: str) -> CloseCounts:
     return close_counts(org_id, code)
+
+
+def contracts_made_in(uow: UnitOfWork | None, org_id: str, code: str) -> int:
+    from functions.contracts.lifecycle import SERIES
+    from shared.db import collection
+    from shared.numbering import COUNTERS, CounterScope
+
+    ref = collection(COUNTERS).document(CounterScope(org_id, code, SERIES).key)
+    snapshot = uow.get(ref) if uow is not None else ref.get()
+    return int((snapshot.to_dict() or {}).get("value", 0)) if snapshot.exists else 0

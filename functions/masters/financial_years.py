@@ -249,6 +249,9 @@ def close(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
     doc = _load(principal, fy_id)
     if doc.get("status") == CLOSED:
         raise Conflict("FINANCIAL_YEAR_CLOSED", f"The financial year {doc['code']} is already closed")
+    from functions.contracts.public import contracts_made_in
+
+    made = contracts_made_in(None, doc["orgId"], doc["code"])
     found, summary = close_state(doc["orgId"], doc["code"])
     ref = _ref(fy_id)
 
@@ -256,6 +259,10 @@ def close(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
         current = uow.get(ref).to_dict() or {}
         if current.get("status") == CLOSED:
             raise Conflict("FINANCIAL_YEAR_CLOSED", f"The financial year {current['code']} is already closed")
+        # A contract numbered after the counts were taken may be a draft they missed: refuse, the caller retries.
+        if contracts_made_in(uow, current["orgId"], current["code"]) != made:
+            raise Conflict("FINANCIAL_YEAR_CHANGED", "Contracts were created while the year was being closed; "
+                           "close it again", {"financialYear": current["code"]})
         problems = list(found)
         if current.get("active"):
             problems.append(_active_blocker(current["code"]))

@@ -282,3 +282,26 @@ def test_a_replayed_create_with_the_same_idempotency_key_makes_one_contract(api,
     assert first.status_code == second.status_code == 201
     assert first.get_json()["id"] == second.get_json()["id"]
     assert len(list(collection("contracts").stream())) == 1
+
+
+def test_a_draft_made_while_the_year_closes_cannot_slip_past_the_close(api, setup, monkeypatch):
+    from functions.masters import financial_years
+    from tests.support.masters import admin_token
+
+    fy_id = financial_years.year_id(ORG, setup["fy"])
+    collection("financialYears").document(fy_id).update({"active": False})
+    maker, _ = staff()
+    counted = financial_years.close_state
+
+    def counts_then_a_draft_arrives(org_id, code):
+        result = counted(org_id, code)                     # no drafts when counted...
+        assert api.post("/api/contracts", json=contract_body(), token=maker).status_code == 201
+        return result                                      # ...one exists before the close commits
+
+    monkeypatch.setattr(financial_years, "close_state", counts_then_a_draft_arrives)
+    refused = api.post(f"/api/financial-years/{fy_id}/close", token=admin_token())
+    assert refused.status_code == 409 and refused.get_json()["code"] == "FINANCIAL_YEAR_CHANGED"
+    assert collection("financialYears").document(fy_id).get().to_dict()["status"] == "OPEN"
+    monkeypatch.setattr(financial_years, "close_state", counted)
+    blocked = api.post(f"/api/financial-years/{fy_id}/close", token=admin_token())
+    assert blocked.status_code == 409 and blocked.get_json()["code"] == "FINANCIAL_YEAR_HAS_BLOCKERS"
