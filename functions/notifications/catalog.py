@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from functions.auth.public import AccountLocked, NewDeviceSignIn
-from functions.contracts.public import ContractAmended, ContractApproved, ContractCreated
+from functions.contracts.public import ContractAmended, ContractApproved, ContractCreated, InvoiceIssued
 from functions.notifications.events import PasswordExpiring, SessionExpiring
 from functions.partners.public import KycDueSoon, KycOverdue, PartnerApproved
 from functions.tradedesk import public as tradedesk
@@ -306,6 +306,17 @@ SPECS: tuple[EventSpec, ...] = (
                    "{version} is now in force. Its contract note is in RNRL TradeHub." + _SIGN_OFF,
         sample={"contractId": "c1", "version": 2, "buyerPartnerId": "p1", "sellerPartnerId": "p2", "orgId": "o1",
                 "contractNumber": "SC/25-26/00042"},
+    ),
+    EventSpec(
+        InvoiceIssued, "contract", INFO, (PartnerUsersRule("buyerPartnerId"),),
+        title="Invoice {invoiceNumber} issued",
+        body="Invoice {invoiceNumber} was issued to you. Its amount and due date are in RNRL TradeHub.",
+        link=("invoice", "invoiceId"),
+        email_subject="Invoice {invoiceNumber} issued",
+        email_text="Hello {userName},\n\nInvoice {invoiceNumber} has been issued to you. Please see its amount "
+                   "and due date in RNRL TradeHub." + _SIGN_OFF,
+        sample={"invoiceId": "i1", "contractId": "c1", "buyerPartnerId": "p1", "orgId": "o1",
+                "invoiceNumber": "INV/2526/00042"},
     ),
     EventSpec(
         tradedesk.TradePosted, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),

@@ -137,3 +137,24 @@ def test_only_active_contracts_are_invoiced_and_partners_see_their_own(api, setu
     assert api.get("/api/invoices", token=partner_token("other-1")).get_json()["items"] == []
     assert api.post("/api/invoices", token=partner_token("buyer-1"), json={"contractId": contract["id"]}).status_code \
         == 403
+
+
+def test_the_buyer_is_told_an_invoice_was_issued(api, setup):
+    from shared.db import collection
+    from tests.support.notifications import Tap, push, seed_user
+
+    seed_user("buyer-user", partnerId="buyer-1", name="Asha Rao", email="asha@example.com")
+    seed_user("seller-user", partnerId="seller-1", name="Patel", email="patel@example.com")
+    contract = _active_contract(api)
+    accounts, _ = staff(INVOICING)
+    tap = Tap("domain-events")
+    try:
+        invoice = api.post("/api/invoices", token=accounts, json={"contractId": contract["id"]}).get_json()
+        [message] = [m for m in tap.pull(1, settle=0.3) if m.attributes.get("type") == "InvoiceIssued"]
+    finally:
+        tap.close()
+    assert push(api, "on_domain_event", message).status_code == 200
+    [notice] = [d.to_dict() for d in collection("users").document("buyer-user").collection("notifications").stream()]
+    assert notice["title"] == f"Invoice {invoice['number']} issued"
+    assert notice["link"] == {"entity": "invoice", "id": invoice["id"]}
+    assert list(collection("users").document("seller-user").collection("notifications").stream()) == []
