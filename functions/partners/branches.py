@@ -75,7 +75,8 @@ def _touch(uow: Any, partner_id: str, partner: dict[str, Any], access: Access, *
     from shared.db import stamp_update
 
     uow.update(store.partner_ref(partner_id),
-               stamp_update({"branchesChangedAt": clock.now(), **fields}, access.user_id, partner["version"]))
+               stamp_update({"branchesChangedAt": clock.now(), "makers": lifecycle.with_maker(partner, access.user_id),
+                             **fields}, access.user_id, partner["version"]))
 
 
 def create_branch(partner_id: str, body: Any, access: Access, actor: Any) -> tuple[str, dict[str, Any]]:

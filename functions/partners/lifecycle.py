@@ -65,3 +65,19 @@ def path(current: str, target: str) -> list[str]:
     if current == SUBMITTED and target in (ACTIVE, REJECTED, CHANGES_REQUESTED):
         return [UNDER_REVIEW, target]
     return [target]
+
+
+def with_maker(data: dict, user_id: str | None) -> list[str]:
+    """The application's makers after `user_id` changed it: everyone who created, changed (profile, PAN,
+    GSTINs, bank account, branches) or submitted it; none of them may approve it (maker-checker).
+    Changes once the partner is onboarded go through change requests, which have their own makers."""
+    makers = set(data.get("makers") or ())
+    if user_id and data.get("status") not in ONBOARDED:
+        makers.add(user_id)
+    return sorted(makers)
+
+
+def makers_of(data: dict) -> set[str]:
+    """Who may not approve the application (partners created before `makers` was recorded included)."""
+    return (set(data.get("makers") or ()) | {data.get("createdBy"), data.get("submittedBy")}) - {None}
+

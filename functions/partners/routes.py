@@ -89,9 +89,13 @@ def start_review(req: ApiRequest, partnerId: str) -> ApiResponse:
 
 
 @router.post("/api/partners/{partnerId}/approve", permission="partners:approve", response=PartnerOut,
-             tags=("review",))
+             tags=("review",), errors={403: ("MAKER_CHECKER",)})
 def approve_partner(req: ApiRequest, partnerId: str) -> ApiResponse:
-    """Approve (maker-checker): partner code, primary user, PartnerApproved, then the invite e-mail."""
+    """Approve (maker-checker): partner code, primary user, PartnerApproved, then the invite e-mail.
+
+    Whoever created, changed (profile, PAN, GSTINs, bank account, branches) or submitted the application
+    cannot approve it (403 MAKER_CHECKER).
+    """
     data = service.approve(partnerId, access.for_back_office(req.user, "partners:approve"), req.actor)
     return partner_response(partnerId, data)
 

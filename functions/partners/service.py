@@ -72,7 +72,7 @@ def create_draft(body: Any, access: Access, actor: Any) -> tuple[str, dict[str, 
         KeyCheck(uow, ref.id, validation.identity_keys(changes, []), set()).raise_conflict(uow, back_office=True)
         data = stamp_new({**EMPTY_PROFILE, **changes, "status": lifecycle.DRAFT, "source": BACK_OFFICE,
                           "nameLower": search_name(changes.get("legalName")), "ownedKeys": [],
-                          "code": None, "profileVersion": 0}, access.user_id)
+                          "code": None, "profileVersion": 0, "makers": [access.user_id]}, access.user_id)
         uow.create(ref, data)
         uow.audit("create", ENTITY, ref.id, after=data)
         return data
@@ -164,7 +164,8 @@ def update_draft(partner_id: str, body: Any, access: Access, actor: Any, if_matc
             uow, back_office=access.back_office)
         if "legalName" in changes:
             changes["nameLower"] = search_name(changes["legalName"])
-        update = stamp_update(changes, access.user_id, data["version"])
+        update = stamp_update({**changes, "makers": lifecycle.with_maker(data, access.user_id)}, access.user_id,
+                              data["version"])
         uow.update(ref, update)
         uow.audit("update", ENTITY, partner_id, before=data, after={**data, **update})
         return {**data, **update}
@@ -205,7 +206,8 @@ def submit(partner_id: str, access: Access, actor: Any, if_match: str | None = N
         keys.raise_conflict(uow, back_office=access.back_office)
         owned = keys.write(uow)
         update = stamp_update({"status": status, "submittedAt": clock.now(), "submittedBy": access.user_id,
-                               "ownedKeys": owned, "statusReason": None}, access.user_id, data["version"])
+                               "ownedKeys": owned, "statusReason": None,
+                               "makers": lifecycle.with_maker(data, access.user_id)}, access.user_id, data["version"])
         uow.update(ref, update)
         uow.audit("submit", ENTITY, partner_id, before=data, after={**data, **update})
         uow.emit(ev.PartnerApplicationSubmitted(partner_id=partner_id, kind=data.get("kind"),
@@ -295,9 +297,9 @@ def approve_with_invite(partner_id: str, access: Access, actor: Any) -> Approval
 
     def work(uow: Any) -> Approval:
         data = access.load(uow, partner_id)
-        makers = {data.get("createdBy"), data.get("submittedBy")} - {None}
-        if access.user_id in makers:
-            raise Forbidden("MAKER_CHECKER", "Whoever created or submitted an application cannot approve it")
+        if access.user_id in lifecycle.makers_of(data):
+            raise Forbidden("MAKER_CHECKER",
+                            "Whoever created, changed or submitted an application cannot approve it")
         status = _transition(data["status"], lifecycle.ACTIVE)
         email, name, mobile = _primary_contact(data)
         owned = sorted(data.get("ownedKeys") or [])

@@ -8,6 +8,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from shared.db import collection
 from tests.support.identity import token_for
 from tests.support.partners import (
+    BACK_OFFICE_ALL,
     Staff,
     active_partner,
     add_branch,
@@ -37,6 +38,32 @@ def test_creator_or_submitter_cannot_approve(api):
         assert refused.status_code == 403 and refused.get_json()["code"] == "MAKER_CHECKER"
     assert api.get(f"/api/partners/{partner_id}", token=staff.checker_token).get_json()["status"] == "SUBMITTED"
     assert outbox("PartnerApproved") == []
+
+
+def test_whoever_changed_the_application_cannot_approve_it(api):
+    """Issue 15 item 2: an admin set the bank account of a draft to its own, SALES submitted, and the
+    same admin approved it. Changing the application (bank, PAN, GSTIN, branches) makes you a maker."""
+    staff = Staff()
+    banker_token, banker = token_for(BACK_OFFICE_ALL)
+    brancher_token, brancher = token_for(BACK_OFFICE_ALL)
+    partner_id = draft(api, staff.maker_token, profile())
+    add_branch(api, staff.maker_token, partner_id)
+    etag = api.get(f"/api/partners/{partner_id}", token=banker_token).headers["ETag"]
+    changed = api.patch(f"/api/partners/{partner_id}", token=banker_token, headers={"If-Match": etag}, json={
+        "bankAccount": {"accountHolderName": "Shree Ganesh Cotton Traders Pvt Ltd", "accountNumber": "009999999999",
+                        "ifsc": "ICIC0000001", "bankName": "ICICI Bank"}})
+    assert changed.status_code == 200, changed.get_json()
+    add_branch(api, brancher_token, partner_id, {"code": "B2", "name": "Branch B2", "address": profile()["address"],
+                                                 "isHeadOffice": False})
+    assert api.post(f"/api/partners/{partner_id}/submit", token=staff.maker_token).status_code == 200
+    for token in (banker_token, brancher_token):
+        refused = api.post(f"/api/partners/{partner_id}/approve", token=token)
+        assert refused.status_code == 403 and refused.get_json()["code"] == "MAKER_CHECKER"
+    stored = collection("partners").document(partner_id).get().to_dict()
+    assert set(stored["makers"]) == {staff.maker.user_id, banker.user_id, brancher.user_id}
+    assert outbox("PartnerApproved") == []
+    approved = api.post(f"/api/partners/{partner_id}/approve", token=staff.checker_token)
+    assert approved.status_code == 200 and approved.get_json()["status"] == "ACTIVE"
 
 
 def test_approval_creates_code_primary_user_event_and_invite(api, capture):

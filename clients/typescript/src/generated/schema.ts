@@ -1525,7 +1525,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve (maker-checker): partner code, primary user, PartnerApproved, then the invite e-mail. */
+        /**
+         * Approve (maker-checker): partner code, primary user, PartnerApproved, then the invite e-mail.
+         * @description Whoever created, changed (profile, PAN, GSTINs, bank account, branches) or submitted the application
+         *     cannot approve it (403 MAKER_CHECKER).
+         */
         post: operations["partners_approve_partner"];
         delete?: never;
         options?: never;
@@ -15620,7 +15624,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED, MAKER_CHECKER */
             403: {
                 headers: {
                     [name: string]: unknown;
