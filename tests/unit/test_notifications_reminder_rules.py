@@ -77,3 +77,13 @@ def test_absolute_warning_and_no_idle_warning_after_the_absolute_end():
 def test_revoked_or_incomplete_sessions_get_no_warning():
     assert session_warnings(session(timedelta(hours=1), timedelta(minutes=26), revoked=NOW), NOW) == []
     assert session_warnings({"createdAt": None, "lastActivityAt": NOW}, NOW) == []
+
+
+def test_a_shorter_session_policy_moves_the_warnings_to_its_own_ends():
+    short = {**session(timedelta(minutes=20), timedelta(minutes=5)), "idleTimeoutSeconds": 600,
+             "absoluteTimeoutSeconds": 3600}
+    assert session_warnings(short, NOW) == [("idle", NOW + timedelta(minutes=5))]
+    assert session_warnings({**short, "lastActivityAt": NOW - timedelta(minutes=4)}, NOW) == []
+    ending = {**session(timedelta(minutes=57), timedelta(minutes=1)), "idleTimeoutSeconds": 600,
+              "absoluteTimeoutSeconds": 3600}
+    assert session_warnings(ending, NOW) == [("absolute", NOW + timedelta(minutes=3))]
