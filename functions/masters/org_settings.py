@@ -107,10 +107,10 @@ def creation_hook(org_id: str, actor: Actor | None) -> store.Hook:
 
 def get(principal: Principal, org_id: str) -> dict[str, Any]:
     require_organization_access(principal, org_id)
+    store.read(ORGANIZATIONS, org_id)     # 404 when the organization does not exist or was deleted
     snapshot = _settings_ref(org_id).get()
     if snapshot.exists:
         return {**default_values(), **(snapshot.to_dict() or {})}
-    store.read(ORGANIZATIONS, org_id)     # 404 when the organization does not exist
     return {"orgId": org_id, **default_values(), "version": 0}
 
 
@@ -128,6 +128,7 @@ def patch(principal: Principal, org_id: str, changes: dict[str, Any], actor: Act
         store.read(ORGANIZATIONS, org_id)
 
     try:
+        organization_exists()             # deleted means deleted for its settings too
         return _patch(org_id, org_id, changes, actor, if_match, organization_exists)
     except NotFound:
         raise NotFound("ORGANIZATION_NOT_FOUND", f"Organization {org_id} not found") from None

@@ -131,6 +131,21 @@ def test_soft_delete_hides_the_organization_and_frees_the_pan(masters_api):
     create(masters_api, token)
 
 
+def test_a_deleted_organizations_settings_are_gone_too(masters_api):
+    """Issue 15 item 3: its password/lockout settings still answered after the delete."""
+    token = admin_token()
+    org = create(masters_api, token).get_json()
+    settings = masters_api.get(f"/api/organizations/{org['id']}/settings", token=token)
+    assert settings.status_code == 200
+    assert masters_api.delete(f"/api/organizations/{org['id']}", token=token).status_code == 204
+    gone = masters_api.get(f"/api/organizations/{org['id']}/settings", token=token)
+    assert gone.status_code == 404 and gone.get_json()["code"] == "ORGANIZATION_NOT_FOUND"
+    changed = masters_api.patch(f"/api/organizations/{org['id']}/settings", json={"subUserLimit": 1}, token=token)
+    assert changed.status_code == 404 and changed.get_json()["code"] == "ORGANIZATION_NOT_FOUND"
+    from shared.db import collection
+    assert collection("settings").document(org["id"]).get().to_dict()["subUserLimit"] == 2
+
+
 def test_list_pages_with_cursors(masters_api):
     token = admin_token()
     pans = ["AAKCA1111A", "AAKCB2222B", "AAKCC3333C", "AAKCD4444D", "AAKCE5555E"]
