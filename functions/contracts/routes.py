@@ -137,3 +137,4 @@ def get_version_pdf(req: ApiRequest, contractId: str, n: str) -> PdfLinkOut:
 
 import functions.contracts.routes_commissions  # noqa: E402,F401 - registers the commission routes on `router`
 import functions.contracts.routes_invoices  # noqa: E402,F401 - registers the invoice routes on `router`
+import functions.contracts.routes_payments  # noqa: E402,F401 - registers the payment routes on `router`

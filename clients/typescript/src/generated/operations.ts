@@ -14,6 +14,7 @@ export const IDEMPOTENT_POSTS: readonly string[] = [
   "/api/partners/{partnerId}/branches",
   "/api/partners/{partnerId}/certifications",
   "/api/partners/{partnerId}/change-requests",
+  "/api/payments",
   "/api/roles",
   "/api/settings/cci-terms",
   "/api/settings/commission-structures",

@@ -2039,6 +2039,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a payment of a buyer (bank reference unique per mode: 409 on a duplicate) and allocate it to
+         * @description the buyer's invoices, each at most its balance; the invoices' status changes in the same transaction.
+         */
+        post: operations["contracts_record_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/{paymentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One payment (a partner: only its own, 404 otherwise). */
+        get: operations["contracts_get_payment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/{paymentId}/allocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Allocate (part of) a payment's unallocated remainder to invoices of its buyer. */
+        post: operations["contracts_allocate_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/health": {
         parameters: {
             query?: never;
@@ -2639,6 +2693,33 @@ export interface components {
              * @constant
              */
             status?: "accepted";
+        };
+        /** AllocationIn */
+        AllocationIn: {
+            /** Amount */
+            amount: number;
+            /** Invoiceid */
+            invoiceId: string;
+        };
+        /** AllocationOut */
+        AllocationOut: {
+            /** Amount */
+            amount: number;
+            /** Invoiceid */
+            invoiceId: string;
+            /**
+             * Invoicenumber
+             * @default null
+             */
+            invoiceNumber?: string | null;
+        };
+        /**
+         * AllocationsIn
+         * @description Allocations of a payment's unallocated remainder to invoices of its buyer.
+         */
+        AllocationsIn: {
+            /** Allocations */
+            allocations: components["schemas"]["AllocationIn"][];
         };
         /**
          * AmendmentIn
@@ -5927,6 +6008,63 @@ export interface components {
              * @default null
              */
             requireUppercase?: boolean | null;
+        };
+        /**
+         * PaymentIn
+         * @description A payment received from a buyer, with its first allocations (the rest stays unallocated).
+         */
+        PaymentIn: {
+            /** Allocations */
+            allocations?: components["schemas"]["AllocationIn"][];
+            /** Amount */
+            amount: number;
+            /** Buyerpartnerid */
+            buyerPartnerId: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "RTGS" | "NEFT" | "IMPS" | "UPI" | "CHEQUE" | "CASH";
+            /** Orgid */
+            orgId: string;
+            /**
+             * Paymentdate
+             * Format: date
+             */
+            paymentDate: string;
+            /**
+             * Reference
+             * @description UTR or bank reference: RTGS 22, NEFT 16 letters/digits, IMPS/UPI 12 digits, cheque 6 digits; unique per mode
+             */
+            reference: string;
+        };
+        /** PaymentOut */
+        PaymentOut: {
+            /** Allocated */
+            allocated: number;
+            /** Allocations */
+            allocations: components["schemas"]["AllocationOut"][];
+            /** Amount */
+            amount: number;
+            /** Buyerpartnerid */
+            buyerPartnerId: string;
+            /** Id */
+            id: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "RTGS" | "NEFT" | "IMPS" | "UPI" | "CHEQUE" | "CASH";
+            /** Orgid */
+            orgId: string;
+            /** Paymentdate */
+            paymentDate: string;
+            /** Reference */
+            reference: string;
+            /** Unallocated */
+            unallocated: number;
+            /** Version */
+            version: number;
         };
         /** PdfLinkOut */
         PdfLinkOut: {
@@ -19385,6 +19523,314 @@ export interface operations {
             };
             /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_record_payment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays of the same key return the first response and write nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: INVOICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: ALLOCATION_EXCEEDS_BALANCE, ALLOCATION_EXCEEDS_PAYMENT, INVOICE_NOT_PAYABLE, DUPLICATE_BANK_REFERENCE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, DUPLICATE_ALLOCATION, INVALID_AMOUNT, INVALID_BANK_REFERENCE, RTGS_BELOW_MINIMUM */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_get_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paymentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentOut"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, PAYMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_allocate_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paymentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AllocationsIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, PAYMENT_NOT_FOUND, INVOICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: ALLOCATION_EXCEEDS_BALANCE, ALLOCATION_EXCEEDS_PAYMENT, INVOICE_NOT_PAYABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, DUPLICATE_ALLOCATION, INVALID_AMOUNT */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,57 @@
+"""Input and output shapes of /api/payments."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from shared.models import ApiModel, DocId
+from shared.money import ApiAmount
+
+Mode = Literal["RTGS", "NEFT", "IMPS", "UPI", "CHEQUE", "CASH"]
+
+
+class AllocationIn(ApiModel):
+    invoice_id: DocId
+    amount: ApiAmount
+
+
+class AllocationsIn(ApiModel):
+    """Allocations of a payment's unallocated remainder to invoices of its buyer."""
+
+    allocations: list[AllocationIn] = Field(min_length=1, max_length=50)
+
+
+class PaymentIn(ApiModel):
+    """A payment received from a buyer, with its first allocations (the rest stays unallocated)."""
+
+    org_id: DocId
+    buyer_partner_id: DocId
+    amount: ApiAmount
+    payment_date: date
+    mode: Mode
+    reference: str = Field(min_length=1, max_length=40,
+                           description="UTR or bank reference: RTGS 22, NEFT 16 letters/digits, IMPS/UPI 12 digits, "
+                                       "cheque 6 digits; unique per mode")
+    allocations: list[AllocationIn] = Field(default_factory=list, max_length=50)
+
+
+class AllocationOut(ApiModel):
+    invoice_id: str
+    invoice_number: str | None = None
+    amount: ApiAmount
+
+
+class PaymentOut(ApiModel):
+    id: str
+    org_id: str
+    buyer_partner_id: str
+    amount: ApiAmount
+    allocated: ApiAmount
+    unallocated: ApiAmount
+    payment_date: str
+    mode: Mode
+    reference: str
+    allocations: list[AllocationOut]
+    version: int

@@ -1,0 +1,80 @@
+"""HTTP routes of payments (registered on the contracts router): mapping only."""
+from __future__ import annotations
+
+from typing import Any
+
+from functions.contracts import access, payments
+from functions.contracts.payment_models import AllocationsIn, PaymentIn, PaymentOut
+from functions.contracts.routes import router
+from shared.errors import NotFound
+from shared.http import ApiRequest, ApiResponse
+from shared.money import Money
+
+READ, MANAGE = "invoices:read", "payments:manage"
+TAGS = ("payments",)
+ALLOCATION_ERRORS = {404: ("INVOICE_NOT_FOUND",),
+                     409: ("ALLOCATION_EXCEEDS_BALANCE", "ALLOCATION_EXCEEDS_PAYMENT", "INVOICE_NOT_PAYABLE"),
+                     422: ("DUPLICATE_ALLOCATION", "INVALID_AMOUNT")}
+
+
+def _transaction(work: Any, actor: Any) -> Any:
+    from shared.uow import run_in_transaction
+
+    return run_in_transaction(work, actor)
+
+
+def payment_out(payment_id: str, data: dict[str, Any]) -> PaymentOut:
+    def rupees(paise: Any) -> Any:
+        return Money.from_paise(int(paise or 0)).rupees
+
+    return PaymentOut(
+        id=payment_id, org_id=data["orgId"], buyer_partner_id=data["buyerPartnerId"],
+        amount=rupees(data.get("amountPaise")), allocated=rupees(data.get("allocatedPaise")),
+        unallocated=rupees(data.get("unallocatedPaise")), payment_date=data["paymentDate"], mode=data["mode"],
+        reference=data["reference"], version=int(data.get("version") or 1),
+        allocations=[{"invoice_id": a["invoiceId"], "invoice_number": a.get("invoiceNumber"),
+                      "amount": rupees(a.get("amountPaise"))} for a in data.get("allocations") or []])
+
+
+def _allocations(items: list[Any]) -> list[payments.Allocation]:
+    return [payments.Allocation(item.invoice_id, Money.of(item.amount)) for item in items]
+
+
+@router.post("/api/payments", permission=MANAGE, body=PaymentIn, response=PaymentOut, status=201, idempotent=True,
+             tags=TAGS, errors={**ALLOCATION_ERRORS, 409: (*ALLOCATION_ERRORS[409], "DUPLICATE_BANK_REFERENCE"),
+                                422: (*ALLOCATION_ERRORS[422], "INVALID_BANK_REFERENCE", "RTGS_BELOW_MINIMUM")})
+def record_payment(req: ApiRequest) -> ApiResponse:
+    """Record a payment of a buyer (bank reference unique per mode: 409 on a duplicate) and allocate it to
+    the buyer's invoices, each at most its balance; the invoices' status changes in the same transaction."""
+    viewer = access.back_office(req.user, MANAGE)
+    body: PaymentIn = req.body
+    if not viewer.sees_org(body.org_id):
+        raise NotFound("ORGANIZATION_NOT_FOUND", "No such organization")
+    payment_id, data = _transaction(lambda uow: payments.record(
+        uow, org_id=body.org_id, buyer_partner_id=body.buyer_partner_id, amount=Money.of(body.amount),
+        payment_day=body.payment_date, mode=body.mode, reference=body.reference,
+        allocations=_allocations(body.allocations), actor_id=viewer.user_id), req.actor)
+    return ApiResponse(payment_out(payment_id, data).model_dump(mode="json", by_alias=True), 201)
+
+
+@router.get("/api/payments/{paymentId}", permission=READ, response=PaymentOut, tags=TAGS,
+            errors={404: ("PAYMENT_NOT_FOUND",)})
+def get_payment(req: ApiRequest, paymentId: str) -> PaymentOut:
+    """One payment (a partner: only its own, 404 otherwise)."""
+    viewer = access.viewer(req.user, READ)
+    snapshot = payments.payment_ref(paymentId).get()
+    data = snapshot.to_dict() if snapshot.exists else None
+    if data is None or not viewer.sees(data):
+        raise NotFound("PAYMENT_NOT_FOUND", "No such payment")
+    return payment_out(paymentId, data)
+
+
+@router.post("/api/payments/{paymentId}/allocations", permission=MANAGE, body=AllocationsIn, response=PaymentOut,
+             tags=TAGS, errors={**ALLOCATION_ERRORS, 404: ("PAYMENT_NOT_FOUND", "INVOICE_NOT_FOUND")})
+def allocate_payment(req: ApiRequest, paymentId: str) -> PaymentOut:
+    """Allocate (part of) a payment's unallocated remainder to invoices of its buyer."""
+    viewer = access.back_office(req.user, MANAGE)
+    orgs = None if viewer.all_organizations else viewer.organization_ids
+    data = _transaction(lambda uow: payments.allocate(uow, paymentId, _allocations(req.body.allocations),
+                                                      viewer.user_id, orgs), req.actor)
+    return payment_out(paymentId, data)

@@ -1,0 +1,85 @@
+"""Payments through the HTTP API on the emulators: an invoice of an ACTIVE contract settled by two
+payments, a duplicate UTR 409, an allocation above the balance 409, a partner sees only its own."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.support.contracts import (
+    APPROVER,
+    HINDI_BUYER,
+    MANAGER,
+    ORG,
+    contract_body,
+    partner_token,
+    seed_masters,
+    seed_party,
+    staff,
+)
+
+ACCOUNTS = frozenset({"invoices:read", "invoices:manage", "payments:manage", "contracts:read"})
+
+
+@pytest.fixture
+def invoice(api):
+    from functions.masters.cached import CACHE
+
+    CACHE.clear()
+    seed_masters()
+    seed_party("buyer-1", legal_name=HINDI_BUYER, state_code="24", pan="AAACS1234F")
+    seed_party("seller-1", legal_name="Patel Ginning Factory", state_code="27", pan="AAAFP5678K")
+    seed_party("other-1", legal_name="Other Traders", state_code="27", pan="AAAFO9999K")
+    maker, _ = staff(MANAGER)
+    checker, _ = staff(APPROVER)
+    contract = api.post("/api/contracts", json=contract_body(), token=maker).get_json()
+    api.post(f"/api/contracts/{contract['id']}/submit", token=maker)
+    assert api.post(f"/api/contracts/{contract['id']}/approve", token=checker).status_code == 200
+    accounts, _ = staff(ACCOUNTS)
+    issued = api.post("/api/invoices", json={"contractId": contract["id"], "quantity": {"value": 2, "unit": "BALE"}},
+                      token=accounts)
+    assert issued.status_code == 201, issued.get_json()
+    yield {"invoice": issued.get_json(), "token": accounts}
+    CACHE.clear()
+
+
+def _payment(amount: str, reference: str, allocations: list, mode: str = "NEFT") -> dict:
+    return {"orgId": ORG, "buyerPartnerId": "buyer-1", "amount": float(amount), "paymentDate": "2026-12-02",
+            "mode": mode, "reference": reference, "allocations": allocations}
+
+
+def test_two_payments_settle_an_invoice(api, invoice):
+    total = Decimal(str(invoice["invoice"]["total"]))
+    first = (total / 3).quantize(Decimal("0.01"))
+    rest = total - first
+    token, invoice_id = invoice["token"], invoice["invoice"]["id"]
+    one = api.post("/api/payments", json=_payment(str(first), "N336261202000001",
+                                                  [{"invoiceId": invoice_id, "amount": float(first)}]), token=token)
+    assert one.status_code == 201, one.get_json()
+    after = api.get(f"/api/invoices/{invoice_id}", token=token).get_json()
+    assert (after["status"], Decimal(str(after["balance"]))) == ("PARTIALLY_PAID", rest)
+
+    two = api.post("/api/payments", json=_payment(str(rest + 10), "N336261202000002", []), token=token)
+    assert two.status_code == 201, two.get_json()
+    assert Decimal(str(two.get_json()["unallocated"])) == rest + 10
+    over = api.post(f"/api/payments/{two.get_json()['id']}/allocations",
+                    json={"allocations": [{"invoiceId": invoice_id, "amount": float(rest + 10)}]}, token=token)
+    assert (over.status_code, over.get_json()["code"]) == (409, "ALLOCATION_EXCEEDS_BALANCE")
+    done = api.post(f"/api/payments/{two.get_json()['id']}/allocations",
+                    json={"allocations": [{"invoiceId": invoice_id, "amount": float(rest)}]}, token=token)
+    assert done.status_code == 200, done.get_json()
+    assert Decimal(str(done.get_json()["unallocated"])) == Decimal("10.00")
+    paid = api.get(f"/api/invoices/{invoice_id}", token=token).get_json()
+    assert (paid["status"], Decimal(str(paid["balance"]))) == ("PAID", Decimal("0.00"))
+
+    duplicate = api.post("/api/payments", json=_payment("5", "n336 2612 0200 0001", []), token=token)
+    assert (duplicate.status_code, duplicate.get_json()["code"]) == (409, "DUPLICATE_BANK_REFERENCE")
+
+    payment_id = one.get_json()["id"]
+    assert api.get(f"/api/payments/{payment_id}", token=partner_token("buyer-1")).status_code == 200
+    assert api.get(f"/api/payments/{payment_id}", token=partner_token("other-1")).status_code == 404
+
+
+def test_bad_reference_is_422(api, invoice):
+    bad = api.post("/api/payments", json=_payment("5", "12345", [], mode="UPI"), token=invoice["token"])
+    assert (bad.status_code, bad.get_json()["code"]) == (422, "INVALID_BANK_REFERENCE")
