@@ -167,8 +167,29 @@ def update(org_id: str, patch: dict[str, Any], actor: Actor, if_match: str | Non
     return store.update(KIND, org_id, change, actor, if_match=if_match, hook=_pan_hook(org_id))
 
 
+def _not_in_use_hook(org_id: str) -> store.Hook:
+    """409 ORGANIZATION_IN_USE while the organization has an active financial year (read in the
+    delete's transaction), then the PAN hook."""
+    pan_hook = _pan_hook(org_id, deleting=True)
+
+    def hook(uow: UnitOfWork, current: dict[str, Any] | None, after: dict[str, Any]):
+        from functions.masters.financial_years import ACTIVE_POINTERS, FINANCIAL_YEARS
+        from shared.db import collection
+
+        pointer = uow.get(collection(ACTIVE_POINTERS).document(org_id))
+        year_id = (pointer.to_dict() or {}).get("financialYearId") if pointer.exists else None
+        year = uow.get(collection(FINANCIAL_YEARS).document(year_id)) if year_id else None
+        if year is not None and year.exists and (year.to_dict() or {}).get("active"):
+            code = (year.to_dict() or {}).get("code")
+            raise Conflict("ORGANIZATION_IN_USE", f"Organization {org_id} still has the active financial year {code}",
+                           {"activeFinancialYears": [code]})
+        return pan_hook(uow, current, after)
+
+    return hook
+
+
 def delete(org_id: str, actor: Actor, if_match: str | None) -> None:
-    store.delete(KIND, org_id, actor, if_match=if_match, hook=_pan_hook(org_id, deleting=True))
+    store.delete(KIND, org_id, actor, if_match=if_match, hook=_not_in_use_hook(org_id))
 
 
 def get(principal: Principal, org_id: str, as_of=None) -> tuple[dict[str, Any], int]:

@@ -119,9 +119,10 @@ def update_organization(req: ApiRequest, orgId: str):
     return _tagged(OrganizationOut.model_validate(doc), doc["version"])
 
 
-@router.delete("/api/organizations/{orgId}", permission=ORG_WRITE, status=204, tags=("organizations",))
+@router.delete("/api/organizations/{orgId}", permission=ORG_WRITE, status=204, tags=("organizations",),
+               errors={409: ("ORGANIZATION_IN_USE",)})
 def delete_organization(req: ApiRequest, orgId: str):
-    """Soft-delete an organization (honours If-Match)."""
+    """Soft-delete an organization (honours If-Match); 409 ORGANIZATION_IN_USE while it has an active financial year."""
     require_organization_access(req.user, orgId)
     organizations.delete(orgId, req.actor, req.if_match)
 

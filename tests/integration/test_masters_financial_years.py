@@ -101,6 +101,17 @@ def test_concurrent_activations_leave_exactly_one_active(masters_api, org_id):
     assert current.status_code == 200 and current.get_json()["code"] == active[0]
 
 
+def test_an_organization_with_an_active_financial_year_cannot_be_deleted(masters_api, org_id):
+    """Issue 15 item 3: the delete answered 204 while the organization had an active year."""
+    token = admin_token()
+    create_year(masters_api, token, org_id, code="2025-26", activate=True)
+    refused = masters_api.delete(f"/api/organizations/{org_id}", token=token)
+    assert refused.status_code == 409, refused.get_data(as_text=True)
+    body = refused.get_json()
+    assert body["code"] == "ORGANIZATION_IN_USE" and body["details"] == {"activeFinancialYears": ["2025-26"]}
+    assert masters_api.get(f"/api/organizations/{org_id}", token=token).status_code == 200
+
+
 def test_activating_another_year_deactivates_the_previous(masters_api, org_id):
     token = admin_token()
     first = create_year(masters_api, token, org_id, code="2025-26", activate=True)

@@ -1385,7 +1385,7 @@ export interface paths {
         get: operations["masters_get_organization"];
         put?: never;
         post?: never;
-        /** Soft-delete an organization (honours If-Match). */
+        /** Soft-delete an organization (honours If-Match); 409 ORGANIZATION_IN_USE while it has an active financial year. */
         delete: operations["masters_delete_organization"];
         options?: never;
         head?: never;
@@ -14508,7 +14508,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description State conflict or duplicate */
+            /** @description State conflict or duplicate. Codes: ORGANIZATION_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
