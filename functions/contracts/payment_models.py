@@ -55,3 +55,27 @@ class PaymentOut(ApiModel):
     reference: str
     allocations: list[AllocationOut]
     version: int
+
+
+class AgingQuery(ApiModel):
+    org_id: DocId | None = Field(None, description="Back office: one organization (default: all of the caller's)")
+
+
+class AgingBuckets(ApiModel):
+    days_0_30: ApiAmount = Field(alias="0-30")
+    days_31_60: ApiAmount = Field(alias="31-60")
+    days_61_90: ApiAmount = Field(alias="61-90")
+    over_90: ApiAmount = Field(alias="over-90")
+
+
+class AgingRow(ApiModel):
+    buyer_partner_id: str
+    buckets: AgingBuckets
+    total: ApiAmount
+    overdue: ApiAmount
+    invoices: int
+
+
+class AgingOut(ApiModel):
+    as_of: str
+    items: list[AgingRow]

@@ -4,7 +4,15 @@ from __future__ import annotations
 from typing import Any
 
 from functions.contracts import access, payments
-from functions.contracts.payment_models import AllocationsIn, PaymentIn, PaymentOut
+from functions.contracts.payment_models import (
+    AgingBuckets,
+    AgingOut,
+    AgingQuery,
+    AgingRow,
+    AllocationsIn,
+    PaymentIn,
+    PaymentOut,
+)
 from functions.contracts.routes import router
 from shared.errors import NotFound
 from shared.http import ApiRequest, ApiResponse
@@ -78,3 +86,19 @@ def allocate_payment(req: ApiRequest, paymentId: str) -> PaymentOut:
     data = _transaction(lambda uow: payments.allocate(uow, paymentId, _allocations(req.body.allocations),
                                                       viewer.user_id, orgs), req.actor)
     return payment_out(paymentId, data)
+
+
+@router.get("/api/invoices/aging", permission=READ, query=AgingQuery, response=AgingOut, tags=("invoices",))
+def invoice_aging(req: ApiRequest) -> AgingOut:
+    """Outstanding invoices per buyer by age since the invoice date (0-30, 31-60, 61-90, over 90 days)
+    and the overdue part (a partner: its own as buyer)."""
+    from functions.contracts import receivables
+    from shared import clock
+
+    today = clock.today_india()
+    rows = receivables.aging(receivables.outstanding_invoices(access.viewer(req.user, READ), req.query.org_id), today)
+    return AgingOut(as_of=today.isoformat(), items=[AgingRow(
+        buyer_partner_id=row["buyerPartnerId"], invoices=row["invoices"],
+        total=receivables.rupees(row["totalPaise"]), overdue=receivables.rupees(row["overduePaise"]),
+        buckets=AgingBuckets.model_validate({k: receivables.rupees(v) for k, v in row["buckets"].items()}))
+        for row in rows])

@@ -83,3 +83,25 @@ def test_two_payments_settle_an_invoice(api, invoice):
 def test_bad_reference_is_422(api, invoice):
     bad = api.post("/api/payments", json=_payment("5", "12345", [], mode="UPI"), token=invoice["token"])
     assert (bad.status_code, bad.get_json()["code"]) == (422, "INVALID_BANK_REFERENCE")
+
+
+def test_aging_buckets_by_invoice_age_and_scope(api, invoice):
+    from datetime import timedelta
+
+    from shared import clock
+    from shared.db import collection
+
+    token, issued = invoice["token"], invoice["invoice"]
+    # an invoice of 45 days ago (moving the clock would expire the test sessions)
+    collection("invoices").document(issued["id"]).update(
+        {"invoiceDate": (clock.today_india() - timedelta(days=45)).isoformat()})
+    answer = api.get(f"/api/invoices/aging?orgId={ORG}", token=token)
+    assert answer.status_code == 200, answer.get_json()
+    [row] = answer.get_json()["items"]
+    assert row["buyerPartnerId"] == "buyer-1"
+    assert Decimal(str(row["buckets"]["31-60"])) == Decimal(str(issued["total"]))
+    assert Decimal(str(row["buckets"]["0-30"])) == Decimal("0")
+    assert row["invoices"] == 1
+    mine = api.get("/api/invoices/aging", token=partner_token("buyer-1")).get_json()["items"]
+    assert [r["buyerPartnerId"] for r in mine] == ["buyer-1"]
+    assert api.get("/api/invoices/aging", token=partner_token("other-1")).get_json()["items"] == []

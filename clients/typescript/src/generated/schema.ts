@@ -892,6 +892,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/invoices/aging": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Outstanding invoices per buyer by age since the invoice date (0-30, 31-60, 61-90, over 90 days)
+         * @description and the overdue part (a partner: its own as buyer).
+         */
+        get: operations["contracts_invoice_aging"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invoices/health": {
         parameters: {
             query?: never;
@@ -2693,6 +2713,36 @@ export interface components {
              * @constant
              */
             status?: "accepted";
+        };
+        /** AgingBuckets */
+        AgingBuckets: {
+            /** 0-30 */
+            "0-30": number;
+            /** 31-60 */
+            "31-60": number;
+            /** 61-90 */
+            "61-90": number;
+            /** Over-90 */
+            "over-90": number;
+        };
+        /** AgingOut */
+        AgingOut: {
+            /** Asof */
+            asOf: string;
+            /** Items */
+            items: components["schemas"]["AgingRow"][];
+        };
+        /** AgingRow */
+        AgingRow: {
+            buckets: components["schemas"]["AgingBuckets"];
+            /** Buyerpartnerid */
+            buyerPartnerId: string;
+            /** Invoices */
+            invoices: number;
+            /** Overdue */
+            overdue: number;
+            /** Total */
+            total: number;
         };
         /** AllocationIn */
         AllocationIn: {
@@ -11708,6 +11758,76 @@ export interface operations {
             };
             /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_invoice_aging: {
+        parameters: {
+            query?: {
+                /** @description Back office: one organization (default: all of the caller's) */
+                orgId?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgingOut"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
