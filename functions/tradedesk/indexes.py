@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from functions.tradedesk.lot_indexes import LOT_INDEXES
 from shared.indexes import composite as _index
 
 INDEXES: list[dict[str, Any]] = [
@@ -15,3 +16,4 @@ INDEXES: list[dict[str, Any]] = [
     _index("offers", [("status", "ASCENDING"), ("validUntil", "ASCENDING")]),
     _index("trades", [("status", "ASCENDING"), ("validUntil", "ASCENDING")]),
 ]
+INDEXES += LOT_INDEXES

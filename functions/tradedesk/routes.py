@@ -13,3 +13,6 @@ def parse_chat_message(req: ApiRequest) -> ParseResponse:
     from functions.tradedesk.nlp_service import parse
 
     return parse(req.body.text)
+
+# Route modules that register on `router` (imported last: they import `router` from here).
+import functions.tradedesk.routes_lots  # noqa: E402,F401

@@ -1,0 +1,18 @@
+"""Composite indexes of the tested-lot queries (part of functions/tradedesk/indexes.py INDEXES).
+
+- the lot list (lots.list_lots): equality on any of partnerId / status / commodityId, newest first;
+- matching (matches.py, announcements): AVAILABLE lots of a commodity.
+"""
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+from shared.indexes import composite as _index
+
+_EQUALITY = ("partnerId", "status", "commodityId")
+
+LOT_INDEXES: list[dict[str, Any]] = [
+    _index("testedLots", [(field, "ASCENDING") for field in fields] + [("createdAt", "DESCENDING")])
+    for size in range(1, len(_EQUALITY) + 1) for fields in combinations(_EQUALITY, size)
+] + [_index("testedLots", [("commodityId", "ASCENDING"), ("status", "ASCENDING")])]
