@@ -20,6 +20,7 @@ export const IDEMPOTENT_POSTS: readonly string[] = [
   "/api/settings/commission-structures",
   "/api/settings/gst-rates",
   "/api/settings/locations",
+  "/api/tested-lots",
   "/api/users",
   "/api/users/sub-users"
 ];
