@@ -192,6 +192,11 @@ def delete(org_id: str, actor: Actor, if_match: str | None) -> None:
     store.delete(KIND, org_id, actor, if_match=if_match, hook=_not_in_use_hook(org_id))
 
 
+def restore(org_id: str, actor: Actor) -> dict[str, Any]:
+    """Undo a delete; 409 ORGANIZATION_PAN_EXISTS if another organization took its PAN meanwhile."""
+    return store.restore(KIND, org_id, actor, hook=_pan_hook(org_id))
+
+
 def get(principal: Principal, org_id: str, as_of=None) -> tuple[dict[str, Any], int]:
     require_organization_access(principal, org_id)
     return store.read(KIND, org_id, as_of)

@@ -127,6 +127,19 @@ def delete_organization(req: ApiRequest, orgId: str):
     organizations.delete(orgId, req.actor, req.if_match)
 
 
+@router.post("/api/organizations/{orgId}/restore", permission=ORG_WRITE, response=OrganizationOut,
+             tags=("organizations",), errors={409: ("ORGANIZATION_NOT_DELETED", "ORGANIZATION_PAN_EXISTS")})
+def restore_organization(req: ApiRequest, orgId: str):
+    """Restore a deleted organization (a new version in force from today; its settings answer again).
+
+    409 ORGANIZATION_NOT_DELETED when it is not deleted, ORGANIZATION_PAN_EXISTS when another
+    organization has taken its PAN meanwhile.
+    """
+    require_organization_access(req.user, orgId)
+    doc = organizations.restore(orgId, req.actor)
+    return _tagged(OrganizationOut.model_validate(doc), doc["version"])
+
+
 @router.get("/api/organizations/{orgId}/versions", permission=ORG_READ, query=PageQuery, response=Page,
             tags=("organizations",))
 def organization_versions(req: ApiRequest, orgId: str):

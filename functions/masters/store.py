@@ -155,6 +155,35 @@ def update(kind: Kind, doc_id: str, change: Callable[[dict[str, Any]], dict[str,
     return with_id(doc_id, document)
 
 
+def restore(kind: Kind, doc_id: str, actor: Actor | None, *, hook: Hook | None = None) -> dict[str, Any]:
+    """Undo a soft delete: a new version with the content it had, in force from today."""
+    from shared.uow import run_in_transaction
+
+    ref = ref_of(kind, doc_id)
+
+    def work(uow: UnitOfWork) -> dict[str, Any]:
+        snapshot = uow.get(ref)
+        current = snapshot.to_dict() if snapshot.exists else None
+        if not current:
+            raise NotFound(kind.not_found, f"{kind.label} {doc_id} not found")
+        if current.get("deletedAt") is None:
+            raise Conflict(f"{kind.entity.upper()}_NOT_DELETED", f"{kind.label} {doc_id} is not deleted")
+        content = versioning.content_of(current)
+        writes = hook(uow, None, content) if hook else None
+        planned = versioning.plan_update(current, content, actor.user_id if actor else None, versioning.today())
+        planned.document["deletedAt"] = None
+        planned.version_record["deletedAt"] = None
+        versioning.apply(uow, ref, planned)
+        if writes:
+            writes()
+        uow.audit("restore", kind.entity, doc_id, after=content, version=planned.document["version"])
+        return planned.document
+
+    document = run_in_transaction(work, actor)
+    _invalidate(kind)
+    return with_id(doc_id, document)
+
+
 def delete(kind: Kind, doc_id: str, actor: Actor | None, *, if_match: str | None = None,
            hook: Hook | None = None) -> None:
     """Soft delete: the document keeps its content with `deletedAt`; nothing is in force from today."""

@@ -146,6 +146,29 @@ def test_a_deleted_organizations_settings_are_gone_too(masters_api):
     assert collection("settings").document(org["id"]).get().to_dict()["subUserLimit"] == 2
 
 
+def test_a_deleted_organization_can_be_restored(masters_api):
+    """Issue 15 item 3: a deleted organization could not be re-created or restored."""
+    token = admin_token()
+    org = create(masters_api, token).get_json()
+    not_deleted = masters_api.post(f"/api/organizations/{org['id']}/restore", token=token)
+    assert not_deleted.status_code == 409 and not_deleted.get_json()["code"] == "ORGANIZATION_NOT_DELETED"
+    assert masters_api.delete(f"/api/organizations/{org['id']}", token=token).status_code == 204
+    restored = masters_api.post(f"/api/organizations/{org['id']}/restore", token=token)
+    assert restored.status_code == 200, restored.get_data(as_text=True)
+    assert restored.get_json()["legalName"] == org["legalName"] and restored.headers["ETag"] == '"v3"'
+    assert masters_api.get(f"/api/organizations/{org['id']}", token=token).status_code == 200
+    assert masters_api.get(f"/api/organizations/{org['id']}/settings", token=token).status_code == 200
+    assert [o["id"] for o in masters_api.get("/api/organizations", token=token).get_json()["items"]] == [org["id"]]
+    # its PAN is its own again: a second organization with it is refused
+    create(masters_api, token, status=409)
+    # deleted again, its PAN taken by another: restoring it is refused
+    assert masters_api.delete(f"/api/organizations/{org['id']}", token=token).status_code == 204
+    create(masters_api, token)
+    taken = masters_api.post(f"/api/organizations/{org['id']}/restore", token=token)
+    assert taken.status_code == 409 and taken.get_json()["code"] == "ORGANIZATION_PAN_EXISTS"
+    assert masters_api.post("/api/organizations/nope/restore", token=token).status_code == 404
+
+
 def test_list_pages_with_cursors(masters_api):
     token = admin_token()
     pans = ["AAKCA1111A", "AAKCB2222B", "AAKCC3333C", "AAKCD4444D", "AAKCE5555E"]
