@@ -79,3 +79,28 @@ class AgingRow(ApiModel):
 class AgingOut(ApiModel):
     as_of: str
     items: list[AgingRow]
+
+
+class NoteIn(ApiModel):
+    """A credit note (quality or weight claim, adjustment) or debit note against an invoice."""
+
+    kind: Literal["CREDIT", "DEBIT"]
+    taxable_value: ApiAmount = Field(description="Before GST; GST follows the invoice's rate and split")
+    reason: str = Field(min_length=3, max_length=500)
+    note_date: date | None = Field(None, description="India date; today when left out")
+
+
+class NoteOut(ApiModel):
+    id: str
+    kind: Literal["CREDIT", "DEBIT"]
+    number: str
+    note_date: str
+    invoice_id: str
+    invoice_number: str | None = None
+    invoice_date: str | None = None
+    reason: str
+    taxable_value: ApiAmount
+    cgst: ApiAmount
+    sgst: ApiAmount
+    igst: ApiAmount
+    total: ApiAmount

@@ -10,6 +10,8 @@ from functions.contracts.payment_models import (
     AgingQuery,
     AgingRow,
     AllocationsIn,
+    NoteIn,
+    NoteOut,
     PaymentIn,
     PaymentOut,
 )
@@ -102,3 +104,28 @@ def invoice_aging(req: ApiRequest) -> AgingOut:
         total=receivables.rupees(row["totalPaise"]), overdue=receivables.rupees(row["overduePaise"]),
         buckets=AgingBuckets.model_validate({k: receivables.rupees(v) for k, v in row["buckets"].items()}))
         for row in rows])
+
+
+@router.post("/api/invoices/{invoiceId}/notes", permission="invoices:manage", body=NoteIn, response=NoteOut,
+             status=201, idempotent=True, tags=("invoices",),
+             errors={404: ("INVOICE_NOT_FOUND",),
+                     409: ("INVOICE_CANCELLED", "CREDIT_NOTE_DEADLINE", "NOTE_EXCEEDS_BALANCE")})
+def issue_note(req: ApiRequest, invoiceId: str) -> ApiResponse:
+    """A credit or debit note in its own series (CN/DN), citing the invoice's number and date; a credit
+    note is refused after 30 November following the invoice's financial year."""
+    from functions.contracts import notes
+
+    viewer = access.back_office(req.user, "invoices:manage")
+    body: NoteIn = req.body
+    note_id, data = _transaction(lambda uow: notes.issue(uow, invoiceId, viewer, body.kind,
+                                                         Money.of(body.taxable_value), body.reason, body.note_date),
+                                 req.actor)
+
+    def rupees(name: str) -> Any:
+        return Money.from_paise(int(data.get(name) or 0)).rupees
+
+    out = NoteOut(id=note_id, kind=data["kind"], number=data["number"], note_date=data["noteDate"],
+                  invoice_id=invoiceId, invoice_number=data.get("invoiceNumber"), invoice_date=data.get("invoiceDate"),
+                  reason=data["reason"], taxable_value=rupees("taxableValuePaise"), cgst=rupees("cgstPaise"),
+                  sgst=rupees("sgstPaise"), igst=rupees("igstPaise"), total=rupees("totalPaise"))
+    return ApiResponse(out.model_dump(mode="json", by_alias=True), 201)

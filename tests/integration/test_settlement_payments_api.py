@@ -105,3 +105,31 @@ def test_aging_buckets_by_invoice_age_and_scope(api, invoice):
     mine = api.get("/api/invoices/aging", token=partner_token("buyer-1")).get_json()["items"]
     assert [r["buyerPartnerId"] for r in mine] == ["buyer-1"]
     assert api.get("/api/invoices/aging", token=partner_token("other-1")).get_json()["items"] == []
+
+
+def test_credit_and_debit_notes_cite_the_invoice_in_their_own_series(api, invoice):
+    token, issued = invoice["token"], invoice["invoice"]
+    url = f"/api/invoices/{issued['id']}/notes"
+    credit = api.post(url, json={"kind": "CREDIT", "taxableValue": 100.10, "reason": "quality claim: micronaire"},
+                      token=token)
+    assert credit.status_code == 201, credit.get_json()
+    note = credit.get_json()
+    assert note["number"].startswith("CN/") and note["number"].endswith("/00001")
+    assert (note["invoiceNumber"], note["invoiceDate"]) == (issued["number"], issued["invoiceDate"])
+    tax = Decimal(str(note["cgst"])) + Decimal(str(note["sgst"])) + Decimal(str(note["igst"]))
+    assert Decimal(str(note["total"])) == Decimal("100.10") + tax
+    after = api.get(f"/api/invoices/{issued['id']}", token=token).get_json()
+    assert Decimal(str(after["balance"])) == Decimal(str(issued["balance"])) - Decimal(str(note["total"]))
+
+    debit = api.post(url, json={"kind": "DEBIT", "taxableValue": 10, "reason": "weight short-billed"}, token=token)
+    assert debit.status_code == 201, debit.get_json()
+    assert debit.get_json()["number"].startswith("DN/") and debit.get_json()["number"].endswith("/00001")
+
+    late = api.post(url, json={"kind": "CREDIT", "taxableValue": 1, "reason": "too late",
+                               "noteDate": f"{int(issued['financialYear'][:4]) + 1}-12-01"}, token=token)
+    assert (late.status_code, late.get_json()["code"]) == (409, "CREDIT_NOTE_DEADLINE")
+    too_much = api.post(url, json={"kind": "CREDIT", "taxableValue": float(issued["total"]) * 2,
+                                   "reason": "more than owed"}, token=token)
+    assert (too_much.status_code, too_much.get_json()["code"]) == (409, "NOTE_EXCEEDS_BALANCE")
+    assert api.post(url, json={"kind": "CREDIT", "taxableValue": 1, "reason": "partner"},
+                    token=partner_token("buyer-1")).status_code == 403

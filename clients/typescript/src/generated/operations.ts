@@ -9,6 +9,7 @@ export const IDEMPOTENT_POSTS: readonly string[] = [
   "/api/contracts",
   "/api/financial-years",
   "/api/invoices",
+  "/api/invoices/{invoiceId}/notes",
   "/api/organizations",
   "/api/partners",
   "/api/partners/{partnerId}/branches",

@@ -892,6 +892,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/invoices/{invoiceId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A credit or debit note in its own series (CN/DN), citing the invoice's number and date; a credit
+         * @description note is refused after 30 November following the invoice's financial year.
+         */
+        post: operations["contracts_issue_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invoices/aging": {
         parameters: {
             query?: never;
@@ -5613,6 +5633,68 @@ export interface components {
             discountRatio: number;
             /** Maxacceptedpercent */
             maxAcceptedPercent: number;
+        };
+        /**
+         * NoteIn
+         * @description A credit note (quality or weight claim, adjustment) or debit note against an invoice.
+         */
+        NoteIn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "CREDIT" | "DEBIT";
+            /**
+             * Notedate
+             * @description India date; today when left out
+             * @default null
+             */
+            noteDate?: string | null;
+            /** Reason */
+            reason: string;
+            /**
+             * Taxablevalue
+             * @description Before GST; GST follows the invoice's rate and split
+             */
+            taxableValue: number;
+        };
+        /** NoteOut */
+        NoteOut: {
+            /** Cgst */
+            cgst: number;
+            /** Id */
+            id: string;
+            /** Igst */
+            igst: number;
+            /**
+             * Invoicedate
+             * @default null
+             */
+            invoiceDate?: string | null;
+            /** Invoiceid */
+            invoiceId: string;
+            /**
+             * Invoicenumber
+             * @default null
+             */
+            invoiceNumber?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "CREDIT" | "DEBIT";
+            /** Notedate */
+            noteDate: string;
+            /** Number */
+            number: string;
+            /** Reason */
+            reason: string;
+            /** Sgst */
+            sgst: number;
+            /** Taxablevalue */
+            taxableValue: number;
+            /** Total */
+            total: number;
         };
         /** NotificationOut */
         NotificationOut: {
@@ -12058,6 +12140,127 @@ export interface operations {
                 };
             };
             /** @description State conflict or duplicate. Codes: INVALID_TRANSITION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_issue_note: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays of the same key return the first response and write nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                invoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, INVOICE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: INVOICE_CANCELLED, CREDIT_NOTE_DEADLINE, NOTE_EXCEEDS_BALANCE */
             409: {
                 headers: {
                     [name: string]: unknown;
