@@ -44,3 +44,14 @@ class InvoiceIssued(DomainEventModel):
     buyer_partner_id: str
     org_id: str | None = None
     invoice_number: str | None = None
+
+
+class PaymentReceived(DomainEventModel):
+    """A buyer's payment was recorded (its first allocations with it)."""
+
+    producer = "contracts"
+    payment_id: str
+    buyer_partner_id: str
+    org_id: str | None = None
+    amount: str
+    mode: str

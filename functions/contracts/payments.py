@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from functions.contracts.events import PaymentReceived
 from shared import clock
 from shared.errors import Conflict, NotFound, Unprocessable
 from shared.money import Money
@@ -177,6 +178,8 @@ def record(uow: Any, *, org_id: str, buyer_partner_id: str, amount: Money, payme
     uow.create(payment_ref(payment_id), data)
     uow.audit("payment.record", "payment", payment_id,
               after={"amountPaise": amount.paise, "mode": mode, "allocatedPaise": allocated})
+    uow.emit(PaymentReceived(payment_id=payment_id, buyer_partner_id=buyer_partner_id, org_id=org_id,
+                             amount=str(amount.rupees), mode=mode), subject=payment_id)
     return payment_id, data
 
 

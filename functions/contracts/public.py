@@ -20,6 +20,7 @@ from functions.contracts.events import (
     ContractApproved,
     ContractCreated,
     InvoiceIssued,
+    PaymentReceived,
 )
 from functions.contracts.year_end import CloseCounts, close_counts
 
@@ -34,6 +35,7 @@ __all__ = [
     "ContractRef",
     "DraftContractInput",
     "InvoiceIssued",
+    "PaymentReceived",
     "contracts_made_in",
     "create_draft_contract",
     "financial_year_close_counts",

@@ -13,7 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from functions.auth.public import AccountLocked, NewDeviceSignIn
-from functions.contracts.public import ContractAmended, ContractApproved, ContractCreated, InvoiceIssued
+from functions.contracts.public import (
+    ContractAmended,
+    ContractApproved,
+    ContractCreated,
+    InvoiceIssued,
+    PaymentReceived,
+)
 from functions.notifications.events import PasswordExpiring, SessionExpiring
 from functions.partners.public import KycDueSoon, KycOverdue, PartnerApproved
 from functions.tradedesk import public as tradedesk
@@ -317,6 +323,16 @@ SPECS: tuple[EventSpec, ...] = (
                    "and due date in RNRL TradeHub." + _SIGN_OFF,
         sample={"invoiceId": "i1", "contractId": "c1", "buyerPartnerId": "p1", "orgId": "o1",
                 "invoiceNumber": "INV/2526/00042"},
+    ),
+    EventSpec(
+        PaymentReceived, "contract", INFO, (PartnerUsersRule("buyerPartnerId"),),
+        title="Payment of Rs {amount} received",
+        body="Your {mode} payment of Rs {amount} was recorded. Its allocation to invoices is in RNRL TradeHub.",
+        link=("payment", "paymentId"),
+        email_subject="Payment of Rs {amount} received",
+        email_text="Hello {userName},\n\nYour {mode} payment of Rs {amount} has been recorded. Please see how it "
+                   "was allocated to your invoices in RNRL TradeHub." + _SIGN_OFF,
+        sample={"paymentId": "pay1", "buyerPartnerId": "p1", "orgId": "o1", "amount": "40000.05", "mode": "NEFT"},
     ),
     EventSpec(
         tradedesk.TradePosted, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),

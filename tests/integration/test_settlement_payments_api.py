@@ -133,3 +133,21 @@ def test_credit_and_debit_notes_cite_the_invoice_in_their_own_series(api, invoic
     assert (too_much.status_code, too_much.get_json()["code"]) == (409, "NOTE_EXCEEDS_BALANCE")
     assert api.post(url, json={"kind": "CREDIT", "taxableValue": 1, "reason": "partner"},
                     token=partner_token("buyer-1")).status_code == 403
+
+
+def test_the_buyer_is_told_a_payment_was_received(api, invoice):
+    from shared.db import collection
+    from tests.support.notifications import Tap, push, seed_user
+
+    seed_user("buyer-user", partnerId="buyer-1", name="Asha Rao", email="asha@example.com")
+    tap = Tap("domain-events")
+    try:
+        paid = api.post("/api/payments", json=_payment("1000.50", "633612345678", [], mode="UPI"),
+                        token=invoice["token"]).get_json()
+        [message] = [m for m in tap.pull(1, settle=0.3) if m.attributes.get("type") == "PaymentReceived"]
+    finally:
+        tap.close()
+    assert push(api, "on_domain_event", message).status_code == 200
+    [notice] = [d.to_dict() for d in collection("users").document("buyer-user").collection("notifications").stream()]
+    assert notice["title"] == "Payment of Rs 1000.50 received"
+    assert notice["link"] == {"entity": "payment", "id": paid["id"]}
