@@ -134,3 +134,32 @@ class ReportUploadOut(OutModel):
 class DownloadOut(OutModel):
     url: str
     expires_at: str
+
+
+class ScoreOut(OutModel):
+    total: Number
+    label: str
+    quality: Number
+    price: Number
+    location: Number
+    terms: Number
+    parameters: dict[str, Number]
+
+
+class MatchOut(OutModel):
+    kind: Literal["TESTED_LOT", "AVAILABILITY"]
+    id: str
+    seller_handle: str
+    variety_id: str | None = None
+    quality: dict[str, Number | None]
+    location: LocationOut
+    available_kg: Number | None = None
+    price: Number | None = None
+    price_unit: str | None = None
+    lab: str | None = None
+    report_date: str | None = None
+    score: ScoreOut
+
+
+class MatchList(OutModel):
+    items: list[MatchOut]
