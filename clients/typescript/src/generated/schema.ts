@@ -2612,6 +2612,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/trades/{tradeId}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tested lots and live availabilities that fit a BUY request, best match first (anonymous handles). */
+        get: operations["tradedesk_trade_matches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/trades/health": {
         parameters: {
             query?: never;
@@ -5613,6 +5630,59 @@ export interface components {
              */
             stationId?: string | null;
         };
+        /** MatchList */
+        MatchList: {
+            /** Items */
+            items: components["schemas"]["MatchOut"][];
+        };
+        /** MatchOut */
+        MatchOut: {
+            /**
+             * Availablekg
+             * @default null
+             */
+            availableKg?: number | null;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "TESTED_LOT" | "AVAILABILITY";
+            /**
+             * Lab
+             * @default null
+             */
+            lab?: string | null;
+            location: components["schemas"]["LocationOut"];
+            /**
+             * Price
+             * @default null
+             */
+            price?: number | null;
+            /**
+             * Priceunit
+             * @default null
+             */
+            priceUnit?: string | null;
+            /** Quality */
+            quality: {
+                [key: string]: number | null;
+            };
+            /**
+             * Reportdate
+             * @default null
+             */
+            reportDate?: string | null;
+            score: components["schemas"]["ScoreOut"];
+            /** Sellerhandle */
+            sellerHandle: string;
+            /**
+             * Varietyid
+             * @default null
+             */
+            varietyId?: string | null;
+        };
         /** MoistureBand */
         MoistureBand: {
             /** Basispercent */
@@ -6971,6 +7041,25 @@ export interface components {
              * @default null
              */
             permissions?: string[] | null;
+        };
+        /** ScoreOut */
+        ScoreOut: {
+            /** Label */
+            label: string;
+            /** Location */
+            location: number;
+            /** Parameters */
+            parameters: {
+                [key: string]: number;
+            };
+            /** Price */
+            price: number;
+            /** Quality */
+            quality: number;
+            /** Terms */
+            terms: number;
+            /** Total */
+            total: number;
         };
         /** SessionList */
         SessionList: {
@@ -24234,6 +24323,77 @@ export interface operations {
                 };
             };
             /** @description A dependency is not answering */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_trade_matches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tradeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchList"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
