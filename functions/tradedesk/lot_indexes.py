@@ -16,4 +16,5 @@ LOT_INDEXES: list[dict[str, Any]] = [
     _index("testedLots", [(field, "ASCENDING") for field in fields] + [("createdAt", "DESCENDING")])
     for size in range(1, len(_EQUALITY) + 1) for fields in combinations(_EQUALITY, size)
 ] + [_index("testedLots", [("commodityId", "ASCENDING"), ("status", "ASCENDING")]),
-      _index("trades", [("commodityId", "ASCENDING"), ("side", "ASCENDING"), ("status", "ASCENDING")])]
+      _index("trades", [("commodityId", "ASCENDING"), ("side", "ASCENDING"), ("status", "ASCENDING")]),
+      _index("trades", [("orgId", "ASCENDING"), ("status", "ASCENDING")])]

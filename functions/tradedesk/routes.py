@@ -15,5 +15,6 @@ def parse_chat_message(req: ApiRequest) -> ParseResponse:
     return parse(req.body.text)
 
 # Route modules that register on `router` (imported last: they import `router` from here).
+import functions.tradedesk.routes_dashboard  # noqa: E402,F401
 import functions.tradedesk.routes_lots  # noqa: E402,F401
 import functions.tradedesk.routes_matches  # noqa: E402,F401
