@@ -632,6 +632,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dashboard/trades-summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Trade requests by status per organization of the caller (aggregation counts, no scans). */
+        get: operations["tradedesk_trades_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/disputes/health": {
         parameters: {
             query?: never;
@@ -6039,6 +6056,17 @@ export interface components {
              */
             tradeValidityDays?: number | null;
         };
+        /** OrgSummary */
+        OrgSummary: {
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
+            /** Orgid */
+            orgId: string;
+            /** Total */
+            total: number;
+        };
         /** OtpSendIn */
         OtpSendIn: {
             /**
@@ -7316,6 +7344,11 @@ export interface components {
              * @constant
              */
             tokenType?: "Bearer";
+        };
+        /** TradesSummary */
+        TradesSummary: {
+            /** Items */
+            items: components["schemas"]["OrgSummary"][];
         };
         /**
          * Unit
@@ -10995,6 +11028,75 @@ export interface operations {
                 };
             };
             /** @description A dependency is not answering */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_trades_summary: {
+        parameters: {
+            query?: {
+                orgId?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradesSummary"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
