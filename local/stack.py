@@ -228,6 +228,9 @@ def seed_demo_data(say: Any = print) -> list[dict[str, Any]]:
         partners = seed_partners()
         partner_logins = [partner["login"] for partner in partners if partner.get("login")]
         say("  partners: " + ", ".join(f"{p.get('code')} {p.get('legalName')} ({p.get('kind')})" for p in partners))
+        seed_tradedesk = _optional("functions.tradedesk.seed", "seed_tradedesk")
+        if seed_tradedesk is not None and seed_tradedesk(partners).get("lotId"):
+            say("  trade desk: a tested lot of the demo seller")
     seed_contracts = _optional("functions.contracts.seed", "seed_contracts")
     if seed_contracts is not None:
         demo = seed_contracts(org_ids)

@@ -150,8 +150,8 @@ def _strings(values: Mapping[str, Decimal]) -> dict[str, str]:
 
 # ---------------------------------------------------------------- create / update / expire
 
-def create(user: Any, body: Any, actor: Any) -> dict[str, Any]:
-    """A new AVAILABLE lot of the seller partner (SELLER or TRADER, allowed to trade)."""
+def create(user: Any, body: Any, actor: Any, *, lot_id: str | None = None) -> dict[str, Any]:
+    """A new AVAILABLE lot of the seller partner (SELLER or TRADER, allowed to trade); `lot_id` for the seed."""
     from functions.partners.public import contract_party, ensure_can_trade
     from shared.db import stamp_new
     from shared.units import to_store
@@ -164,7 +164,7 @@ def create(user: Any, body: Any, actor: Any) -> dict[str, Any]:
     check_report_date(body.report_date)
     place = place_of_station(body.station_id)
     quantity = body.quantity.quantity()
-    ref = lot_ref_new()
+    ref = lot_ref(lot_id) if lot_id else lot_ref_new()
 
     def work(uow: Any) -> dict[str, Any]:
         party = contract_party(uow, partner_id)
