@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from shared import clock
+from shared.db import collection
 from shared.logging import redact
 
 if TYPE_CHECKING:
@@ -29,8 +30,6 @@ def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) 
 
 def write_entry(uow: UnitOfWork, action: str, entity: str, entity_id: str, before: dict | None,
                 after: dict | None, extra: dict[str, Any]) -> None:
-    from shared.db import collection
-
     actor = uow.actor
     entry = {
         "at": clock.now(),

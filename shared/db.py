@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from shared import clock
+from shared.config import settings
+from shared.metrics import instrument_firestore
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot, Transaction
@@ -30,9 +32,6 @@ def client() -> Client:
     with _client_lock:         # parallel first requests: one client, wrapped once (not twice, counting twice)
         if _client is None:
             from google.cloud import firestore
-
-            from shared.config import settings
-            from shared.metrics import instrument_firestore
 
             created = firestore.Client(project=settings().project_id)
             _bound_calls(created)

@@ -11,6 +11,7 @@ import logging
 import uuid
 
 from shared import clock
+from shared.db import collection
 from shared.logging import get_logger, log
 
 FAILURES = "deliveryFailures"
@@ -21,8 +22,6 @@ logger = get_logger("delivery_failures")
 def record_unresendable(channel: str, category: str, masked_to: str, user_id: str | None, reason: str,
                         *, source: str) -> str | None:
     """Record a failed one-time message (best effort, its own write); its id, or None if not recorded."""
-    from shared.db import collection
-
     failure_id = f"{source}-{uuid.uuid4().hex}"
     moment = clock.now()
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from shared import clock
 from shared.clock import INDIA
 
 _CODE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -67,6 +68,4 @@ def previous_code(code: str) -> str:
 
 def current_financial_year() -> str:
     """The financial year of today in India (by shared.clock, so tests can move it)."""
-    from shared import clock
-
     return financial_year_of(clock.today_india())

@@ -4,16 +4,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from shared.config import settings
+from shared.db import collection
+from shared.errors import ServiceUnavailable
+
 
 def health(function_name: str) -> dict[str, Any]:
-    from shared.config import settings
-    from shared.errors import ServiceUnavailable
-
     checks: dict[str, Any] = {}
     started = time.perf_counter()
     try:
-        from shared.db import collection
-
         collection("_health").document("ping").get(timeout=5)
         checks["firestore"] = {"ok": True, "latencyMs": round((time.perf_counter() - started) * 1000, 1)}
     except Exception as error:  # noqa: BLE001 - reported, not raised

@@ -15,6 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from shared import clock
+from shared.db import collection
+
 if TYPE_CHECKING:
     from shared.uow import UnitOfWork
 
@@ -49,9 +52,6 @@ def next_number(uow: UnitOfWork, scope: CounterScope | str, doc_type: str | None
     `next_number(uow, CounterScope(org, fy, "INV"))`; the older form `next_number(uow, "global",
     "partner")` names the counter `{scope}:{doc_type}` (partner codes).
     """
-    from shared import clock
-    from shared.db import collection
-
     if isinstance(scope, CounterScope):
         if doc_type is not None:
             raise TypeError("a CounterScope already names its series")

@@ -15,6 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
+from shared.config import settings
+from shared.http.entry import router_for
 from shared.http.router import Route, Router
 from shared.routing import HTTP_FUNCTIONS, FunctionSpec
 
@@ -68,8 +70,6 @@ BODY_METHODS = ("POST", "PUT", "PATCH")
 
 def http_routers() -> list[tuple[FunctionSpec, Router]]:
     """The router of every HTTP function (imports each group's routes module)."""
-    from shared.http.entry import router_for
-
     return [(spec, router_for(spec.name)) for spec in HTTP_FUNCTIONS]
 
 
@@ -78,8 +78,6 @@ def build_document(routers: Iterable[tuple[FunctionSpec, Router]] | None = None,
     """The OpenAPI 3.1 document of `routers` (every HTTP function when None)."""
     routers = list(http_routers() if routers is None else routers)
     if version is None:
-        from shared.config import settings
-
         version = settings().version
     builder = _Builder()
     for spec, router in routers:

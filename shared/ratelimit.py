@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from shared import clock
+from shared.db import client
 from shared.errors import TooManyRequests
 
 if TYPE_CHECKING:
@@ -221,8 +222,6 @@ def _refuse(policy_name: str, retry_after: int) -> None:
 def _count(policy: Policy, key: str, epoch_ms: int, starts: dict[str, int], debts: dict[str, int]) -> Counted:
     """The one commit: increment the current windows (less repaid debts) and read back the new values."""
     from google.cloud.firestore import Increment, Minimum
-
-    from shared.db import client
 
     day = starts["day"]
     fields = {f"{_FIELD_PREFIX[name]}{start if name != 'day' else ''}": Increment(1 - debts.get(name, 0))

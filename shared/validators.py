@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from shared.errors import Unprocessable, field_error
+from shared.reference_data import state_by_code
 
 T = TypeVar("T")
 
@@ -102,8 +103,6 @@ def _stdnum_checksum_ok(number: str) -> bool | None:
 
 def gstin(value: Any) -> str:
     """GSTIN: state code (01-38, states.csv) + PAN + entity number + a character + check character."""
-    from shared.reference_data import state_by_code
-
     number = _compact(_text(value, "gstin_format", "GSTIN"))
     if len(number) != 15 or not _GSTIN.match(number):
         raise InvalidValue("gstin_format", "GSTIN must be 15 characters: 2-digit state code, PAN, "

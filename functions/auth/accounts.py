@@ -7,10 +7,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from functions.auth.password_policy import DEFAULT_POLICY, PasswordPolicy, policy_from_settings
+from functions.masters.public import settings_from
+from functions.masters.public import settings_ref as masters_settings_ref
 from shared import clock
 from shared.auth.permissions import BASELINE_PERMISSIONS, BUILT_IN_ROLES, effective_permissions
 from shared.auth.principal import PARTNER, Principal
 from shared.auth.users import ACTIVE, DELETED, USERS, user_ref
+from shared.db import collection, stamp_update
 from shared.errors import NotFound
 
 if TYPE_CHECKING:
@@ -25,8 +28,6 @@ PARTNER_ROLES = frozenset({"PARTNER_PRIMARY", "PARTNER_SUB_USER"})
 def settings_ref(user: dict[str, Any]) -> Any:
     """The settings document whose `passwordPolicy` applies to `user`: its first organization's, or
     `settings/global` for partner users (who belong to no organization)."""
-    from functions.masters.public import settings_ref as masters_settings_ref
-
     org_ids = user.get("organizationIds") or []
     return masters_settings_ref(org_ids[0] if org_ids else None)
 
@@ -39,8 +40,6 @@ def policy_from(snapshot: Any) -> PasswordPolicy:
 
 def lockout_policy_from(snapshot: Any) -> LockoutPolicy:
     """The organization's typed lockoutPolicy (masters owns the settings and their model)."""
-    from functions.masters.public import settings_from
-
     return settings_from(snapshot).lockout_policy
 
 
@@ -52,8 +51,6 @@ def setting(snapshot: Any, key: str, default: Any) -> Any:
 
 
 def role_ref(name: str) -> Any:
-    from shared.db import collection
-
     return collection(ROLES).document(name)
 
 
@@ -119,8 +116,6 @@ def write_user(uow: UnitOfWork, ref: Any, current: dict[str, Any], changes: dict
                actor_id: str | None) -> dict[str, Any]:
     """Update a user in the unit of work with a new version (anything a user view shows may have
     changed, so a stale If-Match must fail); the document as it will be."""
-    from shared.db import stamp_update
-
     stamped = stamp_update(changes, actor_id, int(current.get("version", 1)))
     uow.update(ref, stamped)
     return {**current, **stamped}
@@ -129,8 +124,6 @@ def write_user(uow: UnitOfWork, ref: Any, current: dict[str, Any], changes: dict
 def find_by_email(email: str) -> tuple[str, dict[str, Any]] | None:
     """(user_id, document) of the live user with this (case-folded) e-mail; one query read."""
     from google.cloud.firestore_v1.base_query import FieldFilter
-
-    from shared.db import collection
 
     query = collection(USERS).where(filter=FieldFilter("email", "==", email)).limit(1)
     for snapshot in query.stream():

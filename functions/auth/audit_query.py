@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from shared.audit import AUDIT_COLLECTION
+from shared.db import collection
 from shared.errors import field_error
+from shared.http.pagination import page
 
 STANDARD_FIELDS = ("at", "action", "entity", "entityId", "userId", "ip", "userAgent", "requestId", "changes")
 
@@ -31,9 +33,6 @@ def entry_view(entry_id: str, entry: dict[str, Any]) -> dict[str, Any]:
 
 def search(query: Any) -> dict[str, Any]:
     from google.cloud.firestore_v1.base_query import FieldFilter
-
-    from shared.db import collection
-    from shared.http.pagination import page
 
     if query.from_ and query.to and query.from_ > query.to:
         raise field_error("from", "`from` must not be after `to`", rule="range")

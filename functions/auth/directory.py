@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from functions.auth import accounts
 from shared.auth.principal import BACK_OFFICE
+from shared.auth.users import USERS, user_ref
+from shared.db import collection, get_all
 
 if TYPE_CHECKING:
     from shared.uow import UnitOfWork
@@ -46,10 +49,6 @@ def grants(permissions: frozenset[str], permission: str) -> bool:
 
 def users_by_id(uow: UnitOfWork | None, user_ids: list[str]) -> dict[str, UserContact]:
     """The named users that exist (active or not), in one batched read (inside `uow` when given)."""
-    from functions.auth import accounts
-    from shared.auth.users import user_ref
-    from shared.db import get_all
-
     ids = sorted({uid for uid in user_ids if uid and accounts.valid_id(uid)})
     if not ids:
         return {}
@@ -62,9 +61,6 @@ def partner_users(uow: UnitOfWork, partner_id: str, limit: int) -> list[UserCont
     """The partner's users (primary and sub-users), at most `limit`."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    from shared.auth.users import USERS
-    from shared.db import collection
-
     query = collection(USERS).where(filter=FieldFilter("partnerId", "==", partner_id)).limit(limit)
     return [contact(s.id, s.to_dict() or {}) for s in uow.query(query)]
 
@@ -74,10 +70,6 @@ def staff_with_permission(uow: UnitOfWork, permission: str, org_id: str | None, 
     """(back-office users of `org_id`, or of every organization when None, holding `permission`;
     whether the bounded read of `limit` users was full, so some may be missing)."""
     from google.cloud.firestore_v1.base_query import FieldFilter
-
-    from functions.auth import accounts
-    from shared.auth.users import USERS
-    from shared.db import collection
 
     scope = (FieldFilter("organizationIds", "array_contains", org_id) if org_id
              else FieldFilter("kind", "==", BACK_OFFICE))
@@ -96,8 +88,6 @@ def staff_with_permission(uow: UnitOfWork, permission: str, org_id: str | None, 
 
 
 def _permissions(user: dict[str, Any], role_doc: dict[str, Any] | None) -> frozenset[str]:
-    from functions.auth import accounts
-
     stored = user.get("permissions")
     if isinstance(stored, (list, tuple, set, frozenset)):
         return frozenset(stored)

@@ -16,6 +16,8 @@ import os
 import threading
 from typing import Any
 
+from shared.config import settings
+
 APP_NAME = "tradehub-auth"
 _app: Any = None
 _lock = threading.Lock()
@@ -53,8 +55,6 @@ def app() -> Any:
     global _app
     import firebase_admin
     from firebase_admin import credentials
-
-    from shared.config import settings
 
     config = settings()
     with _lock:

@@ -12,7 +12,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from functions.auth.otp import OTP_CHALLENGES
+from functions.auth.password_service import PASSWORD_RESETS
 from shared import clock
+from shared.auth.guard import SESSIONS, session_limits, session_problem
+from shared.db import client, collection
 
 BATCH = 400
 ONE_TIME_GRACE = timedelta(days=1)
@@ -21,19 +25,12 @@ ONE_TIME_GRACE = timedelta(days=1)
 def _expired(collection_name: str, before: Any, limit: int) -> list[Any]:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    from shared.db import collection
-
     query = (collection(collection_name).where(filter=FieldFilter("expiresAt", "<=", before))
              .order_by("expiresAt").limit(limit))
     return list(query.stream())
 
 
 def cleanup_sessions(batch: int = BATCH) -> dict[str, int]:
-    from functions.auth.otp import OTP_CHALLENGES
-    from functions.auth.password_service import PASSWORD_RESETS
-    from shared.auth.guard import SESSIONS, session_limits, session_problem
-    from shared.db import client
-
     now = clock.now()
     deleted = fixed = 0
     writer = client().batch()

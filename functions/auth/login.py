@@ -18,13 +18,22 @@ from typing import TYPE_CHECKING, Any
 
 from functions.auth import accounts, devices, lockout, sessions
 from functions.auth.events import AccountLocked, NewDeviceSignIn
+from functions.auth.firebase_token import create_custom_token
 from functions.masters.public import settings_from
 from shared import clock
+from shared.adapters.masking import mask_email
+from shared.auth.mail import locked_message, new_device_message, send
+from shared.auth.opaque import keyed_hash
 from shared.auth.passwords import burn_verify, hash_password, needs_rehash, verify_password
 from shared.auth.principal import Actor
 from shared.auth.users import ACTIVE, DISABLED
+from shared.db import collection
 from shared.errors import Forbidden, Locked, NotFound, Unauthorized
 from shared.logging import get_logger, log
+from shared.ratelimit import check
+from shared.uow import run_in_transaction
+from shared.validators import InvalidValue
+from shared.validators import email as valid_email
 
 if TYPE_CHECKING:
     from shared.uow import UnitOfWork
@@ -54,25 +63,17 @@ def account_locked(locked_until: datetime) -> Locked:
 
 
 def _mask(email: str) -> str:
-    from shared.adapters.masking import mask_email
-
     return mask_email(email)
 
 
 def _limit_attempts(ip: str | None, email: str) -> None:
     """DOMAIN.md's sign-in limit per (IP, e-mail), before any lookup or Argon2 work; the route's own
     per-IP limit (`login_ip`) is looser so that one office's address does not share five a minute."""
-    from shared.ratelimit import check
-
     check("login", f"ip:{ip or ''}|email:{email}")
 
 
 def login(email_input: str, password: str, *, ip: str | None, user_agent: str | None,
           request_id: str | None) -> dict[str, Any]:
-    from shared.uow import run_in_transaction
-    from shared.validators import InvalidValue
-    from shared.validators import email as valid_email
-
     try:
         email = valid_email(email_input)
     except InvalidValue:
@@ -161,8 +162,6 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
     user = outcome.user
     if outcome.status == "locked":
         if outcome.just_locked:
-            from shared.auth.mail import locked_message, send
-
             send(user["email"], locked_message(user.get("name", ""), outcome.locked_until), user_id=user_id)
         raise account_locked(outcome.locked_until)
     if outcome.status == "disabled":
@@ -173,8 +172,6 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
     principal = outcome.result["principal"]
     restricted = outcome.result["restricted"]
     if outcome.new_device:
-        from shared.auth.mail import new_device_message, send
-
         send(user["email"], new_device_message(user.get("name", ""), devices.describe(user_agent), ip),
              user_id=user_id)
     firebase_token = None if restricted else _firebase_token(user_id, user)
@@ -187,10 +184,6 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
 def _fail_unknown(email: str | None, user_id: str | None, actor: Actor) -> datetime | None:
     """Count and audit a failed sign-in for an e-mail with no usable account, under the lockout rules
     of `settings/global`; the lock's end when the address is (or just became) locked."""
-    from shared.auth.opaque import keyed_hash
-    from shared.db import collection
-    from shared.uow import run_in_transaction
-
     ref = collection(LOGIN_FAILURES).document(keyed_hash("login-failures", email)[:40]) if email else None
 
     def work(uow: UnitOfWork) -> datetime | None:
@@ -221,8 +214,6 @@ def _fail_unknown(email: str | None, user_id: str | None, actor: Actor) -> datet
 
 def _firebase_token(user_id: str, user: dict[str, Any]) -> str | None:
     """The Firebase custom token for realtime listeners; a failure leaves the API usable (logged)."""
-    from functions.auth.firebase_token import create_custom_token
-
     try:
         return create_custom_token(user_id, {
             "userId": user_id,

@@ -19,11 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 from functions.auth import otp_rules
 from shared import clock
+from shared.adapters.masking import mask_email, mask_phone
+from shared.adapters.sms import send_sms
+from shared.auth.mail import otp_message, send
 from shared.auth.opaque import keyed_hash
 from shared.auth.principal import Actor
 from shared.auth.verification import issue_verification_token
+from shared.db import collection
 from shared.errors import ServiceUnavailable, Unprocessable, field_error
 from shared.logging import get_logger, log
+from shared.ratelimit import check
+from shared.uow import run_in_transaction
+from shared.validators import InvalidValue, email, mobile
 
 if TYPE_CHECKING:
     from shared.uow import UnitOfWork
@@ -36,8 +43,6 @@ logger = get_logger("auth.otp")
 
 def normalize(channel: str, destination: str) -> str:
     """A case-folded e-mail or an E.164 Indian mobile; 422 naming the rule otherwise."""
-    from shared.validators import InvalidValue, email, mobile
-
     try:
         return email(destination) if channel == "email" else mobile(destination)
     except InvalidValue as error:
@@ -49,8 +54,6 @@ def channel_of(destination: str) -> str:
 
 
 def challenge_ref(destination: str, purpose: str) -> Any:
-    from shared.db import collection
-
     return collection(OTP_CHALLENGES).document(keyed_hash("otp-challenge", f"{purpose}|{destination}")[:40])
 
 
@@ -59,14 +62,10 @@ def _code_hash(nonce: str, code: str) -> str:
 
 
 def _mask(destination: str) -> str:
-    from shared.adapters.masking import mask_email, mask_phone
-
     return mask_email(destination) if "@" in destination else mask_phone(destination)
 
 
 def _store(destination: str, channel: str, purpose: str, code: str, actor: Actor) -> Any:
-    from shared.uow import run_in_transaction
-
     ref = challenge_ref(destination, purpose)
     nonce = secrets.token_hex(16)
     moment = clock.now()
@@ -87,11 +86,7 @@ def _kill(destination: str, purpose: str) -> None:
 
 def _deliver(channel: str, destination: str, code: str) -> None:
     """Hand the code to the provider; DeliveryFailed (or ValueError) when it cannot."""
-    from shared.auth.mail import otp_message, send
-
     if channel == "sms":
-        from shared.adapters.sms import send_sms
-
         send_sms(destination, otp_message(code).text.strip(), template_id=SMS_TEMPLATE_OTP)
     else:
         send(destination, otp_message(code), raise_on_failure=True)
@@ -100,8 +95,6 @@ def _deliver(channel: str, destination: str, code: str) -> None:
 def send_code(channel: str, destination: str | None, purpose: str, fallback_email: str | None,
               actor: Actor, *, user_id: str | None = None) -> dict[str, Any]:
     """Send a code; `user_id` is the signed-in caller (None: anonymous, limited per IP)."""
-    from shared.ratelimit import check
-
     fallback = normalize("email", fallback_email) if fallback_email else None
     if channel == "sms" and not destination:
         if fallback is None:
@@ -143,8 +136,6 @@ def send_code(channel: str, destination: str | None, purpose: str, fallback_emai
 
 def verify_code(destination_input: str, purpose: str, code: str, actor: Actor) -> dict[str, Any]:
     """A verification token for (destination, purpose) when `code` is right; 422 otherwise."""
-    from shared.uow import run_in_transaction
-
     channel = channel_of(destination_input)
     destination = normalize(channel, destination_input)
     ref = challenge_ref(destination, purpose)

@@ -20,6 +20,10 @@ from shared.auth.users import (
     new_user_id,
     public_view,
 )
+from shared.db import collection
+from shared.errors import field_error
+from shared.validators import InvalidValue
+from shared.validators import email as valid_email
 
 if TYPE_CHECKING:
     from shared.uow import UnitOfWork
@@ -33,15 +37,9 @@ def create_partner_primary_user(uow: UnitOfWork, partner_id: str, email: str, na
     A taken e-mail is 409 EMAIL_TAKEN; the e-mail index is created with `create`, so a duplicate that
     slipped in concurrently fails the whole commit rather than making two users.
     """
-    from shared.db import collection
-    from shared.validators import InvalidValue
-    from shared.validators import email as valid_email
-
     try:
         address = valid_email(email)
     except InvalidValue as error:
-        from shared.errors import field_error
-
         raise field_error("email", error.message, rule=error.rule) from None
     check_email_available(uow, address)
     actor_id = uow.actor.user_id if uow.actor else None

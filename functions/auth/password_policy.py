@@ -9,10 +9,14 @@ The history rule needs the stored hashes, so the service checks it (`history` ru
 """
 from __future__ import annotations
 
+import secrets
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+
+from functions.auth import common_passwords
 
 NIST_MIN_LENGTH = 15
 FLOOR_MIN_LENGTH = 8          # an organization may raise the minimum, never lower it below this
@@ -151,9 +155,7 @@ def validate(password: str, policy: PasswordPolicy, *, email: str | None = None,
         problems.append(Violation("special", "Include at least one special character (not a letter or digit)"))
     folded = password.casefold()
     if active.block_common:
-        check = is_common
-        if check is None:
-            from functions.auth.common_passwords import is_common as check
+        check = is_common or common_passwords.is_common
         stripped = _strip_decoration(folded)
         if check(folded) or (len(stripped) >= 4 and check(stripped)):
             problems.append(Violation("common_password", "This password is too common; choose another"))
@@ -177,9 +179,6 @@ def reminder_due(policy: PasswordPolicy, changed_at: datetime | None, now: datet
 
 def generate_password(policy: PasswordPolicy = DEFAULT_POLICY, length: int = 20) -> str:
     """A random password that meets `policy`'s composition and length (temporary and seed passwords)."""
-    import secrets
-    import string
-
     active = policy.effective()
     size = max(length, active.min_length)
     specials = "!#$%&*+-=?@^_~"

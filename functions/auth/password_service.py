@@ -12,13 +12,20 @@ from typing import TYPE_CHECKING, Any
 
 from functions.auth import accounts, lockout, sessions
 from functions.auth.events import AccountLocked
+from functions.auth.login import _firebase_token
 from functions.auth.password_policy import PasswordPolicy, validate
 from shared import clock
+from shared.auth.mail import locked_message, password_changed_message, reset_message, send
 from shared.auth.opaque import new_token, token_hash
 from shared.auth.passwords import hash_password, verify_password
 from shared.auth.principal import Actor, Principal
 from shared.auth.users import ACTIVE
-from shared.errors import Conflict, Locked, Unauthorized, Unprocessable, field_error
+from shared.db import collection
+from shared.errors import Conflict, Locked, TooManyRequests, Unauthorized, Unprocessable, field_error
+from shared.ratelimit import check
+from shared.uow import run_in_transaction
+from shared.validators import InvalidValue
+from shared.validators import email as valid_email
 
 if TYPE_CHECKING:
     from shared.uow import UnitOfWork
@@ -101,8 +108,6 @@ def change_password(principal: Principal, current_password: str | None, new_pass
     session just proved it (an admin-issued or expired password). A session that became restricted
     later, at a refresh after its password expired, proves nothing: it changes with the current one.
     """
-    from shared.uow import run_in_transaction
-
     _, user = accounts.read_user(principal.user_id)
     session_ref = sessions.session_ref(principal.session_id)
     if first_login:
@@ -142,11 +147,9 @@ def change_password(principal: Principal, current_password: str | None, new_pass
         return {"user": updated, "principal": new_principal, "refresh": refresh_token, "permissions": permissions}
 
     done = run_in_transaction(work, actor)
-    from shared.auth.mail import password_changed_message, send
 
     user = done["user"]
     send(user["email"], password_changed_message(user.get("name", ""), "changed"), user_id=principal.user_id)
-    from functions.auth.login import _firebase_token
 
     return {"user": accounts.auth_user_view(principal.user_id, user, done["permissions"]),
             "tokens": sessions.tokens_view(done["principal"], done["refresh"]),
@@ -177,8 +180,6 @@ def _refuse_while_locked(user: dict[str, Any]) -> None:
 
 def _wrong_current_password(principal: Principal, actor: Actor) -> None:
     """Count a wrong current password like a failed sign-in; at the lock, every session ends."""
-    from shared.uow import run_in_transaction
-
     def work(uow: UnitOfWork) -> Any:
         user_ref, user = accounts.read_user(principal.user_id, uow)
         lock_policy = accounts.lockout_policy_from(uow.get(accounts.settings_ref(user)))
@@ -201,8 +202,6 @@ def _wrong_current_password(principal: Principal, actor: Actor) -> None:
 
     locked_until, user = run_in_transaction(work, actor)
     if locked_until is not None:
-        from shared.auth.mail import locked_message, send
-
         send(user["email"], locked_message(user.get("name", ""), locked_until), user_id=principal.user_id)
         raise _locked(locked_until)
     raise field_error("currentPassword", "The current password is not correct", "INVALID_CURRENT_PASSWORD",
@@ -213,13 +212,6 @@ def _wrong_current_password(principal: Principal, actor: Actor) -> None:
 
 def request_reset(email_input: str, actor: Actor) -> None:
     """Mail a reset link when the e-mail belongs to an active account; the caller always answers 202."""
-    from shared.db import collection
-    from shared.errors import TooManyRequests
-    from shared.ratelimit import check
-    from shared.uow import run_in_transaction
-    from shared.validators import InvalidValue
-    from shared.validators import email as valid_email
-
     try:
         email = valid_email(email_input)
     except InvalidValue:
@@ -244,7 +236,6 @@ def request_reset(email_input: str, actor: Actor) -> None:
 
     run_in_transaction(work, Actor(user_id=user_id, ip=actor.ip, user_agent=actor.user_agent,
                                    request_id=actor.request_id))
-    from shared.auth.mail import reset_message, send
 
     send(user["email"], reset_message(user.get("name", ""), token), user_id=user_id)
 
@@ -256,9 +247,6 @@ def _reset_invalid() -> Unprocessable:
 
 def confirm_reset(token: str, new_password: str, actor: Actor) -> None:
     """Set the password from a reset link (single use, 60 minutes); ends every session of the user."""
-    from shared.db import collection
-    from shared.uow import run_in_transaction
-
     ref = collection(PASSWORD_RESETS).document(token_hash(token))
     snapshot = ref.get()
     reset = snapshot.to_dict() if snapshot.exists else None
@@ -284,6 +272,5 @@ def confirm_reset(token: str, new_password: str, actor: Actor) -> None:
         return current
 
     user = run_in_transaction(work, as_link_user(actor, user_id))
-    from shared.auth.mail import password_changed_message, send
 
     send(user["email"], password_changed_message(user.get("name", ""), "reset"), user_id=user_id)

@@ -16,6 +16,9 @@ from functions.auth.events import (
     AccountLocked,
     NewDeviceSignIn,
 )
+from functions.auth.partner_accounts import create_partner_primary_user as create
+from shared.auth.users import send_invite_email
+from shared.auth.verification import verify_verification_token
 from shared.errors import ApiError, Unprocessable
 
 if TYPE_CHECKING:
@@ -40,8 +43,6 @@ ONBOARDING_PURPOSE = "partner_onboarding"
 
 def verified_destination(token: str, purpose: str, field: str) -> str:
     """The e-mail or E.164 mobile that `token` proves was verified by OTP; 422 naming `field` otherwise."""
-    from shared.auth.verification import verify_verification_token
-
     try:
         return verify_verification_token(token, purpose)
     except ApiError as error:
@@ -54,13 +55,9 @@ def verified_destination(token: str, purpose: str, field: str) -> str:
 def create_partner_primary_user(uow: UnitOfWork, partner_id: str, email: str, name: str,
                                 mobile: str | None) -> tuple[str, str]:
     """(user id, invite token) of the approved partner's first user, written in `uow` (409 EMAIL_TAKEN)."""
-    from functions.auth.partner_accounts import create_partner_primary_user as create
-
     return create(uow, partner_id, email, name, mobile)
 
 
 def send_invite(email: str, name: str, invite_token: str, partner_name: str | None, user_id: str) -> bool:
     """The set-password invitation (after the commit); a failed send is logged and recorded, never raised."""
-    from shared.auth.users import send_invite_email
-
     return send_invite_email(email, name, invite_token, partner_name=partner_name, user_id=user_id)

@@ -10,10 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from functions.auth import accounts
 from functions.auth.users_service import check_no_escalation, check_permission_names
+from shared import clock
 from shared.auth.permissions import BUILT_IN_ROLES, PERMISSIONS
 from shared.auth.principal import Actor, Principal
 from shared.auth.users import DELETED, USERS
+from shared.db import collection, stamp_new, stamp_update
 from shared.errors import Conflict, NotFound
+from shared.http.etag import check_if_match
+from shared.uow import run_in_transaction
 
 if TYPE_CHECKING:
     from shared.uow import UnitOfWork
@@ -47,8 +51,6 @@ def permission_catalogue() -> dict[str, Any]:
 
 
 def list_roles() -> dict[str, Any]:
-    from shared.db import collection
-
     items = [built_in_view(name) for name in BUILT_IN_ROLES]
     custom = [custom_view(s.id, s.to_dict()) for s in collection(accounts.ROLES).limit(MAX_CUSTOM_ROLES).stream()
               if (s.to_dict() or {}).get("deletedAt") is None]
@@ -68,9 +70,6 @@ def get_role(name: str) -> dict[str, Any]:
 
 
 def create_role(principal: Principal, body: Any, actor: Actor) -> dict[str, Any]:
-    from shared.db import stamp_new
-    from shared.uow import run_in_transaction
-
     if body.name in BUILT_IN_ROLES:
         raise Conflict("ROLE_EXISTS", "A built-in role has this name")
     check_permission_names(body.permissions, "permissions")
@@ -95,10 +94,6 @@ def create_role(principal: Principal, body: Any, actor: Actor) -> dict[str, Any]
 
 
 def update_role(principal: Principal, name: str, body: Any, if_match: str | None, actor: Actor) -> dict[str, Any]:
-    from shared.db import stamp_update
-    from shared.http.etag import check_if_match
-    from shared.uow import run_in_transaction
-
     if name in BUILT_IN_ROLES:
         raise Conflict("ROLE_BUILT_IN", "Built-in roles cannot be changed; define a custom role")
     if not accounts.valid_id(name):
@@ -129,10 +124,6 @@ def update_role(principal: Principal, name: str, body: Any, if_match: str | None
 
 def delete_role(principal: Principal, name: str, actor: Actor) -> None:
     from google.cloud.firestore_v1.base_query import FieldFilter
-
-    from shared import clock
-    from shared.db import collection
-    from shared.uow import run_in_transaction
 
     if name in BUILT_IN_ROLES:
         raise Conflict("ROLE_BUILT_IN", "Built-in roles cannot be deleted")

@@ -13,7 +13,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from functions.auth import accounts
+from functions.auth.password_policy import DEFAULT_POLICY, generate_password, validate
+from functions.auth.password_service import password_fields
+from shared.auth.passwords import hash_password
 from shared.auth.principal import BACK_OFFICE, PARTNER, SYSTEM
+from shared.auth.users import ACTIVE, PARTNER_USERS, create_user, new_user_doc, new_user_id, public_view
+from shared.config import settings
+from shared.db import collection, stamp_update
+from shared.uow import run_in_transaction
 
 DEMO_DOMAIN = "demo.rnrl.in"
 
@@ -40,8 +48,6 @@ def _plan(org_ids: list[str], partner_id: str | None) -> list[dict[str, Any]]:
 
 
 def _password(email: str) -> str:
-    from functions.auth.password_policy import DEFAULT_POLICY, generate_password, validate
-
     while True:
         candidate = generate_password(DEFAULT_POLICY)
         if not validate(candidate, DEFAULT_POLICY, email=email):
@@ -49,14 +55,6 @@ def _password(email: str) -> str:
 
 
 def seed_identity(org_ids: list[str], partner_id: str | None = None) -> list[dict[str, str]]:
-    from functions.auth import accounts
-    from functions.auth.password_service import password_fields
-    from shared.auth.passwords import hash_password
-    from shared.auth.users import ACTIVE, PARTNER_USERS, create_user, new_user_doc, new_user_id, public_view
-    from shared.config import settings
-    from shared.db import collection, stamp_update
-    from shared.uow import run_in_transaction
-
     if settings().is_production:
         raise SeedRefused("demo identities are never seeded in production")
     credentials = []
@@ -67,8 +65,6 @@ def seed_identity(org_ids: list[str], partner_id: str | None = None) -> list[dic
 
         def work(uow: Any, person: dict[str, Any] = person, new_hash: str = new_hash,
                  found: tuple[str, dict] | None = found) -> None:
-            from functions.auth.password_policy import DEFAULT_POLICY
-
             fields = {"role": person["role"], "kind": person["kind"], "organizationIds": person["organizationIds"],
                       "partnerId": person.get("partnerId"), "status": ACTIVE, "disabledAt": None, "inviteId": None}
             if found is None:

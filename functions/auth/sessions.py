@@ -25,7 +25,9 @@ from shared.auth.opaque import keyed_hash, new_token, same, token_hash
 from shared.auth.principal import Actor, Principal
 from shared.auth.tokens import issue_access_token
 from shared.auth.users import ACTIVE
+from shared.db import collection
 from shared.errors import NotFound, Unauthorized
+from shared.uow import run_in_transaction
 
 if TYPE_CHECKING:
     from functions.masters.public import SessionPolicy
@@ -59,8 +61,6 @@ def parse_refresh_token(token: str) -> tuple[str, int] | None:
 
 
 def session_ref(session_id: str) -> Any:
-    from shared.db import collection
-
     return collection(SESSIONS).document(session_id)
 
 
@@ -121,8 +121,6 @@ def live_sessions(uow: UnitOfWork | None, user_id: str) -> list[Any]:
     """Unrevoked session snapshots of a user (read phase). Bounded: the cleanup job removes dead ones."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    from shared.db import collection
-
     query = (collection(SESSIONS).where(filter=FieldFilter("userId", "==", user_id))
              .where(filter=FieldFilter("revokedAt", "==", None)).limit(MAX_SESSIONS_LISTED))
     return uow.query(query) if uow is not None else list(query.stream())
@@ -143,8 +141,6 @@ def revoke_all(uow: UnitOfWork, snapshots: list[Any], reason: str, *, keep: str 
 
 def refresh(refresh_token: str, actor: Actor) -> dict[str, Any]:
     """A new access token and a rotated refresh token; reuse of an old refresh token revokes the session."""
-    from shared.uow import run_in_transaction
-
     parsed = parse_refresh_token(refresh_token)
     if parsed is None:
         raise Unauthorized("INVALID_REFRESH_TOKEN", "The refresh token is not valid")
@@ -235,8 +231,6 @@ def list_sessions(principal: Principal) -> dict[str, Any]:
 
 def record_activity(principal: Principal, actor: Actor) -> dict[str, Any]:
     """Extend the idle timeout of the caller's session (never beyond the absolute limit)."""
-    from shared.uow import run_in_transaction
-
     ref = session_ref(principal.session_id)
 
     def work(uow: UnitOfWork) -> dict[str, Any]:
@@ -253,8 +247,6 @@ def record_activity(principal: Principal, actor: Actor) -> dict[str, Any]:
 
 
 def logout(principal: Principal, actor: Actor) -> None:
-    from shared.uow import run_in_transaction
-
     ref = session_ref(principal.session_id)
 
     def work(uow: UnitOfWork) -> None:
@@ -266,8 +258,6 @@ def logout(principal: Principal, actor: Actor) -> None:
 
 
 def logout_all(principal: Principal, actor: Actor) -> int:
-    from shared.uow import run_in_transaction
-
     def work(uow: UnitOfWork) -> int:
         snapshots = live_sessions(uow, principal.user_id)
         count = revoke_all(uow, snapshots, "LOGOUT_ALL")
@@ -279,8 +269,6 @@ def logout_all(principal: Principal, actor: Actor) -> int:
 
 def revoke_own(principal: Principal, session_id: str, actor: Actor) -> None:
     """End one of the caller's sessions; 404 for a session that is not the caller's."""
-    from shared.uow import run_in_transaction
-
     if not accounts.valid_id(session_id):
         raise NotFound("SESSION_NOT_FOUND", "No such session")
     ref = session_ref(session_id)

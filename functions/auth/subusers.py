@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from functions.auth import accounts, sessions
 from functions.auth.users_service import check_permission_names, invite_ttl
+from functions.masters.public import settings_ref as masters_settings_ref
+from functions.partners import public as partners_public
+from functions.partners.public import branch_refs
 from shared import clock
 from shared.auth.permissions import BUILT_IN_ROLES
 from shared.auth.principal import PARTNER, Actor, Principal
@@ -33,8 +36,12 @@ from shared.auth.users import (
     new_user_id,
     public_view,
     send_invite_email,
+    user_ref,
 )
+from shared.db import collection, get_all, stamp_update
 from shared.errors import Conflict, Forbidden, NotFound, field_error
+from shared.uow import run_in_transaction
+from shared.validators import InvalidValue, email, mobile
 
 if TYPE_CHECKING:
     from shared.uow import UnitOfWork
@@ -71,8 +78,6 @@ def _check_subset(principal: Principal, permissions: list[str]) -> None:
 
 
 def _branch_refs(partner_id: str, branch_ids: list[str]) -> list[Any]:
-    from functions.partners.public import branch_refs
-
     return branch_refs(partner_id, branch_ids)
 
 
@@ -89,9 +94,6 @@ def _sub_user_view(user_id: str, user: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_sub_users(principal: Principal) -> dict[str, Any]:
-    from shared.auth.users import user_ref
-    from shared.db import collection, get_all
-
     partner_id = _partner_of(principal)
     seats = collection(PARTNER_USERS).document(partner_id).get()
     entries = ((seats.to_dict() or {}).get("subUsers") or {}) if seats.exists else {}
@@ -106,12 +108,6 @@ def list_sub_users(principal: Principal) -> dict[str, Any]:
 
 
 def invite_sub_user(principal: Principal, body: Any, actor: Actor) -> dict[str, Any]:
-    from functions.masters.public import settings_ref as masters_settings_ref
-    from functions.partners import public as partners_public
-    from shared.db import collection
-    from shared.uow import run_in_transaction
-    from shared.validators import InvalidValue, email, mobile
-
     partner_id = _partner_of(principal)
     try:
         address = email(body.email)
@@ -182,9 +178,6 @@ def _own_sub_user(principal: Principal, partner_id: str, user_id: str, uow: Unit
 
 
 def update_sub_user(principal: Principal, user_id: str, body: Any, actor: Actor) -> dict[str, Any]:
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     partner_id = _partner_of(principal)
     if body.permissions is not None:
         _check_subset(principal, body.permissions)
@@ -216,9 +209,6 @@ def update_sub_user(principal: Principal, user_id: str, body: Any, actor: Actor)
 def revoke_sub_user(principal: Principal, user_id: str, actor: Actor) -> None:
     """Remove a sub-user (or withdraw its invite): soft delete, sessions ended, seat and e-mail freed."""
     from google.cloud.firestore_v1 import DELETE_FIELD
-
-    from shared.db import collection, stamp_update
-    from shared.uow import run_in_transaction
 
     partner_id = _partner_of(principal)
     seats_ref = collection(PARTNER_USERS).document(partner_id)

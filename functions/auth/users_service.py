@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from functions.auth import accounts, sessions
 from functions.auth.password_policy import generate_password
-from functions.auth.password_service import password_fields
+from functions.auth.password_service import as_link_user, load_policy, password_fields, password_from_link
 from shared import clock
+from shared.auth.opaque import token_hash
 from shared.auth.passwords import hash_password
 from shared.auth.permissions import BUILT_IN_ROLES, unknown_permissions
 from shared.auth.principal import BACK_OFFICE, Actor, Principal
@@ -41,7 +42,12 @@ from shared.auth.users import (
     public_view,
     send_invite_email,
 )
+from shared.db import collection, stamp_update
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
+from shared.http.etag import check_if_match
+from shared.http.pagination import page
+from shared.uow import run_in_transaction
+from shared.validators import InvalidValue, email, mobile
 
 if TYPE_CHECKING:
     from shared.uow import UnitOfWork
@@ -135,8 +141,6 @@ def _check_orgs(principal: Principal, org_ids: list[str]) -> None:
 
 
 def _mobile(value: str | None) -> str | None:
-    from shared.validators import InvalidValue, mobile
-
     if not value:
         return None
     try:
@@ -146,8 +150,6 @@ def _mobile(value: str | None) -> str | None:
 
 
 def _email(value: str) -> str:
-    from shared.validators import InvalidValue, email
-
     try:
         return email(value)
     except InvalidValue as error:
@@ -175,9 +177,6 @@ def _view(user_id: str, user: dict[str, Any], uow: UnitOfWork | None = None) -> 
 def list_users(principal: Principal, query: Any) -> dict[str, Any]:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    from shared.db import collection
-    from shared.http.pagination import page
-
     base = collection(USERS)
     if query.partner_id:
         base = base.where(filter=FieldFilter("partnerId", "==", query.partner_id))
@@ -204,8 +203,6 @@ def get_user(principal: Principal, user_id: str) -> dict[str, Any]:
 # ---- create and change ----------------------------------------------------------------------------------------
 
 def create_back_office_user(principal: Principal, body: Any, actor: Actor) -> dict[str, Any]:
-    from shared.uow import run_in_transaction
-
     email = _email(body.email)
     mobile = _mobile(body.mobile)
     check_permission_names(body.grants, "grants")
@@ -235,10 +232,6 @@ def create_back_office_user(principal: Principal, body: Any, actor: Actor) -> di
 
 
 def update_user(principal: Principal, user_id: str, body: Any, if_match: str | None, actor: Actor) -> dict[str, Any]:
-    from shared.db import stamp_update
-    from shared.http.etag import check_if_match
-    from shared.uow import run_in_transaction
-
     changes: dict[str, Any] = {}
     if body.name is not None:
         changes["name"] = body.name
@@ -283,10 +276,6 @@ def update_user(principal: Principal, user_id: str, body: Any, if_match: str | N
 def set_permissions(principal: Principal, user_id: str, body: Any, if_match: str | None,
                     actor: Actor) -> dict[str, Any]:
     """Replace a user's per-user grants and revocations (a permission change in the audit log)."""
-    from shared.db import stamp_update
-    from shared.http.etag import check_if_match
-    from shared.uow import run_in_transaction
-
     check_permission_names(body.grants, "grants")
     check_permission_names(body.revocations, "revocations")
     check_no_escalation(principal, set(body.grants) | set(body.revocations))
@@ -314,9 +303,6 @@ def set_permissions(principal: Principal, user_id: str, body: Any, if_match: str
 
 def _status_change(principal: Principal, user_id: str, actor: Actor, action: str, *, reason: str | None = None
                    ) -> dict[str, Any]:
-    from shared.db import collection, stamp_update
-    from shared.uow import run_in_transaction
-
     if user_id == principal.user_id:
         raise Conflict("CANNOT_CHANGE_SELF", "You cannot do this to your own account")
 
@@ -370,8 +356,6 @@ def delete_user(principal: Principal, user_id: str, actor: Actor) -> None:
 
 
 def unlock_user(principal: Principal, user_id: str, actor: Actor) -> dict[str, Any]:
-    from shared.uow import run_in_transaction
-
     def work(uow: UnitOfWork) -> dict[str, Any]:
         ref, user, _ = _acted_on(principal, user_id, uow)
         updated = accounts.write_user(uow, ref, user, {"failedLoginCount": 0, "lockedUntil": None}, principal.user_id)
@@ -382,8 +366,6 @@ def unlock_user(principal: Principal, user_id: str, actor: Actor) -> dict[str, A
 
 
 def resend_invite(principal: Principal, user_id: str, actor: Actor) -> dict[str, Any]:
-    from shared.uow import run_in_transaction
-
     def work(uow: UnitOfWork) -> tuple[dict[str, Any], str]:
         ref, user, _ = _acted_on(principal, user_id, uow)
         settings_snapshot = uow.get(accounts.settings_ref(user))
@@ -403,14 +385,11 @@ def resend_invite(principal: Principal, user_id: str, actor: Actor) -> dict[str,
 def issue_temporary_password(principal: Principal, user_id: str, actor: Actor) -> dict[str, Any]:
     """A random password the administrator hands over out of band (never by e-mail); the user must
     change it at its next sign-in. Ends the user's sessions."""
-    from shared.uow import run_in_transaction
-
     if user_id == principal.user_id:
         raise Conflict("CANNOT_CHANGE_SELF", "Use /api/auth/password/change for your own password")
     _, seen, _ = _acted_on(principal, user_id)
     if seen.get("status") not in (ACTIVE, INVITED):
         raise Conflict("USER_NOT_ACTIVE", "The user is disabled; enable it first")
-    from functions.auth.password_service import load_policy
 
     policy = load_policy(seen)
     temporary = generate_password(policy)
@@ -437,10 +416,6 @@ def _invite_invalid() -> Unprocessable:
 
 def accept_invite(token: str, password: str, actor: Actor) -> dict[str, Any]:
     """Set the first password from an invite link (single use, 7 days); the account becomes active."""
-    from shared.auth.opaque import token_hash
-    from shared.db import collection
-    from shared.uow import run_in_transaction
-
     invite_ref = collection(INVITES).document(token_hash(token))
     snapshot = invite_ref.get()
     invite = snapshot.to_dict() if snapshot.exists else None
@@ -453,7 +428,6 @@ def accept_invite(token: str, password: str, actor: Actor) -> dict[str, Any]:
         _, user = accounts.read_user(user_id)
     except NotFound:
         raise _invite_invalid() from None
-    from functions.auth.password_service import as_link_user, password_from_link
 
     policy, new_hash = password_from_link(user, password, "password")
 

@@ -15,11 +15,14 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from functions.contracts import store
+from functions.contracts import pdf, store
 from shared import clock
+from shared.adapters import storage
+from shared.db import get_all
 from shared.errors import Conflict, NotFound
 from shared.events.consumer import DomainEvent, consume_once, decode
 from shared.logging import get_logger, log
+from shared.versions import version_ref
 
 CONSUMER = "contract-notes"
 VERSION_EVENTS = frozenset({"ContractApproved", "ContractAmended"})
@@ -44,8 +47,6 @@ def file_name(number: str | None, version: int) -> str:
 
 def ready_versions(contract_id: str, versions: list[int]) -> set[int]:
     """Which of these versions have their note stored (one batched read)."""
-    from shared.db import get_all
-
     if not versions:
         return set()
     refs = [store.document_ref(contract_id, n) for n in versions]
@@ -60,10 +61,6 @@ def ready_versions(contract_id: str, versions: list[int]) -> set[int]:
 
 def generate(event: DomainEvent) -> bool:
     """Render and store the note of the event's version; False when it was already done."""
-    from functions.contracts import pdf
-    from shared.adapters import storage
-    from shared.versions import version_ref
-
     contract_id, version = str(event.data["contractId"]), int(event.data["version"])
     doc_ref = store.document_ref(contract_id, version)
     existing = doc_ref.get()
@@ -100,8 +97,6 @@ def handle(cloud_event: Any) -> bool:
 
 def download_link(contract_id: str, version: int) -> dict[str, Any]:
     """{url, expiresAt, fileName} of a READY note; 409 CONTRACT_NOTE_NOT_READY while it is being made."""
-    from shared.adapters import storage
-
     snapshot = store.document_ref(contract_id, version).get()
     record = snapshot.to_dict() if snapshot.exists else None
     if not record or record.get("status") != READY:

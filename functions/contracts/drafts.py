@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from functions.contracts import lifecycle
+from functions.contracts.lifecycle import NewContract
 from shared.money import Money
 from shared.units import Quantity, Unit
 
@@ -63,8 +65,6 @@ def _specs(quality: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def new_contract(draft: DraftContractInput) -> Any:
-    from functions.contracts.lifecycle import NewContract
-
     quantity = Quantity(Decimal(draft.quantity["value"]), Unit(draft.quantity["unit"]), Decimal(draft.quantity["kg"]))
     variety = draft.variety_id.split(":", 1)[1] if draft.variety_id and ":" in draft.variety_id else draft.variety_id
     return NewContract(
@@ -77,8 +77,6 @@ def new_contract(draft: DraftContractInput) -> Any:
 
 
 def create(uow: UnitOfWork, draft: DraftContractInput) -> ContractRef:
-    from functions.contracts import lifecycle
-
     actor_id = uow.actor.user_id if uow.actor else None
     contract_id, data = lifecycle.create_draft(uow, new_contract(draft), actor_id)
     return ContractRef(contract_id, data["number"])

@@ -17,12 +17,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from functions.contracts import gst, states, terms
+from functions.contracts import gst, states, store, terms
 from functions.contracts.access import Viewer
 from functions.contracts.events import InvoiceIssued
+from functions.masters.public import open_financial_year
 from shared import clock, fiscal
+from shared.db import collection, stamp_new, stamp_update
 from shared.errors import Conflict, NotFound
+from shared.http.pagination import page
 from shared.money import Money
+from shared.numbering import CounterScope, invoice_number, next_number
 from shared.statemachine import StateMachine
 from shared.units import Quantity, Unit
 from shared.units import from_store as quantity_from_store
@@ -39,8 +43,6 @@ INVOICEABLE = frozenset({states.ACTIVE, states.CARRIED_FORWARD})
 
 
 def invoices() -> Any:
-    from shared.db import collection
-
     return collection(INVOICES)
 
 
@@ -101,11 +103,6 @@ def build(contract_id: str, contract: dict[str, Any], quantity: Quantity, invoic
 def issue(uow: Any, contract_id: str, viewer: Viewer, quantity: Quantity | None, invoice_day: date | None,
           place_override: str | None, bill_to_ship_to: bool, seller_is_agriculturist: bool
           ) -> tuple[str, dict[str, Any]]:
-    from functions.contracts import store
-    from functions.masters.public import open_financial_year
-    from shared.db import stamp_new
-    from shared.numbering import CounterScope, invoice_number, next_number
-
     snapshot = uow.get(store.contract_ref(contract_id))
     contract = viewer.check(snapshot.to_dict() if snapshot.exists else None)
     if contract["status"] not in INVOICEABLE:
@@ -133,8 +130,6 @@ def issue(uow: Any, contract_id: str, viewer: Viewer, quantity: Quantity | None,
 
 
 def cancel(uow: Any, invoice_id: str, viewer: Viewer, reason: str) -> dict[str, Any]:
-    from shared.db import stamp_update
-
     snapshot = uow.get(invoice_ref(invoice_id))
     current = snapshot.to_dict() if snapshot.exists else None
     if current is None or not viewer.sees(current):
@@ -190,8 +185,6 @@ def get(invoice_id: str, viewer: Viewer) -> dict[str, Any]:
 
 def list_invoices(query: Any, viewer: Viewer) -> tuple[list[Any], str | None]:
     from google.cloud.firestore_v1.base_query import FieldFilter
-
-    from shared.http.pagination import page
 
     ref = invoices()
     if viewer.back_office:

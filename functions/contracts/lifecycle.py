@@ -22,12 +22,22 @@ from typing import Any
 
 from functions.contracts import states, store, terms
 from functions.contracts.events import ContractAmended, ContractApproved, ContractCreated
+from functions.masters.public import (
+    commission_structure_in_force,
+    commodity_in_force,
+    gst_rate_in_force,
+    open_financial_year,
+)
+from functions.partners.public import contract_party
 from shared import clock, fiscal
+from shared.db import collection, stamp_new, stamp_update
 from shared.errors import Conflict, Forbidden, Unprocessable
 from shared.money import Money
+from shared.numbering import CounterScope, contract_number, next_number
 from shared.units import Quantity, Unit
 from shared.units import from_store as quantity_from_store
 from shared.units import to_store as quantity_to_store
+from shared.versions import append_version, diff, ensure_version
 
 SERIES = "SC"
 BROKERAGE_SAC = "996111"
@@ -68,8 +78,6 @@ class Masters:
 
 
 def load_masters(commodity_id: str, structure_id: str | None) -> Masters:
-    from functions.masters.public import commission_structure_in_force, commodity_in_force, gst_rate_in_force
-
     commodity = commodity_in_force(commodity_id)
     structure = commission_structure_in_force(structure_id, commodity.get("code"))
     sac = (structure or {}).get("sacCode") or BROKERAGE_SAC
@@ -83,8 +91,6 @@ def _bad(field_name: str, rule: str, message: str, code: str = "VALIDATION_FAILE
 
 
 def _party(uow: Any, partner_id: str, field_name: str) -> dict[str, Any]:
-    from functions.partners.public import contract_party
-
     party = contract_party(uow, partner_id)
     if party is None:
         raise _bad(field_name, "unknown_partner", f"No partner {partner_id}", "PARTNER_NOT_FOUND")
@@ -116,10 +122,6 @@ def amounts(quantity: Quantity, rate: Money, rate_unit: Unit, gst_percent: Decim
 def create_draft(uow: Any, new: NewContract, actor_id: str | None, masters: Masters | None = None
                  ) -> tuple[str, dict[str, Any]]:
     """Queue a DRAFT contract in `uow`; returns (id, stored data). All reads happen here, before any write."""
-    from functions.masters.public import open_financial_year
-    from shared.db import stamp_new
-    from shared.numbering import CounterScope, contract_number, next_number
-
     if new.buyer_partner_id == new.seller_partner_id:
         raise _bad("sellerPartnerId", "same_party", "Buyer and seller must be different partners", "SAME_PARTY")
     masters = masters or load_masters(new.commodity_id, new.commission_structure_id)
@@ -165,8 +167,6 @@ def create_draft(uow: Any, new: NewContract, actor_id: str | None, masters: Mast
 
 def _update(uow: Any, contract_id: str, current: dict[str, Any], changes: dict[str, Any], actor_id: str | None
             ) -> dict[str, Any]:
-    from shared.db import stamp_update
-
     update = stamp_update(changes, actor_id, int(current.get("version", 1)))
     uow.update(store.contract_ref(contract_id), update)
     return {**current, **update}
@@ -199,7 +199,6 @@ def approve(uow: Any, contract_id: str, current: dict[str, Any], actor_id: str |
                        {"from": current["status"], "to": states.ACTIVE, "allowed": []})
     if actor_id in _makers(current):
         raise Forbidden("MAKER_CHECKER", "Whoever entered, submitted or changed a contract cannot approve it")
-    from shared.versions import append_version
 
     now = clock.now()
     version = int(current.get("contractVersion") or 1)
@@ -220,8 +219,6 @@ DUE = "DUE"
 
 
 def commission_ref(contract_id: str, side: str) -> Any:
-    from shared.db import collection
-
     return collection(COMMISSIONS).document(f"{contract_id}-{side.upper()}")
 
 
@@ -229,8 +226,6 @@ def write_commissions(uow: Any, contract_id: str, contract: dict[str, Any], exis
                       actor_id: str | None) -> None:
     """The brokerage of each side as a DUE commission once the contract is ACTIVE; an amendment's new
     amounts replace those still DUE (`existing`: {side: stored commission or None}, read by the caller)."""
-    from shared.db import stamp_new, stamp_update
-
     commissions = contract.get("commissions") or {}
     for side in ("buyer", "seller"):
         item = commissions.get(side)
@@ -297,8 +292,6 @@ def amended_content(current: dict[str, Any], change: dict[str, Any], commodity: 
 
 def propose_amendment(uow: Any, contract_id: str, current: dict[str, Any], expected_version: int, reason: str,
                       content: dict[str, Any], actor_id: str | None) -> dict[str, Any]:
-    from shared.versions import diff, ensure_version
-
     if current["status"] not in states.AMENDABLE:
         raise Conflict("CONTRACT_NOT_AMENDABLE", f"A {current['status']} contract cannot be amended",
                        {"status": current["status"], "amendable": sorted(states.AMENDABLE)})
@@ -319,8 +312,6 @@ def propose_amendment(uow: Any, contract_id: str, current: dict[str, Any], expec
 
 
 def _approve_amendment(uow: Any, contract_id: str, current: dict[str, Any], actor_id: str | None) -> dict[str, Any]:
-    from shared.versions import append_version
-
     pending = current["pendingAmendment"]
     if actor_id == pending.get("proposedBy"):
         raise Forbidden("MAKER_CHECKER", "Whoever proposed an amendment cannot approve it")

@@ -24,6 +24,7 @@ from typing import Any
 
 from functions.contracts.events import PaymentReceived
 from shared import clock
+from shared.db import collection, stamp_new, stamp_update
 from shared.errors import Conflict, NotFound, Unprocessable
 from shared.money import Money
 
@@ -107,8 +108,6 @@ def check_allocations(allocations: list[Allocation], invoices: dict[str, dict[st
 
 
 def _collection(name: str) -> Any:
-    from shared.db import collection
-
     return collection(name)
 
 
@@ -127,8 +126,6 @@ def _invoice_ref(invoice_id: str) -> Any:
 def _apply(uow: Any, allocations: list[Allocation], org_id: str, buyer_partner_id: str, remainder: Money,
            actor_id: str | None, payment_id: str) -> list[dict[str, Any]]:
     """Reads the invoices (before any write), checks, then writes their paid/balance/status."""
-    from shared.db import stamp_update
-
     refs = {a.invoice_id: _invoice_ref(a.invoice_id) for a in allocations}
     snapshots = uow.get_all(list(refs.values())) if refs else {}
     by_path = {snapshot.reference.path: snapshot for snapshot in snapshots.values()}
@@ -156,8 +153,6 @@ def _apply(uow: Any, allocations: list[Allocation], org_id: str, buyer_partner_i
 def record(uow: Any, *, org_id: str, buyer_partner_id: str, amount: Money, payment_day: date, mode: str,
            reference: str, allocations: list[Allocation], actor_id: str | None) -> tuple[str, dict[str, Any]]:
     """Record one payment and its first allocations in this unit of work."""
-    from shared.db import stamp_new
-
     reference = normalize_reference(mode, reference)
     check_amount(mode, amount)
     key_ref = _collection(REFERENCES).document(f"{mode}:{reference}")
@@ -186,8 +181,6 @@ def record(uow: Any, *, org_id: str, buyer_partner_id: str, amount: Money, payme
 def allocate(uow: Any, payment_id: str, allocations: list[Allocation], actor_id: str | None,
              org_ids: tuple[str, ...] | None) -> dict[str, Any]:
     """Spend (part of) a payment's unallocated remainder on invoices of its buyer."""
-    from shared.db import stamp_update
-
     ref = payment_ref(payment_id)
     snapshot = uow.get(ref)
     payment = snapshot.to_dict() if snapshot.exists else None

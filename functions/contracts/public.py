@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from functions.contracts.drafts import ContractRef, DraftContractInput
+from functions.contracts.drafts import ContractRef, DraftContractInput, create
 from functions.contracts.events import (
     ContractAmended,
     ContractApproved,
@@ -22,7 +22,10 @@ from functions.contracts.events import (
     InvoiceIssued,
     PaymentReceived,
 )
+from functions.contracts.lifecycle import SERIES
 from functions.contracts.year_end import CloseCounts, close_counts
+from shared.db import collection
+from shared.numbering import COUNTERS, CounterScope
 
 if TYPE_CHECKING:
     from shared.uow import UnitOfWork
@@ -43,8 +46,6 @@ __all__ = [
 
 
 def create_draft_contract(uow: UnitOfWork, draft: DraftContractInput) -> ContractRef:
-    from functions.contracts.drafts import create
-
     return create(uow, draft)
 
 
@@ -53,10 +54,6 @@ def financial_year_close_counts(org_id: str, code: str) -> CloseCounts:
 
 
 def contracts_made_in(uow: UnitOfWork | None, org_id: str, code: str) -> int:
-    from functions.contracts.lifecycle import SERIES
-    from shared.db import collection
-    from shared.numbering import COUNTERS, CounterScope
-
     ref = collection(COUNTERS).document(CounterScope(org_id, code, SERIES).key)
     snapshot = uow.get(ref) if uow is not None else ref.get()
     return int((snapshot.to_dict() or {}).get("value", 0)) if snapshot.exists else 0

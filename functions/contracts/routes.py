@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.contracts import access, service, store
+from functions.contracts import access, documents, service, store
 from functions.contracts.models import (
     AmendmentIn,
     ContractIn,
@@ -102,8 +102,6 @@ def amend_contract(req: ApiRequest, contractId: str) -> ApiResponse:
             tags=TAGS, errors={404: ("CONTRACT_NOT_FOUND",)})
 def list_versions(req: ApiRequest, contractId: str) -> VersionPage:
     """The approved versions of a contract, oldest first, each with its reason and diff."""
-    from functions.contracts import documents
-
     viewer = access.viewer(req.user)
     records, token = service.versions(contractId, viewer, req.query.page_size, req.query.page_token)
     ready = documents.ready_versions(contractId, [int(r.get("version") or 0) for r in records])
@@ -116,8 +114,6 @@ def list_versions(req: ApiRequest, contractId: str) -> VersionPage:
             errors={404: ("CONTRACT_NOT_FOUND", "CONTRACT_VERSION_NOT_FOUND")})
 def get_version(req: ApiRequest, contractId: str, n: str) -> VersionOut:
     """One version: the whole contract as approved, its reason and the diff against the previous one."""
-    from functions.contracts import documents
-
     number = documents.version_number(n)
     record = service.version(contractId, number, access.viewer(req.user))
     ready = documents.ready_versions(contractId, [number])
@@ -128,8 +124,6 @@ def get_version(req: ApiRequest, contractId: str, n: str) -> VersionOut:
             errors={404: ("CONTRACT_NOT_FOUND", "CONTRACT_VERSION_NOT_FOUND"), 409: ("CONTRACT_NOTE_NOT_READY",)})
 def get_version_pdf(req: ApiRequest, contractId: str, n: str) -> PdfLinkOut:
     """A short-lived signed URL of the version's PDF contract note (the parties and the back office)."""
-    from functions.contracts import documents
-
     number = documents.version_number(n)
     service.version(contractId, number, access.viewer(req.user))
     return PdfLinkOut.model_validate(documents.download_link(contractId, number))

@@ -9,7 +9,9 @@ from functions.contracts.lifecycle import COMMISSIONS
 from functions.contracts.models import CommissionOut, CommissionPage, CommissionQuery
 from functions.contracts.routes import router
 from shared import clock
+from shared.db import collection
 from shared.http import ApiRequest
+from shared.http.pagination import page
 from shared.money import Money
 
 READ = "commissions:read"
@@ -29,9 +31,6 @@ def commission_out(commission_id: str, data: dict[str, Any]) -> dict[str, Any]:
 def list_commissions(req: ApiRequest) -> CommissionPage:
     """Brokerage per contract side (DUE once the contract is ACTIVE), newest first, in the caller's organizations."""
     from google.cloud.firestore_v1.base_query import FieldFilter
-
-    from shared.db import collection
-    from shared.http.pagination import page
 
     viewer = access.back_office(req.user, READ)
     ref = collection(COMMISSIONS)

@@ -8,14 +8,13 @@ from functions.contracts.models import InvoiceIn, InvoiceOut, InvoicePage, Invoi
 from functions.contracts.routes import router
 from shared.http import ApiRequest, ApiResponse
 from shared.http.etag import etag
+from shared.uow import run_in_transaction
 
 READ, MANAGE = "invoices:read", "invoices:manage"
 TAGS = ("invoices",)
 
 
 def _transaction(work: Any, actor: Any) -> Any:
-    from shared.uow import run_in_transaction
-
     return run_in_transaction(work, actor)
 
 

@@ -7,9 +7,12 @@ from typing import Any
 
 from functions.contracts import invoices, lifecycle, store
 from functions.contracts.access import Viewer
+from shared.auth.principal import Actor
+from shared.db import collection
 from shared.errors import ApiError
 from shared.money import Money
 from shared.units import Quantity, Unit
+from shared.uow import run_in_transaction
 
 MAKER, CHECKER = "system-seed-maker", "system-seed-checker"
 DEMO_SOURCE = "DEMO"
@@ -24,8 +27,6 @@ def _demo_contract() -> Any:
 
 def _party(kind: str) -> str | None:
     from google.cloud.firestore_v1.base_query import FieldFilter
-
-    from shared.db import collection
 
     query = (collection("partners").where(filter=FieldFilter("kind", "==", kind))
              .where(filter=FieldFilter("status", "==", "ACTIVE")).limit(1))
@@ -55,9 +56,6 @@ def seed_contracts(org_ids: list[str]) -> dict[str, Any]:
 
 
 def _make(new: lifecycle.NewContract) -> dict[str, Any]:
-    from shared.auth.principal import Actor
-    from shared.uow import run_in_transaction
-
     masters = lifecycle.load_masters(new.commodity_id, None)
     contract_id, data = run_in_transaction(lambda uow: lifecycle.create_draft(uow, new, MAKER, masters), Actor(MAKER))
     data = run_in_transaction(lambda uow: lifecycle.submit(uow, contract_id, data, MAKER), Actor(MAKER))

@@ -7,15 +7,17 @@ from typing import Any
 from functions.contracts import lifecycle, store
 from functions.contracts.access import Viewer
 from functions.contracts.models import AmendmentIn, ContractIn, ContractQuery
+from functions.masters.public import commodity_in_force
+from functions.partners.public import ensure_can_trade
 from shared.errors import NotFound
 from shared.http.etag import check_if_match
 from shared.http.pagination import page
 from shared.money import Money
+from shared.uow import run_in_transaction
+from shared.versions import VERSIONS, version_ref
 
 
 def _transaction(work: Any, actor: Any) -> Any:
-    from shared.uow import run_in_transaction
-
     return run_in_transaction(work, actor)
 
 
@@ -32,8 +34,6 @@ def new_contract_of(body: ContractIn) -> lifecycle.NewContract:
 
 def create(body: ContractIn, viewer: Viewer, actor: Any) -> tuple[str, dict[str, Any]]:
     """A back-office DRAFT in one of the caller's organizations; both parties must be allowed to trade."""
-    from functions.partners.public import ensure_can_trade
-
     if not viewer.sees_org(body.org_id):
         raise NotFound("ORGANIZATION_NOT_FOUND", f"Organization {body.org_id} not found")
     new = new_contract_of(body)
@@ -120,8 +120,6 @@ def _domain_change(body: AmendmentIn) -> dict[str, Any]:
 
 
 def amend(contract_id: str, body: AmendmentIn, viewer: Viewer, actor: Any, if_match: str | None) -> dict[str, Any]:
-    from functions.masters.public import commodity_in_force
-
     change = _domain_change(body)
     current = get(contract_id, viewer)
     commodity = None
@@ -138,8 +136,6 @@ def amend(contract_id: str, body: AmendmentIn, viewer: Viewer, actor: Any, if_ma
 
 def versions(contract_id: str, viewer: Viewer, page_size: int, token: str | None
              ) -> tuple[list[dict[str, Any]], str | None]:
-    from shared.versions import VERSIONS
-
     get(contract_id, viewer)
     ref = store.contract_ref(contract_id).collection(VERSIONS)
     snapshots, next_token = page(ref, [("version", "ASCENDING")], page_size, token)
@@ -147,8 +143,6 @@ def versions(contract_id: str, viewer: Viewer, page_size: int, token: str | None
 
 
 def version(contract_id: str, number: int, viewer: Viewer) -> dict[str, Any]:
-    from shared.versions import version_ref
-
     get(contract_id, viewer)
     snapshot = version_ref(store.contract_ref(contract_id), number).get()
     if not snapshot.exists:

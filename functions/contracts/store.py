@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from shared import clock
+from shared.db import collection
 from shared.errors import NotFound
 from shared.money import Money
 
@@ -23,8 +24,6 @@ CONTENT_FIELDS = ("number", "contractDate", "orgId", "financialYear", "buyer", "
 
 
 def contracts() -> Any:
-    from shared.db import collection
-
     return collection(CONTRACTS)
 
 
@@ -35,8 +34,6 @@ def contract_ref(contract_id: str) -> Any:
 
 
 def document_ref(contract_id: str, version: int) -> Any:
-    from shared.db import collection
-
     return collection(DOCUMENTS).document(f"{contract_id}-v{version}")
 
 

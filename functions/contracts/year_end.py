@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.db import collection
+
 CONTRACTS, INVOICES, COMMISSIONS, DISPUTES = "contracts", "invoices", "commissions", "disputes"
 
 # A year with draft documents cannot close: a contract is a draft until it is submitted for approval.
@@ -27,8 +29,6 @@ class CloseCounts:
 
 def count(collection_name: str, org_id: str, code: str, statuses: tuple[str, ...]) -> int:
     from google.cloud.firestore_v1.base_query import FieldFilter
-
-    from shared.db import collection
 
     query = (collection(collection_name).where(filter=FieldFilter("orgId", "==", org_id))
              .where(filter=FieldFilter("financialYear", "==", code)))

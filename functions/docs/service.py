@@ -5,6 +5,7 @@ import json
 from functools import lru_cache
 
 from shared.errors import NotFound
+from shared.openapi import build_document
 
 # The files the page loads, and nothing else (no path from the URL ever reaches the file system).
 ASSETS: dict[str, str] = {
@@ -19,8 +20,6 @@ ASSETS: dict[str, str] = {
 
 @lru_cache(maxsize=1)
 def document_json() -> bytes:
-    from shared.openapi import build_document
-
     return json.dumps(build_document(), ensure_ascii=False, separators=(",", ":")).encode()
 
 

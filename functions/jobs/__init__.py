@@ -14,9 +14,12 @@ import time
 from typing import Any
 
 from shared import clock, timer_firing, timers
+from shared.auth.guard import bearer_token
+from shared.config import settings
 from shared.errors import ApiError, BadRequest, Conflict, NotFound, Unauthorized, Unprocessable
-from shared.http.pipeline import validate
+from shared.http.pipeline import to_flask, validate
 from shared.http.request import ApiResponse
+from shared.jobs import job
 from shared.logging import get_logger, log
 
 logger = get_logger("jobs")
@@ -29,9 +32,6 @@ TASKS = ("Cloud Tasks", "tasks_service_account")
 def authorize(header: str | None, caller: tuple[str, str] = SCHEDULER) -> None:
     """Accept only `caller`'s OIDC token in the cloud (`caller`: its name and the setting holding its
     service account), and the jobs secret elsewhere."""
-    from shared.auth.guard import bearer_token
-    from shared.config import settings
-
     token = bearer_token(header)
     config = settings()
     if config.is_production:
@@ -53,8 +53,6 @@ def authorize(header: str | None, caller: tuple[str, str] = SCHEDULER) -> None:
 
 
 def run_job(name: str) -> dict[str, Any]:
-    from shared.jobs import job
-
     try:
         definition = job(name)
     except KeyError:
@@ -88,8 +86,6 @@ def run_timer(name: str, body: bytes) -> dict[str, Any]:
 
 
 def serve(request: Any) -> Any:
-    from shared.http.pipeline import to_flask
-
     request_id = request.headers.get("X-Request-Id", "job")
     try:
         if request.method != "POST" or not request.path.startswith("/jobs/"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from functions.contracts.public import contracts_made_in, financial_year_close_counts
 from functions.masters.access import ORG_NOT_FOUND, require_organization_access
 from functions.masters.events import (
     CarryForward,
@@ -20,7 +21,10 @@ from functions.masters.events import (
     FinancialYearReopened,
 )
 from shared import clock, fiscal
+from shared.db import collection, stamp_new
 from shared.errors import Conflict, NotFound, Unprocessable
+from shared.http.pagination import page
+from shared.uow import run_in_transaction
 
 if TYPE_CHECKING:
     from shared.auth.principal import Actor, Principal
@@ -36,16 +40,12 @@ def year_id(org_id: str, code: str) -> str:
 
 
 def _ref(fy_id: str) -> Any:
-    from shared.db import collection
-
     if "/" in fy_id or fy_id in (".", "..") or not fy_id or len(fy_id) > 200:
         raise NotFound(NOT_FOUND, "Financial year not found")
     return collection(FINANCIAL_YEARS).document(fy_id)
 
 
 def _pointer_ref(org_id: str) -> Any:
-    from shared.db import collection
-
     return collection(ACTIVE_POINTERS).document(org_id)
 
 
@@ -111,9 +111,6 @@ def _activation_writes(uow: UnitOfWork, org_id: str, pointer_ref: Any, _pointed:
 
 def create(principal: Principal, org_id: str, code: str | None, start: date | None, end: date | None,
            activate: bool, actor: Actor) -> dict[str, Any]:
-    from shared.db import collection, stamp_new
-    from shared.uow import run_in_transaction
-
     require_organization_access(principal, org_id)
     code, first, last = resolve_dates(code, start, end)
     fy_id = year_id(org_id, code)
@@ -160,8 +157,6 @@ def get(principal: Principal, fy_id: str) -> dict[str, Any]:
 def active(principal: Principal, org_id: str) -> dict[str, Any]:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    from shared.db import collection
-
     require_organization_access(principal, org_id)
     query = (collection(FINANCIAL_YEARS).where(filter=FieldFilter("orgId", "==", org_id))
              .where(filter=FieldFilter("active", "==", True)).limit(2))
@@ -175,9 +170,6 @@ def list_for(principal: Principal, org_id: str, status: str | None, page_size: i
              ) -> tuple[list[dict[str, Any]], str | None]:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    from shared.db import collection
-    from shared.http.pagination import page
-
     require_organization_access(principal, org_id)
     query = collection(FINANCIAL_YEARS).where(filter=FieldFilter("orgId", "==", org_id))
     if status:
@@ -187,8 +179,6 @@ def list_for(principal: Principal, org_id: str, status: str | None, page_size: i
 
 
 def activate(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
-    from shared.uow import run_in_transaction
-
     _load(principal, fy_id)       # scope (404 outside it) before the transaction
     ref = _ref(fy_id)
 
@@ -217,8 +207,6 @@ def activate(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
 
 def close_state(org_id: str, code: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """(blockers, carry-forward summary) of closing `code`, from the contracts group's counts."""
-    from functions.contracts.public import financial_year_close_counts
-
     counts = financial_year_close_counts(org_id, code)
     found = []
     if counts.draft_contracts:
@@ -244,12 +232,9 @@ def _active_blocker(code: str) -> dict[str, Any]:
 
 
 def close(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
-    from shared.uow import run_in_transaction
-
     doc = _load(principal, fy_id)
     if doc.get("status") == CLOSED:
         raise Conflict("FINANCIAL_YEAR_CLOSED", f"The financial year {doc['code']} is already closed")
-    from functions.contracts.public import contracts_made_in
 
     made = contracts_made_in(None, doc["orgId"], doc["code"])
     found, summary = close_state(doc["orgId"], doc["code"])
@@ -285,8 +270,6 @@ def close(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
 
 
 def reopen(principal: Principal, fy_id: str, reason: str, actor: Actor) -> dict[str, Any]:
-    from shared.uow import run_in_transaction
-
     _load(principal, fy_id)
     ref = _ref(fy_id)
 

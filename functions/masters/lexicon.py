@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from shared.cache import TtlCache
+from shared.db import collection
 
 LEXICON_TTL = timedelta(minutes=5)
 
@@ -49,8 +50,6 @@ def _live(snapshots: Any) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _load_rows() -> tuple[tuple[dict[str, Any], ...], ...] | None:
-    from shared.db import collection
-
     varieties = []
     for commodity_id, commodity in _live(collection("commodities").stream()):
         for variety in commodity.get("varieties") or []:

@@ -12,6 +12,7 @@ from functions.masters import store
 from functions.masters.cached import CACHE, LOCATION_PREFIX
 from functions.masters.search import matched_alias, query_key, search_keys, slug
 from functions.masters.store import Kind
+from shared.db import collection
 from shared.errors import Unprocessable
 from shared.reference_data import State, state_by_name
 
@@ -64,8 +65,6 @@ def state_doc(state: State) -> dict[str, Any]:
 
 
 def _region_hook(uow: UnitOfWork, current: dict[str, Any] | None, after: dict[str, Any]):
-    from shared.db import collection
-
     ref = collection(REGIONS).document(after["regionId"])
     if uow.get(ref).exists:
         return None
@@ -127,8 +126,6 @@ def get_station(station: str, as_of=None) -> dict[str, Any]:
 
 def states() -> list[dict[str, Any]]:
     def load() -> list[dict[str, Any]]:
-        from shared.db import collection
-
         return [snap.to_dict() or {} for snap in collection(STATES).order_by("code").stream()]
 
     return CACHE.get_or_load(f"{LOCATION_PREFIX}states", load)
@@ -136,8 +133,6 @@ def states() -> list[dict[str, Any]]:
 
 def regions(state: str | None) -> list[dict[str, Any]]:
     from google.cloud.firestore_v1.base_query import FieldFilter
-
-    from shared.db import collection
 
     state_name = resolve_state(state).name if state else None
 

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from functions.masters import org_settings, store
 from functions.masters.access import ORGANIZATIONS, require_organization_access, sees_all_organizations
 from shared import validators
+from shared.adapters import storage
+from shared.db import collection, get_all
 from shared.errors import Conflict, NotFound, Unprocessable
 from shared.reference_data import state_by_code, state_by_name
 from shared.validators import FieldErrors
@@ -110,8 +112,6 @@ def _one_primary(items: list[dict[str, Any]], field: str, errors: FieldErrors) -
 
 
 def _pan_key(pan: str) -> Any:
-    from shared.db import collection
-
     return collection(KEYS).document(f"pan:{pan}")
 
 
@@ -206,7 +206,6 @@ def list_for(principal: Principal, page_size: int, token: str | None) -> tuple[l
     if sees_all_organizations(principal):
         return store.list_page(KIND, [("legalNameLower", "ASCENDING")], page_size, token)
     # A member sees its few organizations: one batched read, no paging needed.
-    from shared.db import get_all
 
     refs = [store.ref_of(KIND, org_id) for org_id in sorted(principal.organization_ids)[:100]]
     docs = [store.with_id(snap.id, snap.to_dict() or {}) for snap in get_all(refs).values() if snap.exists]
@@ -221,8 +220,6 @@ def logo_prefix(org_id: str) -> str:
 
 
 def logo_upload_url(principal: Principal, org_id: str, content_type: str, size_bytes: int) -> dict[str, Any]:
-    from shared.adapters import storage
-
     get(principal, org_id)
     extension = "png" if content_type == "image/png" else "jpg"
     object_name = f"{logo_prefix(org_id)}{uuid.uuid4().hex}.{extension}"
@@ -233,8 +230,6 @@ def logo_upload_url(principal: Principal, org_id: str, content_type: str, size_b
 
 def set_logo(principal: Principal, org_id: str, object_name: str, actor: Actor, if_match: str | None
              ) -> dict[str, Any]:
-    from shared.adapters import storage
-
     get(principal, org_id)
     if not object_name.startswith(logo_prefix(org_id)) or ".." in object_name:
         raise Unprocessable("VALIDATION_FAILED", "Use the object name the upload URL came with",
@@ -256,8 +251,6 @@ def set_logo(principal: Principal, org_id: str, object_name: str, actor: Actor, 
 
 
 def logo_download_url(principal: Principal, org_id: str) -> dict[str, Any]:
-    from shared.adapters import storage
-
     doc, _ = get(principal, org_id)
     logo = doc.get("logo")
     if not logo:

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from functions.masters import commissions, commodities, financial_years, gst_rates, store
 from functions.masters.events import (
     CarryForward,
     FinancialYearActivated,
@@ -25,6 +26,9 @@ from functions.masters.events import (
 from functions.masters.lexicon import LexiconRows, lexicon_rows
 from functions.masters.lexicon import clear as clear_lexicon
 from functions.masters.models import LockoutPolicy, OrgSettingsValues, PasswordPolicy, SessionPolicy
+from functions.masters.org_settings import KIND
+from shared.db import collection
+from shared.errors import Conflict, NotFound, Unprocessable
 
 __all__ = [
     "GLOBAL_SETTINGS",
@@ -52,9 +56,6 @@ GLOBAL_SETTINGS = "global"       # settings/global: partner users' (they belong 
 
 def settings_ref(org_id: str | None) -> Any:
     """`settings/{orgId}`, or `settings/global` for None."""
-    from functions.masters.org_settings import KIND
-    from shared.db import collection
-
     return collection(KIND.collection).document(org_id or GLOBAL_SETTINGS)
 
 
@@ -84,8 +85,6 @@ def settings_from(stored: Any) -> OrgSettingsValues:
 
 def commodity_in_force(commodity_id: str) -> dict[str, Any]:
     """The commodity version in force today (`id`, `version`, its template fields); 404 COMMODITY_NOT_FOUND."""
-    from functions.masters import commodities
-
     doc, _ = commodities.get(commodity_id)
     return doc
 
@@ -95,8 +94,6 @@ def commission_structure_in_force(structure_id: str | None, commodity_code: str 
     """The named commission structure in force today (404 when unknown), or with None the default one
     (`isDefault`) for the commodity, else the general default; None when there is no default."""
     from google.cloud.firestore_v1.base_query import FieldFilter
-
-    from functions.masters import commissions, store
 
     if structure_id:
         return store.read(commissions.KIND, structure_id)[0]
@@ -111,9 +108,6 @@ def commission_structure_in_force(structure_id: str | None, commodity_code: str 
 
 def gst_rate_in_force(code_type: str, code: str) -> dict[str, Any] | None:
     """The GST rate of an HSN or SAC code in force today (`rate`), or None when the masters have none."""
-    from functions.masters import gst_rates, store
-    from shared.errors import NotFound
-
     try:
         return store.read(gst_rates.KIND, gst_rates.rate_id(code_type, code))[0]
     except NotFound:
@@ -123,9 +117,6 @@ def gst_rate_in_force(code_type: str, code: str) -> dict[str, Any] | None:
 def open_financial_year(uow: Any, org_id: str, code: str) -> dict[str, Any]:
     """The organization's financial year `code`, read in `uow`; 422 FINANCIAL_YEAR_NOT_FOUND when it does
     not exist, 409 FINANCIAL_YEAR_CLOSED once it is closed."""
-    from functions.masters import financial_years
-    from shared.errors import Conflict, Unprocessable
-
     snapshot = uow.get(financial_years._ref(financial_years.year_id(org_id, code)))
     if not snapshot.exists:
         raise Unprocessable("FINANCIAL_YEAR_NOT_FOUND", f"Organization {org_id} has no financial year {code}",

@@ -16,6 +16,7 @@ from functions.masters import (
     locations,
     org_settings,
     organizations,
+    store,
 )
 from functions.masters.access import require_organization_access
 from functions.masters.models import (
@@ -144,8 +145,6 @@ def restore_organization(req: ApiRequest, orgId: str):
             tags=("organizations",))
 def organization_versions(req: ApiRequest, orgId: str):
     """Every version of an organization, newest first."""
-    from functions.masters import store
-
     organizations.get(req.user, orgId)
     items, token = store.versions_page(organizations.KIND, orgId, req.query.page_size, req.query.page_token)
     return _page(OrganizationOut, items, token)
@@ -273,8 +272,6 @@ def list_gst_rates(req: ApiRequest):
 @router.get("/api/settings/gst-rates/{rateId}", permission=READ, query=AsOfQuery, response=GstRateOut, tags=("gst",))
 def get_gst_rate(req: ApiRequest, rateId: str):
     """One GST rate (`HSN-5201`, `SAC-996111`) in force today or on `asOf`."""
-    from functions.masters import store
-
     doc, version = store.read(gst_rates.KIND, rateId, req.query.as_of)
     return _tagged(GstRateOut.model_validate(doc), version)
 
@@ -315,8 +312,6 @@ def list_commission_structures(req: ApiRequest):
             response=CommissionStructureOut, tags=("commissions",))
 def get_commission_structure(req: ApiRequest, structureId: str):
     """A commission structure in force today or on `asOf`."""
-    from functions.masters import store
-
     doc, version = store.read(commissions.KIND, structureId, req.query.as_of)
     return _tagged(CommissionStructureOut.model_validate(commissions.public(doc)), version)
 
@@ -325,8 +320,6 @@ def get_commission_structure(req: ApiRequest, structureId: str):
             response=Page, tags=("commissions",))
 def commission_structure_versions(req: ApiRequest, structureId: str):
     """Every version of a commission structure, newest first."""
-    from functions.masters import store
-
     store.read(commissions.KIND, structureId)
     items, token = store.versions_page(commissions.KIND, structureId, req.query.page_size, req.query.page_token)
     return _page(CommissionStructureOut, [commissions.public(item) for item in items], token)
@@ -413,8 +406,6 @@ def commodity_template(req: ApiRequest, commodityId: str):
             tags=("commodities",))
 def commodity_versions(req: ApiRequest, commodityId: str):
     """Every version of a commodity, newest first."""
-    from functions.masters import store
-
     store.read(commodities.KIND, commodityId)
     items, token = store.versions_page(commodities.KIND, commodityId, req.query.page_size, req.query.page_token)
     return _page(CommodityOut, [{**item, "commodityId": item["id"]} for item in items], token)

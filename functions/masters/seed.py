@@ -9,6 +9,7 @@ changed master gets a new version, never a rewrite), so a second run writes noth
 """
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -20,13 +21,17 @@ from functions.masters import (
     financial_years,
     gst_rates,
     locations,
+    org_settings,
     organizations,
     seed_data,
     store,
     versioning,
 )
+from functions.masters.cached import CACHE
 from shared import fiscal
 from shared.auth.principal import BACK_OFFICE, SYSTEM, Principal
+from shared.config import settings
+from shared.db import client, collection, get_all
 from shared.errors import Conflict, NotFound
 from shared.reference_data import states
 
@@ -64,8 +69,6 @@ def _upsert_versioned(kind: store.Kind, doc_id: str, content: dict[str, Any], ta
 
 def _seed_reference(tally: _Tally) -> None:
     """States, regions and stations: many small documents, written in batches where they differ."""
-    from shared.db import client, collection, get_all
-
     wanted: list[tuple[Any, dict[str, Any], bool]] = []      # (ref, content, versioned)
     for state in states():
         wanted.append((collection(locations.STATES).document(state.gst_code), locations.state_doc(state), False))
@@ -172,20 +175,14 @@ def seed_masters() -> dict[str, Any]:
     _seed_commodities(tally)
     _seed_rates(tally)
     years = _seed_organizations(tally)
-    from functions.masters import org_settings
 
     tally.add("settings", "created" if org_settings.ensure_global(SYSTEM) else "unchanged")
-    from functions.masters.cached import CACHE
 
     CACHE.clear()
     return {"organizationIds": list(seed_data.ORGANIZATIONS), "financialYears": years, "counts": tally.counts}
 
 
 def main(argv: list[str] | None = None) -> int:
-    import os
-
-    from shared.config import settings
-
     args = argv if argv is not None else sys.argv[1:]
     if os.environ.get("TRADEHUB_ENV", "local").strip() == "production" or settings().is_production:
         print("refusing to seed: TRADEHUB_ENV is production", file=sys.stderr)

@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from functions.masters import versioning
 from functions.masters.cached import CACHE
+from shared.db import collection
 from shared.errors import Conflict, NotFound
 from shared.http.etag import check_if_match
+from shared.http.pagination import page
+from shared.uow import run_in_transaction
 
 if TYPE_CHECKING:
     from shared.auth.principal import Actor
@@ -62,8 +65,6 @@ def safe_id(kind: Kind, value: str) -> str:
 
 
 def ref_of(kind: Kind, doc_id: str) -> Any:
-    from shared.db import collection
-
     return collection(kind.collection).document(safe_id(kind, doc_id))
 
 
@@ -99,8 +100,6 @@ def read(kind: Kind, doc_id: str, as_of: date | None = None) -> tuple[dict[str, 
 
 def create(kind: Kind, doc_id: str, content: dict[str, Any], actor: Actor | None, *,
            effective_from: str | None = None, hook: Hook | None = None) -> dict[str, Any]:
-    from shared.uow import run_in_transaction
-
     ref = ref_of(kind, doc_id)
     content = to_store(content)
     effective = versioning.check_effective_from(effective_from, None)
@@ -126,8 +125,6 @@ def update(kind: Kind, doc_id: str, change: Callable[[dict[str, Any]], dict[str,
            if_match: str | None = None, effective_from: str | None = None, hook: Hook | None = None
            ) -> dict[str, Any]:
     """Apply `change(current content) -> new content` as a new version; no version when nothing changed."""
-    from shared.uow import run_in_transaction
-
     ref = ref_of(kind, doc_id)
 
     def work(uow: UnitOfWork) -> dict[str, Any]:
@@ -187,8 +184,6 @@ def restore(kind: Kind, doc_id: str, actor: Actor | None, *, hook: Hook | None =
 def delete(kind: Kind, doc_id: str, actor: Actor | None, *, if_match: str | None = None,
            hook: Hook | None = None) -> None:
     """Soft delete: the document keeps its content with `deletedAt`; nothing is in force from today."""
-    from shared.uow import run_in_transaction
-
     ref = ref_of(kind, doc_id)
 
     def work(uow: UnitOfWork) -> None:
@@ -217,9 +212,6 @@ def list_page(kind: Kind, order: list[tuple[str, str]], page_size: int, token: s
     a cache prefix (a write of the kind drops it), so a warm page reads nothing."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    from shared.db import collection
-    from shared.http.pagination import page
-
     def load() -> tuple[list[dict[str, Any]], str | None]:
         query = collection(kind.collection).where(filter=FieldFilter("deletedAt", "==", None))
         for field_name, op, value in filters:
@@ -237,8 +229,6 @@ def list_page(kind: Kind, order: list[tuple[str, str]], page_size: int, token: s
 def versions_page(kind: Kind, doc_id: str, page_size: int, token: str | None
                   ) -> tuple[list[dict[str, Any]], str | None]:
     """The version history of one document, newest first."""
-    from shared.http.pagination import page
-
     query = versioning.versions_of(ref_of(kind, doc_id))
     snapshots, next_token = page(query, [("effectiveKey", "DESCENDING")], page_size, token)
     return [with_id(doc_id, s.to_dict() or {}) for s in snapshots], next_token

@@ -17,8 +17,14 @@ from functions.auth.public import users_by_id
 from functions.notifications import rendering, store
 from functions.notifications.catalog import CATALOG, EMAIL, SMS
 from shared import clock
+from shared.adapters import DeliveryFailed
+from shared.adapters.email import send_email
+from shared.adapters.masking import mask_email, mask_phone
+from shared.adapters.sms import send_sms
+from shared.config import settings
 from shared.events.consumer import DomainEvent, decode
 from shared.logging import get_logger, log
+from shared.uow import run_in_transaction
 
 PENDING, SENDING, SENT, FAILED, SKIPPED = "PENDING", "SENDING", "SENT", "FAILED", "SKIPPED"
 OPEN, RESEND_QUEUED, RESOLVED = "OPEN", "RESEND_QUEUED", "RESOLVED"
@@ -37,8 +43,6 @@ def handle_sms(cloud_event: Any) -> str:
 
 def deliver(event: DomainEvent, channel: str) -> str:
     """Send the delivery request named by `event`; returns the outcome (sent, failed, skipped, duplicate)."""
-    from shared.uow import run_in_transaction
-
     delivery_id = str(event.data.get("deliveryId") or event.subject or "")
     claimed = run_in_transaction(lambda uow: _claim(uow, delivery_id, channel), publish=False)
     if claimed is None:
@@ -72,8 +76,6 @@ def _claim(uow: Any, delivery_id: str, channel: str) -> dict[str, Any] | None:
 
 
 def _send(delivery_id: str, request: dict[str, Any]) -> str:
-    from shared.adapters import DeliveryFailed
-
     channel = request["channel"]
     contact = users_by_id(None, [request["userId"]]).get(request["userId"])
     if contact is None or not contact.active:
@@ -100,8 +102,6 @@ def _send(delivery_id: str, request: dict[str, Any]) -> str:
 
 def render_message(spec: Any, request: dict[str, Any], user: dict[str, Any]) -> dict[str, str]:
     """The texts of one delivery: {subject, text, html} for email, {text, templateId} for SMS."""
-    from shared.config import settings
-
     extra = {**(request.get("extra") or {}), "appUrl": settings().web_app_url}
     if user.get("name"):
         extra["userName"] = user["name"]
@@ -117,19 +117,14 @@ def render_message(spec: Any, request: dict[str, Any], user: dict[str, Any]) -> 
 def _transmit(spec: Any, request: dict[str, Any], user: dict[str, Any], address: str) -> str:
     message = render_message(spec, request, user)
     if request["channel"] == EMAIL:
-        from shared.adapters.email import send_email
-
         return send_email(address, message["subject"], message["text"], message["html"],
                           category=f"notification-{spec.category}")
-    from shared.adapters.sms import send_sms
 
     return send_sms(address, message["text"], template_id=message["templateId"])
 
 
 def _finish(delivery_id: str, status: str, *, attempts: int, message_id: str | None = None,
             reason: str | None = None) -> None:
-    from shared.uow import run_in_transaction
-
     def step(uow: Any) -> None:
         request = uow.get(store.delivery_ref(delivery_id))
         failure = uow.get(store.failure_ref(delivery_id))
@@ -146,8 +141,6 @@ def _finish(delivery_id: str, status: str, *, attempts: int, message_id: str | N
 
 
 def masked(channel: str, address: str | None) -> str | None:
-    from shared.adapters.masking import mask_email, mask_phone
-
     if not address:
         return None
     return mask_email(address) if channel == EMAIL else mask_phone(address)
@@ -155,8 +148,6 @@ def masked(channel: str, address: str | None) -> str | None:
 
 def _dead_letter(delivery_id: str, request: dict[str, Any], address: str | None, reason: str,
                  status: int | None, attempts: int) -> None:
-    from shared.uow import run_in_transaction
-
     channel = request["channel"]
     spec = CATALOG.get(request.get("eventType") or "")
     template_id = None

@@ -15,8 +15,12 @@ from typing import Any
 from functions.notifications import rendering, store
 from functions.notifications.catalog import CATALOG, EMAIL, IN_APP, SMS, EventSpec
 from functions.notifications.preferences import effective, wanted_channels
+from functions.notifications.recipients import resolve
+from functions.partners.public import partner_summary
 from shared import clock
+from shared.config import settings
 from shared.events.consumer import DomainEvent, consume_once, decode
+from shared.events.outbox import write_event
 from shared.logging import get_logger, log
 
 CONSUMER = "notifications-fanout"
@@ -25,8 +29,6 @@ logger = get_logger("fanout")
 
 def lookups(uow: Any, event: DomainEvent) -> dict[str, Any]:
     """Values the templates show that the event does not carry (it carries ids only)."""
-    from functions.partners.public import partner_summary
-
     partner_id = event.data.get("partnerId")
     if not partner_id:
         return {}
@@ -51,10 +53,6 @@ def link_for(spec: EventSpec, event: DomainEvent) -> dict[str, str] | None:
 
 def notify(uow: Any, event: DomainEvent) -> None:
     """Fan one event out to its recipients (all reads first, then the writes)."""
-    from functions.notifications.recipients import resolve
-    from shared.config import settings
-    from shared.events.outbox import write_event
-
     spec = CATALOG[event.type]
     recipients = resolve(uow, spec, event)
     stored = uow.get_all([store.preferences_ref(uid) for uid in recipients]) if recipients else {}

@@ -11,7 +11,8 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from functions.masters.public import GLOBAL_SETTINGS
+from functions.auth.public import is_active
+from functions.masters.public import GLOBAL_SETTINGS, settings_ref
 from functions.notifications import store
 from functions.notifications.events import PasswordExpiring, SessionExpiring
 from functions.notifications.reminder_rules import (
@@ -26,8 +27,10 @@ from functions.notifications.reminder_rules import (
 from shared import clock
 from shared.auth.guard import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, SESSIONS
 from shared.auth.principal import SYSTEM
+from shared.db import collection, get_all
 from shared.events.model import DomainEventModel
 from shared.logging import get_logger, log
+from shared.uow import run_in_transaction
 
 PAGE = 300
 logger = get_logger("notifications.reminders")
@@ -41,8 +44,6 @@ def _filter(field_name: str, op: str, value: Any) -> Any:
 
 def _range(collection_name: str, field_name: str, low: datetime, high: datetime) -> Any:
     """Documents with low < field <= high, in pages (bounded reads per round trip)."""
-    from shared.db import collection
-
     query = (collection(collection_name).where(filter=_filter(field_name, ">", low))
              .where(filter=_filter(field_name, "<=", high)).order_by(field_name).limit(PAGE))
     cursor = None
@@ -56,8 +57,6 @@ def _range(collection_name: str, field_name: str, low: datetime, high: datetime)
 
 def _emit_once(key: str, event: DomainEventModel, subject: str) -> bool:
     """Emit `event` unless the marker `key` exists; True when emitted."""
-    from shared.uow import run_in_transaction
-
     def step(uow: Any) -> bool:
         marker = store.marker_ref(key)
         if uow.get(marker).exists:
@@ -79,9 +78,6 @@ def _policy_key(user: dict[str, Any]) -> str:
 
 
 def _policies(users: list[dict[str, Any]]) -> dict[str, ExpiryPolicy]:
-    from functions.masters.public import settings_ref
-    from shared.db import get_all
-
     keys = sorted({_policy_key(user) for user in users})
     snapshots = get_all(settings_ref(key) for key in keys)
     policies = {key: ExpiryPolicy() for key in keys}
@@ -93,8 +89,6 @@ def _policies(users: list[dict[str, Any]]) -> dict[str, ExpiryPolicy]:
 
 def password_expiry_reminders() -> dict[str, int]:
     """Daily: `PasswordExpiring` 14, 7 and 1 days before a user's password expires, each once."""
-    from functions.auth.public import is_active
-
     now = clock.now()
     today = clock.today_india()
     horizon = timedelta(days=MAX_MILESTONE + 1)

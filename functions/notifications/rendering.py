@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import string
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from shared.clock import INDIA
@@ -44,8 +44,6 @@ def format_time(moment: datetime) -> str:
 def format_moment(value: datetime | date) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            from datetime import UTC
-
             value = value.replace(tzinfo=UTC)
         return f"{format_date(value.astimezone(INDIA).date())}, {format_time(value)}"
     return format_date(value)

@@ -17,7 +17,12 @@ from functions.notifications.models import (
 )
 from functions.notifications.preferences import MandatoryChannelOff, UnknownCategory, apply_update, effective
 from shared import clock
+from shared.db import client, collection
 from shared.errors import Conflict, NotFound, Unprocessable
+from shared.events.outbox import write_event
+from shared.http.etag import check_if_match
+from shared.http.pagination import page
+from shared.uow import run_in_transaction
 
 READ_ALL_BATCH = 400          # one batched write (Firestore allows 500)
 UNREAD_FIRST = [("read", "ASCENDING"), ("createdAt", "DESCENDING")]
@@ -48,8 +53,6 @@ def notification_out(snapshot: Any) -> NotificationOut:
 def list_notifications(user_id: str, page_size: int, token: str | None, unread_only: bool
                        ) -> tuple[list[NotificationOut], str | None]:
     """Unread first, then newest first (or only the unread ones, newest first)."""
-    from shared.http.pagination import page
-
     query = store.notifications(user_id)
     order = UNREAD_FIRST
     if unread_only:
@@ -77,8 +80,6 @@ def mark_read(user_id: str, notification_id: str) -> NotificationOut:
 
 
 def mark_all_read(user_id: str) -> int:
-    from shared.db import client
-
     updated = 0
     query = store.notifications(user_id).where(filter=_filter("read", "==", False)).limit(READ_ALL_BATCH)
     while True:
@@ -118,9 +119,6 @@ def get_preferences(user_id: str) -> tuple[PreferencesOut, int]:
 
 def update_preferences(user_id: str, change: PreferencesIn, if_match: str | None, actor: Any
                        ) -> tuple[PreferencesOut, int]:
-    from shared.http.etag import check_if_match
-    from shared.uow import run_in_transaction
-
     changes = {key: {channel: getattr(choice, _snake(channel)) for channel in CHANNELS}
                for key, choice in change.categories.items()}
 
@@ -172,9 +170,6 @@ def failure_out(snapshot: Any) -> FailureOut:
 
 def list_failures(state: str | None, channel: str | None, page_size: int, token: str | None
                   ) -> tuple[list[FailureOut], str | None]:
-    from shared.db import collection
-    from shared.http.pagination import page
-
     query = collection(store.FAILURES)
     if state:
         query = query.where(filter=_filter("state", "==", state))
@@ -186,9 +181,6 @@ def list_failures(state: str | None, channel: str | None, page_size: int, token:
 
 def resend(failure_id: str, actor: Any) -> FailureOut:
     """Put a dead-lettered delivery back in the queue (PENDING, published again to its topic)."""
-    from shared.events.outbox import write_event
-    from shared.uow import run_in_transaction
-
     def step(uow: Any) -> None:
         failure = uow.get(store.failure_ref(failure_id))
         if not failure.exists:
@@ -214,6 +206,5 @@ def resend(failure_id: str, actor: Any) -> FailureOut:
                   before={"state": data.get("state")}, after={"state": RESEND_QUEUED})
 
     run_in_transaction(step, actor=actor)
-    from shared.db import collection
 
     return failure_out(collection(store.FAILURES).document(failure_id).get())

@@ -4,6 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from shared import delivery_failures
+from shared.db import collection
+from shared.routing import spec
 
 USERS = "users"
 NOTIFICATIONS = "notifications"                 # users/{uid}/notifications/{eventId}: in-app, read by the client
@@ -16,38 +18,26 @@ EMAIL_REQUESTED, SMS_REQUESTED = "EmailRequested", "SmsRequested"
 
 
 def topic_for(channel: str) -> str:
-    from shared.routing import spec
-
     return spec("on_email_requested" if channel == "email" else "on_sms_requested").topic or ""
 
 
 def notifications(user_id: str) -> Any:
-    from shared.db import collection
-
     return collection(USERS).document(user_id).collection(NOTIFICATIONS)
 
 
 def preferences_ref(user_id: str) -> Any:
-    from shared.db import collection
-
     return collection(PREFERENCES).document(user_id)
 
 
 def delivery_ref(delivery_id: str) -> Any:
-    from shared.db import collection
-
     return collection(DELIVERIES).document(delivery_id)
 
 
 def failure_ref(delivery_id: str) -> Any:
-    from shared.db import collection
-
     return collection(FAILURES).document(delivery_id)
 
 
 def marker_ref(key: str) -> Any:
-    from shared.db import collection
-
     return collection(MARKERS).document(key)
 
 

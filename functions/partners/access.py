@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from functions.partners import store
 from shared import clock
 from shared.auth import signed
 from shared.auth.principal import BACK_OFFICE, PARTNER, Principal
@@ -136,8 +137,6 @@ class Access:
 
     def load(self, reader: Any, partner_id: str) -> dict[str, Any]:
         """The partner (through `reader.get`: a unit of work or None for a plain read) or 404."""
-        from functions.partners import store
-
         ref = store.partner_ref(partner_id)
         snapshot = reader.get(ref) if reader is not None else ref.get()
         data = store.live(snapshot)

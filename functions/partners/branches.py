@@ -12,8 +12,10 @@ from functions.partners.access import Access
 from functions.partners.keys import KeyCheck
 from functions.partners.service import MAX_BRANCHES, branches_of
 from shared import clock
+from shared.db import stamp_new, stamp_update
 from shared.errors import Conflict, NotFound
 from shared.http.etag import check_if_match
+from shared.uow import run_in_transaction
 from shared.validators import FieldErrors
 
 ENTITY = "partnerBranch"
@@ -72,17 +74,12 @@ def _reserve_gstin(uow: Any, partner_id: str, partner: dict[str, Any], gstin: st
 
 
 def _touch(uow: Any, partner_id: str, partner: dict[str, Any], access: Access, **fields: Any) -> None:
-    from shared.db import stamp_update
-
     uow.update(store.partner_ref(partner_id),
                stamp_update({"branchesChangedAt": clock.now(), "makers": lifecycle.with_maker(partner, access.user_id),
                              **fields}, access.user_id, partner["version"]))
 
 
 def create_branch(partner_id: str, body: Any, access: Access, actor: Any) -> tuple[str, dict[str, Any]]:
-    from shared.db import stamp_new
-    from shared.uow import run_in_transaction
-
     ref = store.child(partner_id, store.BRANCHES).document()
 
     access.require_all_branches()
@@ -123,9 +120,6 @@ def _load_branch(uow: Any, partner_id: str, branch_id: str, access: Access) -> d
 
 def update_branch(partner_id: str, branch_id: str, body: Any, access: Access, actor: Any,
                   if_match: str | None) -> dict[str, Any]:
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     ref = store.child(partner_id, store.BRANCHES).document(branch_id)
 
     def work(uow: Any) -> dict[str, Any]:
@@ -150,9 +144,6 @@ def update_branch(partner_id: str, branch_id: str, body: Any, access: Access, ac
 
 def make_head_office(partner_id: str, branch_id: str, access: Access, actor: Any) -> dict[str, Any]:
     """Move the head office to `branch_id` in one call (the old one stops being it in the same transaction)."""
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     access.require_all_branches()
 
     def work(uow: Any) -> dict[str, Any]:
@@ -178,9 +169,6 @@ def make_head_office(partner_id: str, branch_id: str, access: Access, actor: Any
 
 
 def delete_branch(partner_id: str, branch_id: str, access: Access, actor: Any) -> None:
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     def work(uow: Any) -> None:
         partner = access.load(uow, partner_id)
         ensure_changeable(partner, access)

@@ -9,7 +9,11 @@ from functions.partners import store
 from functions.partners.access import Access
 from functions.partners.branches import ensure_changeable
 from shared import clock
+from shared.db import stamp_new, stamp_update
 from shared.errors import Conflict, NotFound, Unprocessable
+from shared.http.etag import check_if_match
+from shared.http.pagination import page
+from shared.uow import run_in_transaction
 
 ENTITY = "partnerCertification"
 PENDING, VERIFIED, REJECTED, EXPIRED = "PENDING", "VERIFIED", "REJECTED", "EXPIRED"
@@ -52,9 +56,6 @@ def _check(uow: Any, partner_id: str, values: dict[str, Any]) -> None:
 
 
 def create(partner_id: str, body: Any, access: Access, actor: Any) -> tuple[str, dict[str, Any]]:
-    from shared.db import stamp_new
-    from shared.uow import run_in_transaction
-
     ref = store.child(partner_id, store.CERTIFICATIONS).document()
     values = _values(body, set(body.model_fields_set) | {"type", "number", "body", "issue_date", "expiry_date"})
 
@@ -81,10 +82,6 @@ def _load(uow: Any, partner_id: str, cert_id: str) -> dict[str, Any]:
 
 def update(partner_id: str, cert_id: str, body: Any, access: Access, actor: Any, if_match: str | None
            ) -> dict[str, Any]:
-    from shared.db import stamp_update
-    from shared.http.etag import check_if_match
-    from shared.uow import run_in_transaction
-
     values = _values(body, {f for f in body.model_fields_set if getattr(body, f) is not None or f == "scope"})
 
     def work(uow: Any) -> dict[str, Any]:
@@ -109,9 +106,6 @@ def update(partner_id: str, cert_id: str, body: Any, access: Access, actor: Any,
 def decide(partner_id: str, cert_id: str, verified: bool, reason: str | None, access: Access, actor: Any
            ) -> dict[str, Any]:
     """Back office verifies (only an unexpired certification) or rejects (with a reason)."""
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     def work(uow: Any) -> dict[str, Any]:
         access.load(uow, partner_id)
         current = _load(uow, partner_id, cert_id)
@@ -137,9 +131,6 @@ def decide(partner_id: str, cert_id: str, verified: bool, reason: str | None, ac
 
 
 def delete(partner_id: str, cert_id: str, access: Access, actor: Any) -> None:
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     def work(uow: Any) -> None:
         partner = access.load(uow, partner_id)
         ensure_changeable(partner, access)
@@ -159,8 +150,6 @@ def get(partner_id: str, cert_id: str, access: Access) -> dict[str, Any]:
 
 
 def list_for(partner_id: str, access: Access, page_size: int, page_token: str | None):
-    from shared.http.pagination import page
-
     access.load(None, partner_id)
     query = store.child(partner_id, store.CERTIFICATIONS).where(filter=store.cond("deletedAt", "==", None))
     snapshots, token = page(query, [("expiryDate", "ASCENDING")], page_size, page_token)

@@ -15,7 +15,10 @@ from functions.partners.keys import KeyCheck
 from functions.partners.service import branches_of, search_name
 from functions.partners.versioning import CONTACT_FIELDS, diff, profile_of
 from shared import clock
+from shared.db import client, stamp_new, stamp_update
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.http.pagination import page
+from shared.uow import run_in_transaction
 
 ENTITY = "partnerChangeRequest"
 IMMEDIATE = frozenset(CONTACT_FIELDS)
@@ -29,8 +32,6 @@ def _cr_ref(partner_id: str, request_id: str):
 def _apply(uow: Any, partner_id: str, data: dict[str, Any], changes: dict[str, Any], access: Access,
            request_id: str, reason: str | None, extra: dict[str, Any] | None = None) -> tuple[dict[str, Any], int]:
     """Write the changed fields and the next version; returns (partner after, version number)."""
-    from shared.db import stamp_update
-
     number = int(data.get("profileVersion") or 0) + 1
     after = {**data, **changes}
     fields = dict(changes)
@@ -47,9 +48,6 @@ def _apply(uow: Any, partner_id: str, data: dict[str, Any], changes: dict[str, A
 
 
 def propose(partner_id: str, body: Any, access: Access, actor: Any) -> tuple[str, dict[str, Any]]:
-    from shared.db import stamp_new
-    from shared.uow import run_in_transaction
-
     ref = store.child(partner_id, store.CHANGE_REQUESTS).document()
 
     def work(uow: Any) -> dict[str, Any]:
@@ -88,9 +86,6 @@ def propose(partner_id: str, body: Any, access: Access, actor: Any) -> tuple[str
 def decide(partner_id: str, request_id: str, approve: bool, reason: str | None, access: Access, actor: Any
            ) -> dict[str, Any]:
     """Approve (apply the compliance changes, re-validated against today's profile) or reject."""
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     def work(uow: Any) -> dict[str, Any]:
         data = access.load(uow, partner_id)
         current = store.live(uow.get(_cr_ref(partner_id, request_id)))
@@ -137,8 +132,6 @@ def get(partner_id: str, request_id: str, access: Access) -> dict[str, Any]:
 
 
 def list_for(partner_id: str, access: Access, status: str | None, page_size: int, page_token: str | None):
-    from shared.http.pagination import page
-
     access.load(None, partner_id)
     query = store.child(partner_id, store.CHANGE_REQUESTS)
     if status:
@@ -149,9 +142,6 @@ def list_for(partner_id: str, access: Access, status: str | None, page_size: int
 
 def list_all(status: str, page_size: int, page_token: str | None):
     """Back office: change requests of every partner in one status (a collection-group query), newest first."""
-    from shared.db import client
-    from shared.http.pagination import page
-
     query = client().collection_group(store.CHANGE_REQUESTS).where(filter=store.cond("status", "==", status))
     snapshots, token = page(query, [("createdAt", "DESCENDING")], page_size, page_token)
     return [(s.reference.parent.parent.id, s.id, s.to_dict()) for s in snapshots], token
@@ -172,8 +162,6 @@ def get_version(partner_id: str, number: int, access: Access) -> dict[str, Any]:
 
 
 def list_versions(partner_id: str, access: Access, page_size: int, page_token: str | None):
-    from shared.http.pagination import page
-
     access.load(None, partner_id)
     snapshots, token = page(store.child(partner_id, store.VERSIONS), [("number", "DESCENDING")], page_size,
                             page_token)

@@ -17,7 +17,12 @@ from functions.partners import store
 from functions.partners.access import Access
 from functions.partners.branches import ensure_changeable
 from shared import clock
+from shared.adapters import storage
+from shared.db import stamp_new, stamp_update
 from shared.errors import Conflict, NotFound, Unprocessable
+from shared.files import CONTENT_TYPES
+from shared.http.pagination import page
+from shared.uow import run_in_transaction
 
 ENTITY = "partnerDocument"
 MAX_BYTES = 5 * 1024 * 1024
@@ -39,8 +44,6 @@ ALLOWED_KINDS: dict[str, frozenset[str]] = {
 
 
 def kind_of_content_type(content_type: str) -> str | None:
-    from shared.files import CONTENT_TYPES
-
     wanted = content_type.split(";")[0].strip().lower()
     return next((kind for kind, name in CONTENT_TYPES.items() if name == wanted), None)
 
@@ -55,10 +58,6 @@ def object_name(partner_id: str, document_id: str) -> str:
 
 def request_upload(partner_id: str, body: Any, access: Access, actor: Any) -> tuple[str, dict[str, Any], dict]:
     """(document id, record, upload instructions)."""
-    from shared.adapters import storage
-    from shared.db import stamp_new
-    from shared.uow import run_in_transaction
-
     kind = kind_of_content_type(body.content_type)
     allowed = ALLOWED_KINDS[body.document_type]
     if kind is None or kind not in allowed:
@@ -111,10 +110,6 @@ def _problem(info: Any, record: dict[str, Any]) -> tuple[str, str] | None:
 
 def complete(partner_id: str, document_id: str, access: Access, actor: Any) -> dict[str, Any]:
     """Check the uploaded object and mark the document VERIFIED_FILE, or delete it and answer 422."""
-    from shared.adapters import storage
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     partner = access.load(None, partner_id)
     ensure_changeable(partner, access)
     record = store.live(_ref(partner_id, document_id).get())
@@ -166,8 +161,6 @@ def get_document(partner_id: str, document_id: str, access: Access) -> dict[str,
 
 def download(partner_id: str, document_id: str, access: Access) -> tuple[str, str]:
     """(5-minute signed URL, its expiry) for a checked document."""
-    from shared.adapters import storage
-
     record = get_document(partner_id, document_id, access)
     if record["status"] != VERIFIED_FILE:
         raise Conflict("DOCUMENT_NOT_AVAILABLE", f"This document is {record['status']}", {"status": record["status"]})
@@ -177,8 +170,6 @@ def download(partner_id: str, document_id: str, access: Access) -> tuple[str, st
 
 def list_documents(partner_id: str, access: Access, page_size: int, page_token: str | None
                    ) -> tuple[list[tuple[str, dict[str, Any]]], str | None]:
-    from shared.http.pagination import page
-
     access.load(None, partner_id)
     query = store.child(partner_id, store.DOCUMENTS).where(filter=store.cond("deletedAt", "==", None))
     snapshots, next_token = page(query, [("createdAt", "DESCENDING")], page_size, page_token)
@@ -187,9 +178,6 @@ def list_documents(partner_id: str, access: Access, page_size: int, page_token: 
 
 def delete_document(partner_id: str, document_id: str, access: Access, actor: Any) -> None:
     """Soft delete; a document recorded in the partner's KYC verification stays."""
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     def work(uow: Any) -> None:
         partner = access.load(uow, partner_id)
         ensure_changeable(partner, access)

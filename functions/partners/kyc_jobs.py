@@ -13,6 +13,8 @@ from functions.partners import events as ev
 from functions.partners.kyc_rules import REMINDER_DAYS_BEFORE, days_overdue, plan_reminders
 from shared import clock
 from shared.auth.principal import SYSTEM
+from shared.db import client, stamp_update
+from shared.uow import run_in_transaction
 
 MILESTONE_EVENTS = {ev.KycDueSoon.event_type(): ev.KycDueSoon, ev.KycOverdue.event_type(): ev.KycOverdue}
 
@@ -49,9 +51,6 @@ def run_kyc_reminders() -> dict[str, int]:
 
 
 def _handle_partner(partner_id: str) -> tuple[int, int]:
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     ref = store.partner_ref(partner_id)
     today = clock.today_india()
 
@@ -95,8 +94,6 @@ def _handle_partner(partner_id: str) -> tuple[int, int]:
 
 def expire_certifications() -> dict[str, int]:
     """Verified certifications past their expiry date become EXPIRED (and leave trade)."""
-    from shared.db import client
-
     today = clock.today_india().isoformat()
     query = (client().collection_group(store.CERTIFICATIONS).where(filter=store.cond("status", "==", "VERIFIED"))
              .where(filter=store.cond("expiryDate", "<", today)))
@@ -107,9 +104,6 @@ def expire_certifications() -> dict[str, int]:
 
 
 def _expire(ref: Any) -> int:
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     today = clock.today_india()
 
     def work(uow: Any) -> int:

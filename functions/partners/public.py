@@ -31,6 +31,8 @@ from functions.partners.events import (
     PartnerRejected,
     PartnerSuspended,
 )
+from functions.partners.store import BRANCHES
+from functions.partners.store import partner_ref as ref
 
 if TYPE_CHECKING:
     from shared.uow import UnitOfWork
@@ -73,25 +75,18 @@ class PartnerSummary:
 
 
 def _read(partner_id: str, uow: UnitOfWork | None) -> dict[str, Any] | None:
-    from functions.partners.store import partner_ref
-
-    ref = partner_ref(partner_id)
-    snapshot = uow.get(ref) if uow is not None else ref.get()
+    document = ref(partner_id)
+    snapshot = uow.get(document) if uow is not None else document.get()
     return (snapshot.to_dict() or {}) if snapshot.exists else None
 
 
 def partner_ref(partner_id: str) -> Any:
     """The partner's document, for a caller that reads it in its own batch (e.g. with its other reads)."""
-    from functions.partners.store import partner_ref as ref
-
     return ref(partner_id)
 
 
 def branch_refs(partner_id: str, branch_ids: list[str]) -> list[Any]:
     """The partner's branch documents named by `branch_ids` (sorted, once each), to read in a batch."""
-    from functions.partners.store import BRANCHES
-    from functions.partners.store import partner_ref as ref
-
     return [ref(partner_id).collection(BRANCHES).document(branch_id) for branch_id in sorted(set(branch_ids))]
 
 

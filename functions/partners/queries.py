@@ -9,6 +9,7 @@ from typing import Any
 from functions.partners import lifecycle, store, validation
 from shared import clock
 from shared.http.pagination import page
+from shared.reference_data import normalize
 from shared.validators import InvalidValue, field_error_for
 
 _CODE_PREFIX = re.compile(r"^BP-?\d*$", re.IGNORECASE)
@@ -17,8 +18,6 @@ HIGH = "\uf8ff"
 
 def search(query: Any) -> tuple[list[Any], str | None]:
     """Partners by status, kind, state and a prefix of the legal name or the code."""
-    from shared.reference_data import normalize
-
     ref = store.partners()
     if query.status:
         ref = ref.where(filter=store.cond("status", "==", query.status))

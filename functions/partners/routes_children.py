@@ -32,6 +32,7 @@ from functions.partners.models import (
     VersionOut,
 )
 from functions.partners.routes_common import READ, branch_response, router
+from shared.errors import NotFound
 from shared.http import ApiRequest, ApiResponse
 from shared.http.etag import etag
 from shared.models import PageQuery
@@ -285,7 +286,5 @@ def diff_versions(req: ApiRequest, partnerId: str) -> DiffOut:
 def get_version(req: ApiRequest, partnerId: str, number: str) -> VersionOut:
     """One profile version."""
     if not number.isdigit() or int(number) < 1:
-        from shared.errors import NotFound
-
         raise NotFound("VERSION_NOT_FOUND", "No such version")
     return store.version_out(changes.get_version(partnerId, int(number), _scope(req, partnerId, "partners:read")))

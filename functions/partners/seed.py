@@ -20,7 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from functions.partners import access, branches, lifecycle, service, store
+from functions.partners.models import BranchIn, ProfileIn
 from shared.auth.principal import BACK_OFFICE, Actor, Principal
+from shared.config import settings
+from shared.db import get_all
+from shared.validators import gstin_check_char
 
 DEMO_DOMAIN = "demo.rnrl.in"
 # Two system principals: the maker drafts and submits, the checker approves.
@@ -58,8 +63,6 @@ class DemoPartner:
 
     @property
     def gstin(self) -> str:
-        from shared.validators import gstin_check_char
-
         first14 = f"{self.state_code}{self.pan}1Z"
         return first14 + gstin_check_char(first14)
 
@@ -68,8 +71,6 @@ class DemoPartner:
                 "pincode": self.pincode}
 
     def profile(self) -> Any:
-        from functions.partners.models import ProfileIn
-
         return ProfileIn.model_validate({
             "kind": self.kind, "legalName": self.legal_name, "tradeName": self.trade_name,
             "address": self._address(), "pan": self.pan, "gstins": [self.gstin],
@@ -80,8 +81,6 @@ class DemoPartner:
         })
 
     def head_office(self) -> Any:
-        from functions.partners.models import BranchIn
-
         return BranchIn.model_validate({"code": "HO", "name": f"{self.trade_name}, {self.city}",
                                         "address": self._address(), "gstin": self.gstin, "isHeadOffice": True})
 
@@ -109,9 +108,6 @@ DEMO_PARTNERS: tuple[DemoPartner, ...] = (
 def _find(pans: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
     """{pan: (partner id, data)} of the demo partners that exist: through the PAN keys (submitted and
     onboarded partners), else an open application with that PAN (a draft an interrupted run left)."""
-    from functions.partners import lifecycle, store
-    from shared.db import get_all
-
     keys = get_all([store.key_ref(f"pan:{pan}") for pan in pans])
     holders: dict[str, str] = {}
     for pan in pans:
@@ -137,8 +133,6 @@ def _find(pans: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
 
 def _onboard(demo: DemoPartner, found: tuple[str, dict[str, Any]] | None) -> dict[str, Any]:
     """Take the demo partner as far as ACTIVE from wherever it is; what it is now and what this run did."""
-    from functions.partners import access, branches, lifecycle, service
-
     maker = access.for_back_office(MAKER, "partners:create")
     checker = access.for_back_office(CHECKER, "partners:approve")
     maker_actor, checker_actor = Actor(user_id=MAKER.user_id), Actor(user_id=CHECKER.user_id)
@@ -167,8 +161,6 @@ def seed_partners() -> list[dict[str, Any]]:
     """The three demo partners (idempotent): for each its id, code, legal name, kind, status, `created`,
     and `inviteToken` when this run approved it (the seller's is already used); the seller also carries
     `login` (e-mail and password of its primary user, for .local/demo-credentials.json)."""
-    from shared.config import settings
-
     if settings().is_production:
         raise SeedRefused("demo partners are never seeded in production")
     found = _find([demo.pan for demo in DEMO_PARTNERS])

@@ -16,9 +16,13 @@ from functions.partners.access import Access, issue_application_token
 from functions.partners.keys import KeyCheck, release
 from functions.partners.kyc_rules import due_date_after
 from functions.partners.versioning import profile_of
-from shared import clock
+from shared import clock, validators
+from shared.db import stamp_new, stamp_update
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.http.etag import check_if_match
+from shared.numbering import next_number, partner_code
+from shared.reference_data import normalize
+from shared.uow import run_in_transaction
 
 ENTITY = "partner"
 SELF_SERVICE, BACK_OFFICE = "SELF_SERVICE", "BACK_OFFICE"
@@ -32,8 +36,6 @@ EMPTY_PROFILE: dict[str, Any] = {
 
 
 def search_name(legal_name: str | None) -> str | None:
-    from shared.reference_data import normalize
-
     return normalize(legal_name) if legal_name else None
 
 
@@ -62,9 +64,6 @@ def _editable(data: dict[str, Any]) -> None:
 
 def create_draft(body: Any, access: Access, actor: Any) -> tuple[str, dict[str, Any]]:
     """Back-office onboarding: a DRAFT partner from the profile fields given."""
-    from shared.db import stamp_new
-    from shared.uow import run_in_transaction
-
     changes = validation.profile_changes(body, {})
     ref = store.partners().document()
 
@@ -90,10 +89,6 @@ class StartedApplication:
 
 def start_application(body: Any, actor: Any) -> StartedApplication:
     """Self-service start: both OTP verifications proven, a DRAFT application and its token."""
-    from shared import validators
-    from shared.db import stamp_new
-    from shared.uow import run_in_transaction
-
     email = identity.verified_destination(body.email_verification_token, identity.ONBOARDING_PURPOSE,
                                                "emailVerificationToken")
     mobile = identity.verified_destination(body.mobile_verification_token, identity.ONBOARDING_PURPOSE,
@@ -127,10 +122,6 @@ def start_application(body: Any, actor: Any) -> StartedApplication:
 
 def reissue_application_token(application_id: str, email_token: str, actor: Any) -> tuple[str, Any]:
     """A new application token (the old one stops working) for whoever proves the applicant's e-mail."""
-    from shared import validators
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     email = validators.email(identity.verified_destination(
         email_token, identity.ONBOARDING_PURPOSE, "emailVerificationToken"))
     token, token_id, expires = issue_application_token(application_id)
@@ -149,9 +140,6 @@ def reissue_application_token(application_id: str, email_token: str, actor: Any)
 
 
 def update_draft(partner_id: str, body: Any, access: Access, actor: Any, if_match: str | None) -> dict[str, Any]:
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     ref = store.partner_ref(partner_id)
 
     def work(uow: Any) -> dict[str, Any]:
@@ -186,9 +174,6 @@ def get_partner(partner_id: str, access: Access) -> tuple[dict[str, Any], list[s
 
 def submit(partner_id: str, access: Access, actor: Any, if_match: str | None = None) -> dict[str, Any]:
     """DRAFT/CHANGES_REQUESTED → SUBMITTED: complete, consistent, and its PAN/GSTINs reserved."""
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     ref = store.partner_ref(partner_id)
 
     def work(uow: Any) -> dict[str, Any]:
@@ -236,9 +221,6 @@ def request_changes(partner_id: str, comments: list[Any], message: str | None, a
 def _decide(partner_id: str, access: Access, actor: Any, target: str, action: str,
             event: type[ev.PartnerRejected | ev.PartnerChangesRequested] | None,
             fields: dict[str, Any], *, reason: str | None = None, release_keys: bool = False) -> dict[str, Any]:
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     ref = store.partner_ref(partner_id)
 
     def work(uow: Any) -> dict[str, Any]:
@@ -289,10 +271,6 @@ def approve(partner_id: str, access: Access, actor: Any) -> dict[str, Any]:
 def approve_with_invite(partner_id: str, access: Access, actor: Any) -> Approval:
     """`approve`, also giving the primary user's invite token to an in-process caller (the local demo
     seed accepts the demo partner's invite with it); never for an API answer."""
-    from shared.db import stamp_update
-    from shared.numbering import next_number, partner_code
-    from shared.uow import run_in_transaction
-
     ref = store.partner_ref(partner_id)
 
     def work(uow: Any) -> Approval:
@@ -339,9 +317,6 @@ def approve_with_invite(partner_id: str, access: Access, actor: Any) -> Approval
 
 def change_status(partner_id: str, target: str, reason: str, access: Access, actor: Any) -> dict[str, Any]:
     """Suspend, reactivate or blacklist, with a reason and an event."""
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     ref = store.partner_ref(partner_id)
     events = {lifecycle.SUSPENDED: ev.PartnerSuspended, lifecycle.ACTIVE: ev.PartnerReactivated,
               lifecycle.BLACKLISTED: ev.PartnerBlacklisted}
@@ -380,9 +355,6 @@ def record_kyc_verification(partner_id: str, document_ids: list[str], notes: str
                             actor: Any) -> dict[str, Any]:
     """Back office verified the KYC: which documents were checked; due again in 12 months. A partner
     suspended for overdue KYC becomes ACTIVE again."""
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     ref = store.partner_ref(partner_id)
     allowed = {lifecycle.SUBMITTED, lifecycle.UNDER_REVIEW, lifecycle.ACTIVE, lifecycle.SUSPENDED}
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from functions.partners import eligibility
+from functions.partners.kyc_rules import days_overdue
 from functions.partners.models import (
     BranchOut,
     CertificationOut,
@@ -24,6 +25,7 @@ from functions.partners.models import (
     VersionOut,
 )
 from shared import clock
+from shared.db import collection
 
 PARTNERS = "partners"
 BRANCHES = "branches"
@@ -35,8 +37,6 @@ KEYS = "partnerKeys"
 
 
 def partners():
-    from shared.db import collection
-
     return collection(PARTNERS)
 
 
@@ -49,8 +49,6 @@ def child(partner_id: str, name: str):
 
 
 def key_ref(key: str):
-    from shared.db import collection
-
     return collection(KEYS).document(key)
 
 
@@ -75,7 +73,6 @@ def kyc_out(partner: dict[str, Any]) -> KycOut | None:
     if not kyc:
         return None
     due = parse_date(kyc.get("dueDate"))
-    from functions.partners.kyc_rules import days_overdue
 
     return KycOut(status=kyc.get("status", "NOT_VERIFIED"), verified_at=clock.iso(kyc.get("verifiedAt")),
                   verified_by=kyc.get("verifiedBy"), due_date=due,

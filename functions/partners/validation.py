@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared import validators
+from shared.reference_data import state_by_code, state_by_name
 from shared.validators import FieldErrors, InvalidValue
 
 CONTACTS_MAX = 20
@@ -15,8 +16,6 @@ CONTACTS_MAX = 20
 
 def state_of(value: str) -> tuple[str, str]:
     """(state name, GST state code) from a name, alias or 2-digit code."""
-    from shared.reference_data import state_by_code, state_by_name
-
     text = (value or "").strip()
     found = state_by_code(text) if text.isdigit() and len(text) <= 2 else state_by_name(text)
     if found is None:

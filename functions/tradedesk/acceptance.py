@@ -24,11 +24,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from functions.contracts.public import DraftContractInput, create_draft_contract
 from functions.partners.public import ensure_can_trade
 from functions.tradedesk import keys, rules, states
 from functions.tradedesk.events import OfferAccepted, OfferRejected
 from shared import clock
+from shared.db import collection, stamp_update
 from shared.errors import Conflict, NotFound
+from shared.uow import run_in_transaction
 from shared.versions import ensure_version
 
 TRADES, OFFERS = "trades", "offers"
@@ -36,14 +39,10 @@ ContractWriter = Callable[[Any, dict[str, Any], dict[str, Any]], dict[str, str]]
 
 
 def trade_ref(trade_id: str) -> Any:
-    from shared.db import collection
-
     return collection(TRADES).document(trade_id)
 
 
 def offer_ref(offer_id: str) -> Any:
-    from shared.db import collection
-
     return collection(OFFERS).document(offer_id)
 
 
@@ -78,8 +77,6 @@ def answerable(uow: Any, offer_id: str, partner_id: str, expected_version: int, 
 
 def draft_contract(uow: Any, trade: dict[str, Any], offer: dict[str, Any]) -> dict[str, str]:
     """The draft sales contract of an accepted offer (contracts.public), on the offer's latest terms."""
-    from functions.contracts.public import DraftContractInput, create_draft_contract
-
     terms = offer.get("terms") or {}
     owner_buys = trade.get("side") == "BUY"
     buyer, seller = ((offer["ownerPartnerId"], offer["makerPartnerId"]) if owner_buys
@@ -101,9 +98,6 @@ def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
     """Accept `offer_id` for `partner_id` (the party whose turn it is); returns the accepted offer with
     `contractId`/`contractNumber` (none when `contract_writer` is None)."""
     from google.cloud.firestore_v1.base_query import FieldFilter
-
-    from shared.db import collection, stamp_update
-    from shared.uow import run_in_transaction
 
     def work(uow: Any) -> dict[str, Any]:
         offer, party = answerable(uow, offer_id, partner_id, expected_version)

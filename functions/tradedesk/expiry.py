@@ -20,13 +20,13 @@ from functions.tradedesk.acceptance import OFFERS, TRADES, offer_ref, trade_ref
 from functions.tradedesk.events import OfferExpiring, TradeExpired
 from shared import clock
 from shared.auth.principal import SYSTEM
+from shared.db import collection, stamp_update
+from shared.uow import run_in_transaction
 
 WARNING_BEFORE_SECONDS = 3600
 
 
 def expire_offer(uow: Any, offer_id: str, version: int, payload: Any = None) -> dict[str, Any]:
-    from shared.db import stamp_update
-
     snapshot = uow.get(offer_ref(offer_id))
     offer = snapshot.to_dict() if snapshot.exists else None
     if offer is None:
@@ -63,8 +63,6 @@ def expire_trade(uow: Any, trade_id: str, version: int, payload: Any = None) -> 
     expire with it."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    from shared.db import collection, stamp_update
-
     snapshot = uow.get(trade_ref(trade_id))
     trade = snapshot.to_dict() if snapshot.exists else None
     if trade is None or trade["status"] not in states.TRADE_OPEN:
@@ -99,16 +97,12 @@ def schedule_offer_timers(uow: Any, offer_id: str, negotiation_version: int, val
 
 def run_handler(handler: Callable[..., dict[str, Any]], entity_id: str, version: int) -> dict[str, Any]:
     """One handler in its own transaction (the sweep, outside any timer)."""
-    from shared.uow import run_in_transaction
-
     return run_in_transaction(lambda uow: handler(uow, entity_id, version), SYSTEM)
 
 
 def sweep(limit: int = 200) -> dict[str, Any]:
     """Backstop: expire live offers and open requests whose validUntil has passed (a lost timer)."""
     from google.cloud.firestore_v1.base_query import FieldFilter
-
-    from shared.db import collection
 
     now = clock.now()
     report = {"offersExpired": 0, "tradesExpired": 0, "skipped": 0}

@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from shared import clock
+from shared.db import collection
 from shared.errors import Conflict
+from shared.uow import run_in_transaction
 
 OFFER_KEYS = "offerKeys"
 T = TypeVar("T")
@@ -22,8 +25,6 @@ def key_id(trade_id: str, partner_id: str) -> str:
 
 
 def key_ref(trade_id: str, partner_id: str) -> Any:
-    from shared.db import collection
-
     return collection(OFFER_KEYS).document(key_id(trade_id, partner_id))
 
 
@@ -35,8 +36,6 @@ def duplicate(offer_id: str | None = None) -> Conflict:
 
 def claim(uow: Any, trade_id: str, partner_id: str, offer_id: str) -> None:
     """Reserve the key for `offer_id` in `uow` (reads first; the create is queued); 409 when taken."""
-    from shared import clock
-
     ref = key_ref(trade_id, partner_id)
     snapshot = uow.get(ref)
     if snapshot.exists:
@@ -51,8 +50,6 @@ def release(uow: Any, trade_id: str, partner_id: str) -> None:
 def run_claiming(work: Callable[[Any], T], actor: Any) -> T:
     """`run_in_transaction(work)` where a concurrent claim that won the race becomes DUPLICATE_OFFER."""
     from google.api_core.exceptions import AlreadyExists
-
-    from shared.uow import run_in_transaction
 
     try:
         return run_in_transaction(work, actor)

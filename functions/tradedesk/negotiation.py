@@ -18,7 +18,9 @@ from functions.tradedesk.acceptance import answerable, load_offer, offer_ref, pa
 from functions.tradedesk.anonymity import Viewer, version_for
 from functions.tradedesk.events import OfferCountered, OfferRejected
 from shared import clock
+from shared.db import stamp_update
 from shared.errors import Forbidden, NotFound
+from shared.uow import run_in_transaction
 
 VERSIONS = "versions"
 
@@ -40,9 +42,6 @@ def version_doc(number: int, party: str, terms: dict[str, Any], actor_id: str | 
 def counter(offer_id: str, expected_version: int, partner_id: str, changes: dict[str, Any], actor: Any
             ) -> dict[str, Any]:
     """Counter with `changes` (any of price, priceUnit, quantity, validUntil, message)."""
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     def work(uow: Any) -> dict[str, Any]:
         offer, party = answerable(uow, offer_id, partner_id, expected_version)
         terms = {**(offer.get("terms") or {}), **changes}
@@ -72,9 +71,6 @@ def counter(offer_id: str, expected_version: int, partner_id: str, changes: dict
 
 def reject(offer_id: str, expected_version: int, partner_id: str, reason: str | None, actor: Any) -> dict[str, Any]:
     """The party whose turn it is turns the offer down; the counterparty may offer again."""
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     def work(uow: Any) -> dict[str, Any]:
         offer, party = answerable(uow, offer_id, partner_id, expected_version, check_validity=False)
         actor_id = getattr(actor, "user_id", None)
@@ -93,9 +89,6 @@ def reject(offer_id: str, expected_version: int, partner_id: str, reason: str | 
 
 def withdraw(offer_id: str, partner_id: str, actor: Any) -> dict[str, Any]:
     """The maker takes back a live offer (whoever's turn it is)."""
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     def work(uow: Any) -> dict[str, Any]:
         offer = load_offer(uow, offer_id)
         if party_of(offer, partner_id) != rules.MAKER:

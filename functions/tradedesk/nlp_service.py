@@ -4,12 +4,13 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from functions.masters.public import lexicon_rows
 from functions.tradedesk.models import ParseResponse
 from functions.tradedesk.parsing import parse_message
+from functions.tradedesk.parsing.lexicon import ParserMasters
 
 if TYPE_CHECKING:
     from functions.masters.public import LexiconRows
-    from functions.tradedesk.parsing.lexicon import ParserMasters
 
 _lock = threading.Lock()
 _built: tuple[int, ParserMasters] | None = None
@@ -22,8 +23,6 @@ def live_masters() -> tuple[ParserMasters | None, LexiconRows | None]:
     are returned.
     """
     global _built
-    from functions.masters.public import lexicon_rows
-    from functions.tradedesk.parsing.lexicon import ParserMasters
 
     rows = lexicon_rows()
     if rows is None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from shared.statemachine import StateMachine
+
 # trade requests
 DRAFT, POSTED, NEGOTIATING, PARTIALLY_FILLED, AGREED, CANCELLED, EXPIRED = (
     "DRAFT", "POSTED", "NEGOTIATING", "PARTIALLY_FILLED", "AGREED", "CANCELLED", "EXPIRED")
@@ -54,7 +56,5 @@ def allowed(name: str, current: str) -> frozenset[str]:
 
 def machine(name: str) -> Any:
     """The kernel's StateMachine over table `name` (imported on use: the kernel module lands separately)."""
-    from shared.statemachine import StateMachine
-
     transitions, final = TABLES[name]
     return StateMachine(name, transitions, final=final)

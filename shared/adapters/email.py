@@ -15,6 +15,7 @@ from shared.adapters.errors import DeliveryFailed
 from shared.adapters.lazy import LazyClient
 from shared.adapters.masking import mask_email
 from shared.adapters.retry import RetryableFailure, is_retryable_status, parse_retry_after, send_logged
+from shared.config import settings
 from shared.logging import get_logger, log
 
 logger = get_logger("adapters.email")
@@ -29,8 +30,6 @@ _clients = LazyClient()
 
 def client() -> Any:
     """The SendGrid client for the configured key and host, created on first use."""
-    from shared.config import settings
-
     config = settings()
     if config.env == "test" and not config.sendgrid_api_host:
         raise RuntimeError("tests send email only to the capture endpoint: use the `capture` fixture")
@@ -95,8 +94,6 @@ def send_email(to: str, subject: str, text: str, html: str | None = None, *, cat
     Retries 429/5xx/connection failures with backoff (at most 4 calls), then raises DeliveryFailed;
     any other refusal raises DeliveryFailed at once.
     """
-    from shared.config import settings
-
     to = (to or "").strip()
     if not ADDRESS.match(to) or (reply_to is not None and not ADDRESS.match(reply_to.strip())):
         log(logger, logging.WARNING, "email not sent: invalid address", to=mask_email(to), category=category)

@@ -7,6 +7,7 @@ dead-letters the message (DESIGN.md §9): it is never silently lost.
 """
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 from shared.adapters.errors import DeliveryFailed
+from shared.config import settings
+from shared.logging import log
 
 T = TypeVar("T")
 
@@ -34,8 +37,6 @@ TEST_POLICY = RetryPolicy(base=0.05, cap=0.4, retry_after_cap=0.25)
 
 
 def default_policy() -> RetryPolicy:
-    from shared.config import settings
-
     return TEST_POLICY if settings().env == "test" else PRODUCTION_POLICY
 
 
@@ -111,10 +112,6 @@ def send_logged(attempt: Callable[[int], str], *, logger: Any, channel: str, fie
     """`run_with_retry(attempt)` for one provider send, logged the same way for every channel: each retry
     (warning), the final failure after the retries (error; a refusal the attempt logged itself), the send
     (info, with `sent(result)` and the latency). `fields` name the message (masked recipient, template)."""
-    import logging
-
-    from shared.logging import log
-
     started = time.perf_counter()
 
     def on_retry(number: int, failure: RetryableFailure, delay: float) -> None:

@@ -21,6 +21,7 @@ from shared.adapters.errors import DeliveryFailed
 from shared.adapters.lazy import LazyClient
 from shared.adapters.masking import mask_phone
 from shared.adapters.retry import RetryableFailure, is_retryable_status, parse_retry_after, send_logged
+from shared.config import settings
 from shared.logging import get_logger, log
 
 logger = get_logger("adapters.sms")
@@ -62,8 +63,6 @@ def _http_client(base: str | None) -> Any:
 
 def client() -> Any:
     """The Twilio client for the configured account and base URL, created on first use."""
-    from shared.config import settings
-
     config = settings()
     if config.env == "test" and not config.twilio_api_base:
         raise RuntimeError("tests send SMS only to the capture endpoint: use the `capture` fixture")
@@ -88,8 +87,6 @@ def send_sms(to_e164: str, text: str, *, template_id: str) -> str:
     Retries 429/5xx/connection failures with backoff (at most 4 calls), then raises DeliveryFailed;
     any other refusal raises DeliveryFailed at once.
     """
-    from shared.config import settings
-
     config = settings()
     to = (to_e164 or "").strip()
     masked = mask_phone(to)

@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from shared.adapters.lazy import LazyClient
+from shared.config import settings
 from shared.files import HEAD_BYTES, TAIL_BYTES, Kind, is_zip, sniff
 
 UPLOAD_EXPIRY = timedelta(minutes=15)
@@ -42,8 +43,6 @@ class ObjectInfo:
 
 def client() -> Any:
     """The Storage client, created on first use (anonymous against the emulator)."""
-    from shared.config import settings
-
     config = settings()
 
     def build() -> Any:
@@ -59,8 +58,6 @@ def reset_client() -> None:
 
 
 def bucket() -> Any:
-    from shared.config import settings
-
     return client().bucket(settings().storage_bucket)
 
 
@@ -87,8 +84,6 @@ def _local_signing_credentials() -> Any:
             from cryptography.hazmat.primitives.asymmetric import rsa
             from google.oauth2 import service_account
 
-            from shared.config import settings
-
             key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
             pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption()).decode()
@@ -107,7 +102,6 @@ def _local_signing_credentials() -> Any:
 def _signing_arguments() -> dict[str, Any]:
     """Keyword arguments for `generate_signed_url` that select the signer and the endpoint."""
     global _runtime_credentials
-    from shared.config import settings
 
     config = settings()
     if config.storage_emulator_host:
@@ -200,8 +194,6 @@ def download_bytes(object_name: str) -> bytes:
 
 def ensure_bucket() -> bool:
     """Create the bucket on the emulator if missing (True if created). In the cloud Terraform owns it."""
-    from shared.config import settings
-
     config = settings()
     if not config.storage_emulator_host:
         return False

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from datetime import datetime
 from typing import Any
 
 from shared.adapters.lazy import LazyClient
-from shared.logging import get_logger
+from shared.config import settings
+from shared.logging import get_logger, log
 
 logger = get_logger("adapters.tasks")
 
@@ -30,8 +32,6 @@ _TASK_ID = re.compile(r"[^A-Za-z0-9_-]+")
 
 def client() -> Any:
     """The Cloud Tasks client, created on first use (a plain gRPC channel to the emulator locally)."""
-    from shared.config import settings
-
     config = settings()
     host = config.tasks_emulator_host
     if not host and not config.is_production:
@@ -56,8 +56,6 @@ def reset_client() -> None:
 
 
 def queue_path() -> str:
-    from shared.config import settings
-
     config = settings()
     return f"projects/{config.project_id}/locations/{config.region}/queues/{config.tasks_queue}"
 
@@ -76,8 +74,6 @@ def task_id(name: str) -> str:
 
 
 def build_task(name: str, url_path: str, payload: dict[str, Any], at: datetime) -> dict[str, Any]:
-    from shared.config import settings
-
     if at.tzinfo is None:
         raise ValueError("`at` must be timezone-aware")
     if not url_path.startswith("/"):
@@ -104,11 +100,7 @@ def schedule_http_task(name: str, url_path: str, payload: dict[str, Any], at: da
 
     Returns the full task name. Scheduling the same name again is a no-op (ALREADY_EXISTS).
     """
-    import logging
-
     from google.api_core.exceptions import AlreadyExists
-
-    from shared.logging import log
 
     task = build_task(name, url_path, payload, at)
     try:
@@ -127,8 +119,6 @@ def ensure_queue() -> bool:
     there only means the call went through.
     """
     from google.api_core.exceptions import AlreadyExists
-
-    from shared.config import settings
 
     if not settings().tasks_emulator_host:
         return False

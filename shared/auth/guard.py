@@ -13,6 +13,7 @@ from datetime import timedelta
 from shared import clock
 from shared.auth.principal import Principal
 from shared.auth.tokens import InvalidToken, verify_access_token
+from shared.db import collection
 from shared.errors import Forbidden, Unauthorized
 
 SESSIONS = "sessions"
@@ -62,8 +63,6 @@ def session_problem(session: dict | None, user_id: str) -> str | None:
 
 
 def authenticate(header: str | None, *, allow_restricted: bool = False) -> Principal:
-    from shared.db import collection
-
     try:
         principal = verify_access_token(bearer_token(header))
     except InvalidToken as error:

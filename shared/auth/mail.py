@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared import clock
+from shared.adapters.email import send_email
+from shared.adapters.masking import mask_email
+from shared.config import settings
+from shared.delivery_failures import record_unresendable
 from shared.logging import get_logger, log
 
 logger = get_logger("auth.mail")
@@ -26,8 +30,6 @@ class Message:
 
 
 def _link(path: str, token: str) -> str:
-    from shared.config import settings
-
     return f"{settings().web_app_url}{path}?token={token}"
 
 
@@ -79,9 +81,6 @@ def otp_message(code: str) -> Message:
 def send(to: str, message: Message, *, user_id: str | None = None, raise_on_failure: bool = False) -> bool:
     """Send `message`; True when the provider took it. Failures are logged and recorded, not raised
     (unless `raise_on_failure`, for a caller with a fallback)."""
-    from shared.adapters.email import send_email
-    from shared.adapters.masking import mask_email
-
     try:
         send_email(to, message.subject, message.text, category=message.category)
         return True
@@ -96,6 +95,4 @@ def send(to: str, message: Message, *, user_id: str | None = None, raise_on_fail
 
 
 def record_failure(channel: str, category: str, masked_to: str, user_id: str | None, reason: str) -> None:
-    from shared.delivery_failures import record_unresendable
-
     record_unresendable(channel, category, masked_to, user_id, reason, source="auth")

@@ -9,6 +9,8 @@ import hashlib
 import hmac
 import secrets
 
+from shared.config import settings
+
 TOKEN_BYTES = 32  # 256 bits
 
 
@@ -30,7 +32,5 @@ def same(a: str | None, b: str | None) -> bool:
 def keyed_hash(purpose: str, value: str) -> str:
     """HMAC-SHA256 with a key derived from the signing key: for short secrets (OTP codes) that a plain
     hash would not protect (10^6 guesses), and for stable ids derived from personal data."""
-    from shared.config import settings
-
     key = hmac.new(settings().jwt_signing_key.encode(), f"tradehub:{purpose}".encode(), hashlib.sha256).digest()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

@@ -11,6 +11,8 @@ import secrets
 import threading
 from typing import Any
 
+from shared.config import settings
+
 _hasher: Any = None
 _hasher_env: str | None = None
 _dummy_hash: str | None = None
@@ -22,7 +24,6 @@ TEST_PROFILE = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 def hasher() -> Any:
     """The PasswordHasher for the current environment, created on first use."""
     global _hasher, _hasher_env, _dummy_hash
-    from shared.config import settings
 
     env = settings().env
     with _lock:

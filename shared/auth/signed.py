@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared import clock
+from shared.config import settings
 
 ISSUER = "tradehub"
 ALGORITHM = "HS256"
@@ -30,8 +31,6 @@ def sign(audience: str, subject: str, ttl: timedelta, claims: dict[str, Any] | N
     registered ones."""
     import jwt
 
-    from shared.config import settings
-
     issued = issued or clock.now()
     body: dict[str, Any] = {"iss": ISSUER, "aud": audience, "sub": subject, "jti": uuid.uuid4().hex,
                             "iat": int(issued.timestamp()), "exp": int((issued + ttl).timestamp()),
@@ -42,8 +41,6 @@ def sign(audience: str, subject: str, ttl: timedelta, claims: dict[str, Any] | N
 def verify(token: str, audience: str, required: tuple[str, ...] = ()) -> dict[str, Any]:
     """The claims of a valid, unexpired token for `audience` carrying `required`; TokenRejected otherwise."""
     import jwt
-
-    from shared.config import settings
 
     if not token or not isinstance(token, str):
         raise TokenRejected()

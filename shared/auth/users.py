@@ -15,8 +15,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from shared import clock
+from shared.auth.mail import invite_message, send
 from shared.auth.opaque import new_token, token_hash
 from shared.auth.principal import BACK_OFFICE, PARTNER
+from shared.db import collection, stamp_new
 from shared.errors import Conflict
 
 if TYPE_CHECKING:
@@ -41,14 +43,10 @@ def email_key(email: str) -> str:
 
 
 def email_index_ref(email: str) -> Any:
-    from shared.db import collection
-
     return collection(USER_EMAILS).document(email_key(email))
 
 
 def user_ref(user_id: str) -> Any:
-    from shared.db import collection
-
     return collection(USERS).document(user_id)
 
 
@@ -71,8 +69,6 @@ def new_user_doc(*, email: str, name: str, kind: str, role: str, actor_id: str |
                  organization_ids: list[str] | None = None, partner_id: str | None = None,
                  mobile: str | None = None, grants: list[str] | None = None, revocations: list[str] | None = None,
                  branch_ids: list[str] | None = None, primary_user_id: str | None = None) -> dict[str, Any]:
-    from shared.db import stamp_new
-
     if kind not in (BACK_OFFICE, PARTNER):
         raise ValueError(f"unknown user kind {kind!r}")
     return stamp_new({
@@ -104,8 +100,6 @@ def new_user_doc(*, email: str, name: str, kind: str, role: str, actor_id: str |
 
 def create_user(uow: UnitOfWork, user_id: str, doc: dict[str, Any]) -> None:
     """Write a new user and its e-mail index entry (the index create fails the commit on a duplicate)."""
-    from shared.db import collection
-
     uow.create(collection(USER_EMAILS).document(email_key(doc["email"])), {"userId": user_id, "createdAt": clock.now()})
     uow.create(user_ref(user_id), doc)
 
@@ -113,8 +107,6 @@ def create_user(uow: UnitOfWork, user_id: str, doc: dict[str, Any]) -> None:
 def issue_invite(uow: UnitOfWork, user_id: str, user: dict[str, Any], *, invited_by: str | None,
                  ttl: timedelta = INVITE_TTL) -> tuple[str, dict]:
     """Write a new invite for `user` (replacing any earlier link); (token, fields to merge into the user)."""
-    from shared.db import collection
-
     token = new_token()
     invite_id = token_hash(token)
     moment = clock.now()
@@ -134,7 +126,5 @@ def issue_invite(uow: UnitOfWork, user_id: str, user: dict[str, Any], *, invited
 def send_invite_email(email: str, name: str, invite_token: str, *, partner_name: str | None = None,
                       invited_by: str | None = None, user_id: str | None = None) -> bool:
     """The set-password invitation (after the commit). True when the provider accepted it."""
-    from shared.auth.mail import invite_message, send
-
     return send(email, invite_message(name, invite_token, partner_name=partner_name, invited_by=invited_by),
                 user_id=user_id)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared import clock
+from shared.db import collection
+from shared.uow import run_in_transaction
 
 PROCESSED = "processedEvents"
 
@@ -41,9 +43,6 @@ def consume_once(consumer: str, event: DomainEvent, work: Callable[[Any], Any]) 
 
     Returns False (and does nothing) when this consumer already processed the event.
     """
-    from shared.db import collection
-    from shared.uow import run_in_transaction
-
     marker = collection(PROCESSED).document(f"{consumer}:{event.event_id}")
 
     def step(uow: Any) -> bool:

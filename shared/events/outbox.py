@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared import clock, config
 from shared.db import collection
+from shared.events.model import DomainEventModel
 from shared.jsonconv import to_jsonable
 from shared.routing import DOMAIN_EVENTS_TOPIC
 
@@ -35,8 +36,6 @@ def write_event(uow: UnitOfWork, event_type: str | DomainEventModel, data: dict[
 
     `event_type` is a typed event (shared/events/model.py: its class name and data) or, for the platform's
     own messages (delivery requests, timers), a type name with its `data`."""
-    from shared.events.model import DomainEventModel
-
     if isinstance(event_type, DomainEventModel):
         if data is not None:
             raise TypeError("a typed event carries its own data")

@@ -11,6 +11,7 @@ No `Access-Control-Allow-Credentials`: the API takes bearer tokens, never cookie
 """
 from __future__ import annotations
 
+from shared.config import settings
 from shared.http.request import ApiResponse
 
 # Every request header the API reads; X-Application-Token is the self-service applicant's credential
@@ -27,7 +28,6 @@ def allowed_origin(origin: str | None) -> str | None:
     """`origin` when it is on WEB_APP_ORIGINS (exact match, as browsers serialize it), else None."""
     if not origin:
         return None
-    from shared.config import settings
 
     return origin if origin in settings().web_app_origins else None
 

@@ -22,9 +22,11 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from shared import clock
+from shared.db import collection
 from shared.errors import ApiError, Conflict, Unprocessable
 from shared.http.request import ApiRequest, ApiResponse
 from shared.http.router import Route
+from shared.uow import before_commit, run_in_transaction
 
 if TYPE_CHECKING:
     from shared.uow import UnitOfWork
@@ -50,9 +52,6 @@ def lease_end(record: dict[str, Any]) -> Any:
 
 
 def run_idempotent(request: ApiRequest, route: Route, call: Callable[[], ApiResponse]) -> ApiResponse:
-    from shared.db import collection
-    from shared.uow import before_commit, run_in_transaction
-
     if len(request.idempotency_key or "") > 200:
         raise Unprocessable("INVALID_IDEMPOTENCY_KEY", "Idempotency-Key is longer than 200 characters")
     ref = collection(IDEMPOTENCY).document(record_id(request, route))
@@ -123,8 +122,6 @@ def _bind(uow: UnitOfWork, ref: Any, owner: str) -> None:
 def _release(ref: Any, owner: str) -> None:
     """After a failure: free the key for a retry, unless the work already committed: then keep it and
     end the lease (a retry learns at once that the work was done)."""
-    from shared.uow import run_in_transaction
-
     def work(uow: UnitOfWork) -> None:
         snapshot = uow.get(ref)
         record = snapshot.to_dict() if snapshot.exists else None
@@ -139,8 +136,6 @@ def _release(ref: Any, owner: str) -> None:
 
 
 def _finish(ref: Any, owner: str, response: ApiResponse) -> None:
-    from shared.uow import run_in_transaction
-
     def work(uow: UnitOfWork) -> None:
         snapshot = uow.get(ref)
         record = snapshot.to_dict() if snapshot.exists else None

@@ -16,6 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from shared.auth.guard import authenticate
+from shared.config import settings
 from shared.errors import (
     ApiError,
     BadRequest,
@@ -28,10 +30,16 @@ from shared.errors import (
     Unprocessable,
     UnsupportedMediaType,
 )
+from shared.health import health
+from shared.http import cors
+from shared.http.idempotency import run_idempotent
 from shared.http.request import ApiRequest, ApiResponse
 from shared.http.router import Route, Router
 from shared.jsonconv import to_jsonable
 from shared.logging import get_logger, log, request_id_var, trace_var
+from shared.metrics import start_counting, stop_counting
+from shared.models import INPUT_CONTEXT, is_document_id
+from shared.ratelimit import enforce
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 32          # no body of this API nests deeper; deeper ones would exhaust the stack
@@ -56,7 +64,6 @@ def handle(router: Router, request: Any, prefixes: tuple[str, ...] = ()) -> Any:
         user_agent=request.headers.get("User-Agent", "")[:300],
         headers={k.lower(): v for k, v in request.headers.items()},
     )
-    from shared.metrics import start_counting, stop_counting
 
     ops, ops_token = start_counting()
     try:
@@ -76,13 +83,10 @@ def handle(router: Router, request: Any, prefixes: tuple[str, ...] = ()) -> Any:
                                     "details": {"requestId": request_id}}, 500)
     finally:
         stop_counting(ops_token)
-    from shared.http import cors
 
     for name, value in cors.response_headers(request.headers.get("Origin")).items():
         response.headers.setdefault(name, value)      # a preflight keeps its own
     try:
-        from shared.config import settings
-
         if not settings().is_production:
             response.headers["X-Firestore-Reads"] = str(ops.reads)
             response.headers["X-Firestore-Writes"] = str(ops.writes)
@@ -100,12 +104,9 @@ def handle(router: Router, request: Any, prefixes: tuple[str, ...] = ()) -> Any:
 def _dispatch(router: Router, request: Any, api_request: ApiRequest, prefixes: tuple[str, ...]) -> ApiResponse:
     method, path = request.method, request.path.rstrip("/") or "/"
     if method == "GET" and any(path == f"{prefix}/health" for prefix in prefixes):
-        from shared.health import health
-
         return ApiResponse(health(router.function_name))
     if method == "OPTIONS":
         # A CORS preflight: before authentication, rate limits and any Firestore access.
-        from shared.http import cors
 
         is_health = any(path == f"{prefix}/health" for prefix in prefixes)
         methods = ["GET"] if is_health else router.allowed_methods(path)
@@ -123,11 +124,8 @@ def _dispatch(router: Router, request: Any, api_request: ApiRequest, prefixes: t
     payload = _read_json(request, route)
     api_request.raw_json = payload
     if not route.public:
-        from shared.auth.guard import authenticate
-
         api_request.principal = authenticate(request.headers.get("Authorization"),
                                              allow_restricted=route.allow_restricted)
-    from shared.ratelimit import enforce
 
     enforce(route.rate_limit, api_request)
     if not route.public and not api_request.user.has(route.permission or ""):
@@ -140,8 +138,6 @@ def _dispatch(router: Router, request: Any, api_request: ApiRequest, prefixes: t
         api_request.query = validate(route.query, _query_args(request, route.query))
 
     if route.idempotent and api_request.idempotency_key:
-        from shared.http.idempotency import run_idempotent
-
         return run_idempotent(api_request, route, lambda: _call(route, api_request, params))
     return _call(route, api_request, params)
 
@@ -158,8 +154,6 @@ def _call(route: Route, api_request: ApiRequest, params: dict[str, str]) -> ApiR
 
 def _check_path_ids(params: dict[str, str]) -> None:
     """A path id Firestore would refuse (`..`, `__x__`, over 1,500 bytes...) names nothing: 404."""
-    from shared.models import is_document_id
-
     for name, value in params.items():
         if not is_document_id(value):
             raise NotFound("NOT_FOUND", f"No such {name}", {"parameter": name})
@@ -168,8 +162,6 @@ def _check_path_ids(params: dict[str, str]) -> None:
 def validate(model: type[BaseModel], data: Any) -> BaseModel:
     """Validate request input `data` against `model` (text cleaned, shared/models.py); 422 with one
     entry per field error."""
-    from shared.models import INPUT_CONTEXT
-
     try:
         return model.model_validate(data, context=INPUT_CONTEXT)
     except ValidationError as error:
@@ -244,8 +236,6 @@ def _client_ip(request: Any) -> str:
     """The caller's address. Each trusted proxy (Google's front end, a load balancer) appends the
     address it saw to X-Forwarded-For, so the client's own entries come first and cannot be trusted:
     the caller is the entry `TRUSTED_PROXY_HOPS` from the end."""
-    from shared.config import settings
-
     hops = settings().trusted_proxy_hops
     entries = [entry.strip() for entry in request.headers.get("X-Forwarded-For", "").split(",") if entry.strip()]
     if hops > 0 and entries:
@@ -265,7 +255,6 @@ def _trace(request: Any) -> str | None:
         trace_id = parts[1] if len(parts) >= 4 else ""
     if not _TRACE_ID.match(trace_id):
         return None
-    from shared.config import settings
 
     return f"projects/{settings().project_id}/traces/{trace_id.lower()}"
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from shared.auth.principal import Actor
+
 if TYPE_CHECKING:
-    from shared.auth.principal import Actor, Principal
+    from shared.auth.principal import Principal
 
 
 @dataclass
@@ -38,8 +40,6 @@ class ApiRequest:
     @property
     def actor(self) -> Actor:
         """Who is acting, for audit entries: the caller plus where the request came from."""
-        from shared.auth.principal import Actor
-
         principal = self.principal
         return Actor(
             user_id=principal.user_id if principal else None,

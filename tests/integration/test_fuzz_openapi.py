@@ -18,9 +18,9 @@ CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.status_cod
 
 def test_the_whole_api_answers_as_documented(clean_db, monkeypatch):
     from local.gateway import create_gateway
-    from shared import ratelimit
+    from shared.http import pipeline
 
-    monkeypatch.setattr(ratelimit, "enforce", lambda *args, **kwargs: None)   # fuzzing, not the limits
+    monkeypatch.setattr(pipeline, "enforce", lambda *args, **kwargs: None)   # fuzzing, not the limits
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", create_gateway())
     token = token_for({"*"})[0]
     headers = {"Authorization": f"Bearer {token}"}

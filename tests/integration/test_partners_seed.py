@@ -138,14 +138,14 @@ def test_the_local_stack_seed_adds_the_partner_login_without_a_second_primary_us
 
 
 def test_seed_refuses_production(api, monkeypatch):
-    from shared import config
+    from functions.partners import seed
     from shared.config import load_settings
 
     production = {"TRADEHUB_ENV": "production", "JWT_SIGNING_KEY": "k" * 48, "SENDGRID_API_KEY": "SG.x",
                   "TWILIO_AUTH_TOKEN": "t", "JOBS_SHARED_SECRET": "j", "GOOGLE_CLOUD_PROJECT": "rnrl-tradehub",
                   "STORAGE_BUCKET": "rnrl-docs", "PUBLIC_BASE_URL": "https://tradehub.rnrl.in",
                   "TWILIO_ACCOUNT_SID": "AC1", "WEB_APP_ORIGINS": "https://desk.rnrl.in"}
-    monkeypatch.setattr(config, "settings", lambda: load_settings(production))
+    monkeypatch.setattr(seed, "settings", lambda: load_settings(production))
     with pytest.raises(SeedRefused):
         seed_partners()
     monkeypatch.undo()

@@ -36,18 +36,16 @@ def test_production_refuses_the_firebase_auth_emulator():
 
 def test_demo_seeding_refuses_production(monkeypatch):
     from functions.auth import seed
-    from shared import config
 
-    monkeypatch.setattr(config, "settings", lambda: load_settings(PRODUCTION))
+    monkeypatch.setattr(seed, "settings", lambda: load_settings(PRODUCTION))
     with pytest.raises(seed.SeedRefused):
         seed.seed_identity(["org-a"], None)
 
 
 def test_firebase_app_refuses_the_emulator_variable_in_production(monkeypatch):
     from functions.auth import firebase_token
-    from shared import config
 
-    monkeypatch.setattr(config, "settings", lambda: load_settings(PRODUCTION))
+    monkeypatch.setattr(firebase_token, "settings", lambda: load_settings(PRODUCTION))
     monkeypatch.setenv("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
     monkeypatch.setattr(firebase_token, "_app", None)
     with pytest.raises(RuntimeError, match="FIREBASE_AUTH_EMULATOR_HOST"):

@@ -72,13 +72,13 @@ def test_production_task_carries_an_oidc_token_and_no_secret(monkeypatch):
 
     production = dataclasses.replace(config.settings(), env="production", public_base_url="https://api.tradehub.in",
                                      tasks_service_account="tasks-invoker@rnrl.iam.gserviceaccount.com")
-    monkeypatch.setattr(config, "settings", lambda: production)
+    monkeypatch.setattr(tasks, "settings", lambda: production)
 
     request = tasks.build_task("offer-O1-v1", "/jobs/timers/offer-expiry", {}, datetime.now(UTC))["http_request"]
 
     assert request["oidc_token"] == {"service_account_email": "tasks-invoker@rnrl.iam.gserviceaccount.com",
                                      "audience": "https://api.tradehub.in"}
     assert "Authorization" not in request["headers"]
-    monkeypatch.setattr(config, "settings", lambda: dataclasses.replace(production, tasks_service_account=None))
+    monkeypatch.setattr(tasks, "settings", lambda: dataclasses.replace(production, tasks_service_account=None))
     with pytest.raises(RuntimeError):
         tasks.build_task("offer-O1-v1", "/jobs/timers/offer-expiry", {}, datetime.now(UTC))

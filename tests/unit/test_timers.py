@@ -171,12 +171,13 @@ def test_outside_production_without_the_emulator_no_task_client_is_made(monkeypa
 def production(monkeypatch):
     import dataclasses
 
+    import functions.jobs
     from shared import config
 
     prod = dataclasses.replace(config.settings(), env="production", public_base_url="https://api.tradehub.in",
                                scheduler_service_account="tradehub-scheduler@p.iam.gserviceaccount.com",
                                tasks_service_account="tradehub-tasks@p.iam.gserviceaccount.com")
-    monkeypatch.setattr(config, "settings", lambda: prod)
+    monkeypatch.setattr(functions.jobs, "settings", lambda: prod)
     return prod
 
 
@@ -218,11 +219,11 @@ def test_in_the_cloud_timers_accept_only_the_tasks_accounts_token(production, mo
 def test_in_the_cloud_an_unset_account_admits_nobody(production, monkeypatch):
     import dataclasses
 
+    import functions.jobs
     from functions.jobs import TASKS, authorize
-    from shared import config
     from shared.errors import Unauthorized
 
-    monkeypatch.setattr(config, "settings", lambda: dataclasses.replace(production, tasks_service_account=None))
+    monkeypatch.setattr(functions.jobs, "settings", lambda: dataclasses.replace(production, tasks_service_account=None))
     _token_of(monkeypatch, "")
     with pytest.raises(Unauthorized):
         authorize("Bearer signed", TASKS)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
+from shared import reference_data
+
 # Two-letter state codes that are also English words: in a message written all in capitals they
 # are far more likely to be the word ("AS PER SAMPLE", "100 OR 200 BALES") than the state.
 _WORDLIKE_CODES = frozenset({"AS", "OR", "UP", "AN", "LA", "UT", "UK", "GA", "CH", "DL", "ML", "HP"})
@@ -117,8 +119,6 @@ class ParserMasters:
 
 @cache
 def _reference_masters() -> ParserMasters:
-    from shared import reference_data
-
     return ParserMasters(
         varieties=tuple(Variety(v.name, v.aliases, v.commodity) for v in reference_data.varieties()),
         stations=tuple(Station(s.name, s.state, s.aliases, s.region or None)
