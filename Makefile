@@ -18,7 +18,7 @@ PIP_FLAGS := --disable-pip-version-check -q
 help:
 	@echo "make run                 start the whole product locally (emulators, gateway, scheduler, demo data)"
 	@echo "make test                lint + the whole test suite against the emulators"
-	@echo "make lint                ruff"
+	@echo "make lint                ruff and the import contracts"
 	@echo "make seed                seed demo data again into the running stack"
 	@echo "make job NAME=<job>      run one scheduled job now against the running stack"
 	@echo "make bench               cold-start and per-endpoint benchmarks"
@@ -53,16 +53,19 @@ checkov: $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 run: venv tasks-emulator
 	@$(PY) -m local.stack
 
-# Coverage of functions/ and shared/ (lines and branches): summary in the output, the HTML report in
+# lint-imports: the import contracts of pyproject.toml ([tool.importlinter]). Coverage of functions/ and
+# shared/ (lines and branches): summary in the output, the HTML report in
 # .local/coverage/index.html; below the floor in pyproject.toml ([tool.coverage.report]) it fails.
 test: venv tasks-emulator checkov
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 	@$(PY) -m local.emulators
 	$(PY) -m pytest -q --cov=functions --cov=shared --cov-branch --cov-report=term:skip-covered \
 		--cov-report=html:.local/coverage
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 seed: venv
 	@$(PY) -m local.stack seed
