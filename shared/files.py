@@ -76,7 +76,3 @@ def sniff(head: bytes, tail: bytes = b"") -> Kind | None:
             return None  # every Office Open XML package has one
         return _office_kind(zip_entry_names(head, tail))
     return None
-
-
-def content_type_of(kind: str | None) -> str | None:
-    return CONTENT_TYPES.get(kind) if kind else None

@@ -62,10 +62,6 @@ def next_code(code: str) -> str:
     return code_for_start_year(parse_code(code) + 1)
 
 
-def previous_code(code: str) -> str:
-    return code_for_start_year(parse_code(code) - 1)
-
-
 def current_financial_year() -> str:
     """The financial year of today in India (by shared.clock, so tests can move it)."""
     return financial_year_of(clock.today_india())

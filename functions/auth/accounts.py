@@ -11,7 +11,7 @@ from functions.masters.public import settings_from
 from functions.masters.public import settings_ref as masters_settings_ref
 from shared import clock
 from shared.auth.permissions import BASELINE_PERMISSIONS, BUILT_IN_ROLES, effective_permissions
-from shared.auth.principal import PARTNER, Principal
+from shared.auth.principal import Principal
 from shared.auth.users import ACTIVE, DELETED, USERS, user_ref
 from shared.db import collection, stamp_update
 from shared.errors import NotFound
@@ -177,7 +177,3 @@ def user_view(user_id: str, user: dict[str, Any], role_doc: dict[str, Any] | Non
         "updatedAt": user.get("updatedAt"),
         "version": user.get("version", 1),
     }
-
-
-def is_partner_user(user: dict[str, Any]) -> bool:
-    return user.get("kind") == PARTNER

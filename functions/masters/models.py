@@ -36,10 +36,6 @@ class AsOfQuery(ApiModel):
     as_of: date | None = None
 
 
-class ListQuery(PageQuery):
-    q: Annotated[str, Field(max_length=60)] | None = None
-
-
 # --- organizations ---------------------------------------------------------------------------------
 
 class GstinIn(ApiModel):

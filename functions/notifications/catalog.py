@@ -388,7 +388,3 @@ SPECS: tuple[EventSpec, ...] = (
 
 CATALOG: dict[str, EventSpec] = {spec.event_type: spec for spec in SPECS}      # by type name (the wire)
 BY_EVENT: dict[type[DomainEventModel], EventSpec] = {spec.event: spec for spec in SPECS}
-
-
-def spec_for(event_type: str) -> EventSpec | None:
-    return CATALOG.get(event_type)

@@ -188,10 +188,6 @@ def upload_bytes(object_name: str, data: bytes, content_type: str) -> None:
     bucket().blob(_check_name(object_name)).upload_from_string(data, content_type=content_type)
 
 
-def download_bytes(object_name: str) -> bytes:
-    return bucket().blob(_check_name(object_name)).download_as_bytes()
-
-
 def ensure_bucket() -> bool:
     """Create the bucket on the emulator if missing (True if created). In the cloud Terraform owns it."""
     config = settings()

@@ -191,24 +191,3 @@ def test_argon2id_hashes_verify_and_the_cheap_profile_is_for_tests_only():
     assert passwords.TEST_PROFILE["memory_cost"] < PasswordHasher().memory_cost
 
 
-# ---- row scope -------------------------------------------------------------------------------------------------
-
-def test_row_scope_helpers_answer_404_outside_the_callers_scope():
-    from shared.auth import scope
-    from shared.auth.principal import PARTNER
-    from shared.errors import NotFound
-
-    partner = Principal(user_id="p1", session_id="s", kind=PARTNER, role="PARTNER_SUB_USER", partner_id="P-1",
-                        branch_ids=("BR-1",))
-    assert scope.can_see_partner(PRINCIPAL, "P-9") and scope.can_see_partner(partner, "P-1")
-    assert not scope.can_see_partner(partner, "P-2")
-    assert scope.can_see_branch(partner, "P-1", "BR-1") and not scope.can_see_branch(partner, "P-1", "BR-2")
-    assert scope.can_see_organization(PRINCIPAL, "org-a") and not scope.can_see_organization(PRINCIPAL, "org-b")
-    assert not scope.can_see_organization(partner, "org-a")
-    assert scope.require_row(partner, {"partnerId": "P-1"}) == {"partnerId": "P-1"}
-    for caller, row in ((partner, {"partnerId": "P-2"}), (partner, {"orgId": "org-a"}),
-                        (PRINCIPAL, {"orgId": "org-b"}), (PRINCIPAL, {"orgId": "org-a", "deletedAt": NOW}),
-                        (PRINCIPAL, None)):
-        with pytest.raises(NotFound):
-            scope.require_row(caller, row)
-    assert scope.partner_filter(partner) == {"partnerId": "P-1"} and scope.partner_filter(PRINCIPAL) == {}
