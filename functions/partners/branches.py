@@ -13,7 +13,7 @@ from functions.partners.keys import KeyCheck
 from functions.partners.service import MAX_BRANCHES, branches_of
 from shared import clock
 from shared.db import stamp_new, stamp_update
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict
 from shared.http.etag import check_if_match
 from shared.uow import run_in_transaction
 from shared.validators import FieldErrors
@@ -112,9 +112,7 @@ def create_branch(partner_id: str, body: Any, access: Access, actor: Any) -> tup
 
 
 def _load_branch(uow: Any, partner_id: str, branch_id: str, access: Access) -> dict[str, Any]:
-    data = store.live(uow.get(store.child(partner_id, store.BRANCHES).document(branch_id)))
-    if data is None or not access.sees_branch(branch_id):
-        raise NotFound("BRANCH_NOT_FOUND", "No such branch")
+    data = store.live_child(partner_id, store.BRANCHES, branch_id, uow, visible=access.sees_branch(branch_id))
     return {**data, "id": branch_id}
 
 
@@ -186,11 +184,7 @@ def delete_branch(partner_id: str, branch_id: str, access: Access, actor: Any) -
 
 def get_branch(partner_id: str, branch_id: str, access: Access) -> dict[str, Any]:
     access.load(None, partner_id)
-    snapshot = store.child(partner_id, store.BRANCHES).document(branch_id).get()
-    data = store.live(snapshot)
-    if data is None or not access.sees_branch(branch_id):
-        raise NotFound("BRANCH_NOT_FOUND", "No such branch")
-    return data
+    return store.live_child(partner_id, store.BRANCHES, branch_id, visible=access.sees_branch(branch_id))
 
 
 def list_branches(partner_id: str, access: Access) -> list[tuple[str, dict[str, Any]]]:

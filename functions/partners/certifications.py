@@ -10,7 +10,7 @@ from functions.partners.access import Access
 from functions.partners.branches import ensure_changeable
 from shared import clock
 from shared.db import stamp_new, stamp_update
-from shared.errors import Conflict, NotFound, Unprocessable
+from shared.errors import Conflict, Unprocessable
 from shared.http.etag import check_if_match
 from shared.http.pagination import page
 from shared.uow import run_in_transaction
@@ -74,10 +74,7 @@ def create(partner_id: str, body: Any, access: Access, actor: Any) -> tuple[str,
 
 
 def _load(uow: Any, partner_id: str, cert_id: str) -> dict[str, Any]:
-    data = store.live(uow.get(_ref(partner_id, cert_id)) if uow is not None else _ref(partner_id, cert_id).get())
-    if data is None:
-        raise NotFound("CERTIFICATION_NOT_FOUND", "No such certification")
-    return data
+    return store.live_child(partner_id, store.CERTIFICATIONS, cert_id, uow)
 
 
 def update(partner_id: str, cert_id: str, body: Any, access: Access, actor: Any, if_match: str | None

@@ -88,9 +88,7 @@ def decide(partner_id: str, request_id: str, approve: bool, reason: str | None, 
     """Approve (apply the compliance changes, re-validated against today's profile) or reject."""
     def work(uow: Any) -> dict[str, Any]:
         data = access.load(uow, partner_id)
-        current = store.live(uow.get(_cr_ref(partner_id, request_id)))
-        if current is None:
-            raise NotFound("CHANGE_REQUEST_NOT_FOUND", "No such change request")
+        current = store.live_child(partner_id, store.CHANGE_REQUESTS, request_id, uow)
         if current["status"] != PENDING:
             raise Conflict("CHANGE_REQUEST_NOT_PENDING", f"This change request is {current['status']}",
                            {"status": current["status"]})
@@ -125,10 +123,7 @@ def decide(partner_id: str, request_id: str, approve: bool, reason: str | None, 
 
 def get(partner_id: str, request_id: str, access: Access) -> dict[str, Any]:
     access.load(None, partner_id)
-    data = store.live(_cr_ref(partner_id, request_id).get())
-    if data is None:
-        raise NotFound("CHANGE_REQUEST_NOT_FOUND", "No such change request")
-    return data
+    return store.live_child(partner_id, store.CHANGE_REQUESTS, request_id)
 
 
 def list_for(partner_id: str, access: Access, status: str | None, page_size: int, page_token: str | None):

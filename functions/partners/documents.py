@@ -19,7 +19,7 @@ from functions.partners.branches import ensure_changeable
 from shared import clock
 from shared.adapters import storage
 from shared.db import stamp_new, stamp_update
-from shared.errors import Conflict, NotFound, Unprocessable
+from shared.errors import Conflict, Unprocessable
 from shared.files import CONTENT_TYPES
 from shared.http.pagination import page
 from shared.uow import run_in_transaction
@@ -112,9 +112,7 @@ def complete(partner_id: str, document_id: str, access: Access, actor: Any) -> d
     """Check the uploaded object and mark the document VERIFIED_FILE, or delete it and answer 422."""
     partner = access.load(None, partner_id)
     ensure_changeable(partner, access)
-    record = store.live(_ref(partner_id, document_id).get())
-    if record is None:
-        raise NotFound("DOCUMENT_NOT_FOUND", "No such document")
+    record = store.live_child(partner_id, store.DOCUMENTS, document_id)
     if record["status"] == VERIFIED_FILE:
         return record
     if record["status"] != PENDING_UPLOAD:
@@ -153,10 +151,7 @@ def complete(partner_id: str, document_id: str, access: Access, actor: Any) -> d
 
 def get_document(partner_id: str, document_id: str, access: Access) -> dict[str, Any]:
     access.load(None, partner_id)
-    record = store.live(_ref(partner_id, document_id).get())
-    if record is None:
-        raise NotFound("DOCUMENT_NOT_FOUND", "No such document")
-    return record
+    return store.live_child(partner_id, store.DOCUMENTS, document_id)
 
 
 def download(partner_id: str, document_id: str, access: Access) -> tuple[str, str]:
@@ -181,9 +176,7 @@ def delete_document(partner_id: str, document_id: str, access: Access, actor: An
     def work(uow: Any) -> None:
         partner = access.load(uow, partner_id)
         ensure_changeable(partner, access)
-        current = store.live(uow.get(_ref(partner_id, document_id)))
-        if current is None:
-            raise NotFound("DOCUMENT_NOT_FOUND", "No such document")
+        current = store.live_child(partner_id, store.DOCUMENTS, document_id, uow)
         if document_id in ((partner.get("kyc") or {}).get("documentsChecked") or []):
             raise Conflict("DOCUMENT_IN_USE", "This document backs the partner's KYC verification")
         update = stamp_update({"deletedAt": clock.now()}, access.user_id, current.get("version", 1))

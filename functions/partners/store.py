@@ -26,6 +26,7 @@ from functions.partners.models import (
 )
 from shared import clock
 from shared.db import collection
+from shared.errors import NotFound
 
 PARTNERS = "partners"
 BRANCHES = "branches"
@@ -64,6 +65,23 @@ def live(snapshot: Any) -> dict[str, Any] | None:
         return None
     data = snapshot.to_dict() or {}
     return None if data.get("deletedAt") else data
+
+
+_MISSING = {BRANCHES: ("BRANCH_NOT_FOUND", "branch"), DOCUMENTS: ("DOCUMENT_NOT_FOUND", "document"),
+            CERTIFICATIONS: ("CERTIFICATION_NOT_FOUND", "certification"),
+            CHANGE_REQUESTS: ("CHANGE_REQUEST_NOT_FOUND", "change request")}
+
+
+def live_child(partner_id: str, name: str, child_id: str, uow: Any = None, *, visible: bool = True
+               ) -> dict[str, Any]:
+    """A live branch, document, certification or change request of the partner (read in `uow` when
+    given); 404 when missing, soft-deleted or not `visible` to the caller."""
+    ref = child(partner_id, name).document(child_id)
+    data = live(uow.get(ref) if uow is not None else ref.get())
+    if data is None or not visible:
+        code, noun = _MISSING[name]
+        raise NotFound(code, f"No such {noun}")
+    return data
 
 
 # ---------------------------------------------------------------- presenters
