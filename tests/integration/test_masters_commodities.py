@@ -1,27 +1,13 @@
-"""Commodities: the seeded cotton template, its read cost, the cache, versions and validation."""
+"""Commodities: the seeded_masters cotton template, its read cost, the cache, versions and validation."""
 from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from shared import clock
-from tests.support.masters import admin_token, field_rules, reader_token, with_empty_cache
+from tests.support.masters import admin_token, field_rules, reader_token
 
 
-@pytest.fixture
-def masters_api(api):
-    yield from with_empty_cache(api)
-
-
-@pytest.fixture
-def seeded(masters_api):
-    from functions.masters.seed import seed_masters
-
-    return seed_masters()
-
-
-def test_cotton_template_lists_the_quality_parameters(masters_api, seeded):
+def test_cotton_template_lists_the_quality_parameters(masters_api, seeded_masters):
     response = masters_api.get("/api/commodities/COTTON/template", token=reader_token())
     assert response.status_code == 200, response.get_data(as_text=True)
     template = response.get_json()
@@ -49,13 +35,13 @@ def test_cotton_template_lists_the_quality_parameters(masters_api, seeded):
     assert {c["code"] for c in template["certificates"]} >= {"BCI", "ORGANIC", "HVI_REPORT"}
 
 
-def test_kapas_template_is_per_quintal_with_moisture(masters_api, seeded):
+def test_kapas_template_is_per_quintal_with_moisture(masters_api, seeded_masters):
     template = masters_api.get("/api/commodities/KAPAS/template", token=reader_token()).get_json()
     moisture = {p["key"]: p for p in template["qualityParameters"]}["moisturePct"]
     assert template["defaultUnit"] == "QUINTAL" and moisture["typicalMax"] == 12
 
 
-def test_template_costs_at_most_three_reads_and_none_from_cache(masters_api, seeded):
+def test_template_costs_at_most_three_reads_and_none_from_cache(masters_api, seeded_masters):
     token = reader_token()
     cold = masters_api.get("/api/commodities/COTTON/template", token=token)
     warm = masters_api.get("/api/commodities/COTTON/template", token=token)
@@ -66,7 +52,7 @@ def test_template_costs_at_most_three_reads_and_none_from_cache(masters_api, see
     assert cold.get_json() == warm.get_json()
 
 
-def test_write_in_this_instance_invalidates_the_cached_template(masters_api, seeded):
+def test_write_in_this_instance_invalidates_the_cached_template(masters_api, seeded_masters):
     token = admin_token()
     before = masters_api.get("/api/commodities/COTTON/template", token=token).get_json()
     params = before["qualityParameters"]
@@ -77,7 +63,7 @@ def test_write_in_this_instance_invalidates_the_cached_template(masters_api, see
     assert after["qualityParameters"][0]["weight"] == 0.9 and after["version"] == before["version"] + 1
 
 
-def test_cache_expires_after_the_ttl(masters_api, seeded):
+def test_cache_expires_after_the_ttl(masters_api, seeded_masters):
     token = reader_token()
     masters_api.get("/api/commodities/COTTON/template", token=token)
     from shared.db import collection
@@ -89,7 +75,7 @@ def test_cache_expires_after_the_ttl(masters_api, seeded):
     assert fresh["name"] == "Changed behind the cache"
 
 
-def test_template_as_of_an_earlier_date_keeps_the_old_version(masters_api, seeded):
+def test_template_as_of_an_earlier_date_keeps_the_old_version(masters_api, seeded_masters):
     token = admin_token()
     masters_api.patch("/api/commodities/COTTON", json={"gstRate": 12}, token=token)
     today = masters_api.get("/api/commodities/COTTON/template", token=token).get_json()
@@ -99,12 +85,12 @@ def test_template_as_of_an_earlier_date_keeps_the_old_version(masters_api, seede
     assert before_seed.status_code == 404
 
 
-def test_unknown_commodity_is_404(masters_api, seeded):
+def test_unknown_commodity_is_404(masters_api, seeded_masters):
     response = masters_api.get("/api/commodities/SILK/template", token=reader_token())
     assert response.status_code == 404 and response.get_json()["code"] == "COMMODITY_NOT_FOUND"
 
 
-def test_commodity_rules_are_422_with_field_and_rule(masters_api, seeded):
+def test_commodity_rules_are_422_with_field_and_rule(masters_api, seeded_masters):
     token = admin_token()
     cotton = masters_api.get("/api/commodities/COTTON", token=token).get_json()
     params = cotton["qualityParameters"]
@@ -120,7 +106,7 @@ def test_commodity_rules_are_422_with_field_and_rule(masters_api, seeded):
     assert past.status_code == 422 and field_rules(past) == [("effectiveFrom", "effective_from_in_past")]
 
 
-def test_create_list_and_delete_a_commodity(masters_api, seeded):
+def test_create_list_and_delete_a_commodity(masters_api, seeded_masters):
     token = admin_token()
     body = {"code": "COTTONSEED", "name": "Cotton seed", "hsnCode": "1207", "gstRate": 5, "defaultUnit": "QUINTAL",
             "units": ["QUINTAL", "KG"], "qualityParameters": [

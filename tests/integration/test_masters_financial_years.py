@@ -8,12 +8,7 @@ import pytest
 
 from shared import fiscal
 from tests.support.client import ApiClient
-from tests.support.masters import admin_token, field_rules, org_body, reader_token, with_empty_cache
-
-
-@pytest.fixture
-def masters_api(api):
-    yield from with_empty_cache(api)
+from tests.support.masters import admin_token, field_rules, org_body, reader_token
 
 
 @pytest.fixture

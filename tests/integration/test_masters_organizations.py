@@ -6,12 +6,7 @@ from datetime import timedelta
 import pytest
 
 from shared import clock
-from tests.support.masters import admin_token, field_rules, make_gstin, org_body, reader_token, with_empty_cache
-
-
-@pytest.fixture
-def masters_api(api):
-    yield from with_empty_cache(api)
+from tests.support.masters import admin_token, field_rules, make_gstin, org_body, reader_token
 
 
 def create(api, token, body=None, status=201):

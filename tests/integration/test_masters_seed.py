@@ -1,19 +1,11 @@
 """The masters seed: real reference data, valid demo organizations, idempotent."""
 from __future__ import annotations
 
-import pytest
-
 from shared import fiscal, validators
-from tests.support.masters import with_empty_cache
 
 SEEDED_COLLECTIONS = ("states", "regions", "stations", "commodities", "gstRates", "commissionStructures", "cciTerms",
                       "organizations", "organizationKeys", "settings", "financialYears", "activeFinancialYears",
                       "auditLog", "outbox")
-
-
-@pytest.fixture
-def masters_api(api):
-    yield from with_empty_cache(api)
 
 
 def snapshot_all() -> dict[str, dict]:

@@ -6,20 +6,7 @@ from datetime import timedelta
 import pytest
 
 from shared import clock
-from tests.support.masters import admin_token, field_rules, reader_token, with_empty_cache
-
-
-@pytest.fixture
-def masters_api(api):
-    yield from with_empty_cache(api)
-
-
-@pytest.fixture
-def seeded(masters_api):
-    from functions.masters.seed import seed_masters
-
-    return seed_masters()
-
+from tests.support.masters import admin_token, field_rules, reader_token
 
 # --- locations ----------------------------------------------------------------------------------------
 
@@ -29,7 +16,7 @@ def search(api, query, token=None):
     return response.get_json()
 
 
-def test_prefix_search_finds_rajkot_with_state_and_region(masters_api, seeded):
+def test_prefix_search_finds_rajkot_with_state_and_region(masters_api, seeded_masters):
     items = search(masters_api, "q=raj")["items"]
     by_name = {item["name"]: item for item in items}
     assert set(by_name) == {"Rajkot", "Rajapalayam"}
@@ -40,7 +27,7 @@ def test_prefix_search_finds_rajkot_with_state_and_region(masters_api, seeded):
 
 @pytest.mark.parametrize("alias, station, state", [("Morvi", "Morbi", "Gujarat"), ("Bhatinda", "Bathinda", "Punjab"),
                                                    ("bhat", "Bathinda", "Punjab")])
-def test_aliases_resolve_to_their_stations(masters_api, seeded, alias, station, state):
+def test_aliases_resolve_to_their_stations(masters_api, seeded_masters, alias, station, state):
     items = search(masters_api, f"q={alias}")["items"]
     match = [item for item in items if item["name"] == station]
     assert match and match[0]["state"] == state
@@ -48,7 +35,7 @@ def test_aliases_resolve_to_their_stations(masters_api, seeded, alias, station, 
         assert match[0]["matchedAlias"] == "Morvi"
 
 
-def test_search_by_a_later_word_and_filters(masters_api, seeded):
+def test_search_by_a_later_word_and_filters(masters_api, seeded_masters):
     assert [i["name"] for i in search(masters_api, "q=ganga")["items"]] == ["Sri Ganganagar"]
     items = search(masters_api, "q=a&state=MH&pageSize=100")["items"]
     assert items and {i["state"] for i in items} == {"Maharashtra"}
@@ -57,14 +44,14 @@ def test_search_by_a_later_word_and_filters(masters_api, seeded):
     assert len(vidarbha) == 10 and {i["region"] for i in vidarbha} == {"Vidarbha"}
 
 
-def test_search_pages_with_cursors(masters_api, seeded):
+def test_search_pages_with_cursors(masters_api, seeded_masters):
     first = search(masters_api, "q=b&pageSize=3")
     second = search(masters_api, f"q=b&pageSize=3&pageToken={first['nextPageToken']}")
     names = [i["name"] for i in first["items"] + second["items"]]
     assert names == sorted(names) and len(set(names)) == 6
 
 
-def test_search_reads_only_the_matches(masters_api, seeded):
+def test_search_reads_only_the_matches(masters_api, seeded_masters):
     token = reader_token()
     response = masters_api.get("/api/settings/locations?q=raj", token=token)
     assert int(response.headers["X-Firestore-Reads"]) <= 1 + 2      # guard, 2 matches
@@ -72,7 +59,7 @@ def test_search_reads_only_the_matches(masters_api, seeded):
     assert int(cached.headers["X-Firestore-Reads"]) == 1
 
 
-def test_new_station_is_searchable_at_once_and_unknown_state_is_422(masters_api, seeded):
+def test_new_station_is_searchable_at_once_and_unknown_state_is_422(masters_api, seeded_masters):
     token = admin_token()
     search(masters_api, "q=kalol", token)        # cached empty answer must not survive the write
     created = masters_api.post("/api/settings/locations", json={"name": "Kalol", "aliases": ["Kalol (N.G.)"],
@@ -86,7 +73,7 @@ def test_new_station_is_searchable_at_once_and_unknown_state_is_422(masters_api,
     assert bad.status_code == 422 and field_rules(bad) == [("state", "state_unknown")]
 
 
-def test_states_and_regions(masters_api, seeded):
+def test_states_and_regions(masters_api, seeded_masters):
     token = reader_token()
     states = masters_api.get("/api/settings/states", token=token).get_json()["items"]
     assert len(states) == 36 and {"code": "38", "name": "Ladakh", "aliases": ["LA"]} in states
@@ -96,7 +83,7 @@ def test_states_and_regions(masters_api, seeded):
 
 # --- GST rates -----------------------------------------------------------------------------------------
 
-def test_gst_rates_seeded_and_versioned(masters_api, seeded):
+def test_gst_rates_seeded_and_versioned(masters_api, seeded_masters):
     token = admin_token()
     cotton = masters_api.get("/api/settings/gst-rates/HSN-5201", token=token).get_json()
     brokerage = masters_api.get("/api/settings/gst-rates/SAC-996111", token=token).get_json()
@@ -116,7 +103,7 @@ def test_gst_rates_seeded_and_versioned(masters_api, seeded):
 
 # --- commission structures ----------------------------------------------------------------------------
 
-def test_editing_a_commission_structure_keeps_what_an_earlier_date_returns(masters_api, seeded):
+def test_editing_a_commission_structure_keeps_what_an_earlier_date_returns(masters_api, seeded_masters):
     token = admin_token()
     path = "/api/settings/commission-structures/STANDARD"
     earlier = masters_api.get(f"{path}?asOf=2025-06-30", token=token).get_json()
@@ -141,7 +128,7 @@ def test_editing_a_commission_structure_keeps_what_an_earlier_date_returns(maste
     assert [v["version"] for v in history] == [2, 1]
 
 
-def test_commission_rules(masters_api, seeded):
+def test_commission_rules(masters_api, seeded_masters):
     token = admin_token()
     body = {"code": "BAD", "name": "Bad", "buyerSide": {"basis": "PERCENTAGE", "value": 101},
             "sellerSide": {"basis": "PER_BALE", "value": 10}}
@@ -157,7 +144,7 @@ def test_commission_rules(masters_api, seeded):
 
 # --- CCI terms -----------------------------------------------------------------------------------------
 
-def test_cci_terms_version_in_force_on_a_date(masters_api, seeded):
+def test_cci_terms_version_in_force_on_a_date(masters_api, seeded_masters):
     token = admin_token()
     current = masters_api.get("/api/settings/cci-terms", token=token).get_json()
     assert current["season"] == "2025-26" and current["candyKg"] == 355.62 and current["freeLiftingDays"] == 15
@@ -182,8 +169,8 @@ def test_cci_terms_version_in_force_on_a_date(masters_api, seeded):
 
 # --- organization settings -----------------------------------------------------------------------------
 
-def test_settings_typed_values_at_settings_org_id(masters_api, seeded):
-    org = seeded["organizationIds"][0]
+def test_settings_typed_values_at_settings_org_id(masters_api, seeded_masters):
+    org = seeded_masters["organizationIds"][0]
     token = admin_token()
     current = masters_api.get(f"/api/organizations/{org}/settings", token=token)
     assert current.status_code == 200
@@ -216,7 +203,7 @@ def test_settings_typed_values_at_settings_org_id(masters_api, seeded):
     assert denied.status_code == 403
 
 
-def test_global_settings_for_partner_users(masters_api, seeded):
+def test_global_settings_for_partner_users(masters_api, seeded_masters):
     token = admin_token()
     current = masters_api.get("/api/settings/global", token=reader_token())
     assert current.status_code == 200

@@ -11,15 +11,7 @@ from functions.notifications import delivery
 from shared.db import collection
 from shared.logging import JsonFormatter
 from tests.support.identity import token_for
-from tests.support.notifications import Tap, cloud_event, emit, push, seed_partner, seed_user
-
-
-@pytest.fixture
-def taps(api):
-    opened = {topic: Tap(topic) for topic in ("domain-events", "email-requests", "sms-requests")}
-    yield opened
-    for tap in opened.values():
-        tap.close()
+from tests.support.notifications import cloud_event, emit, push, seed_partner, seed_user
 
 
 @pytest.fixture

@@ -8,19 +8,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from shared.db import collection
 from tests.support.identity import token_for
-from tests.support.notifications import Tap, emit, push, seed_partner, seed_user
-
-
-@pytest.fixture
-def taps(api):
-    opened = {topic: Tap(topic) for topic in ("domain-events", "email-requests", "sms-requests")}
-    yield opened
-    for tap in opened.values():
-        tap.close()
+from tests.support.notifications import emit, push, seed_partner, seed_user
 
 
 def notifications_of(uid):

@@ -5,18 +5,11 @@ from __future__ import annotations
 import os
 import socket
 import time
-import uuid
 from datetime import timedelta
 
-import pytest
-from flask import Flask
-
 from shared import clock
-from shared.http.pipeline import handle
-from shared.routing import DOMAIN_EVENTS_TOPIC
-from tests.integration.test_platform_events import pull_all
 from tests.support.identity import token_for
-from tests.support.sample_router import router
+from tests.support.pubsub import pull_all
 
 
 def closed_port() -> int:
@@ -25,35 +18,8 @@ def closed_port() -> int:
         return sock.getsockname()[1]      # released at once: nothing listens there
 
 
-@pytest.fixture
-def subscription(clean_db):
-    from google.cloud import pubsub_v1
-
-    from shared.config import settings
-
-    subscriber = pubsub_v1.SubscriberClient()
-    project = settings().project_id
-    name = subscriber.subscription_path(project, f"test-{uuid.uuid4().hex[:10]}")
-    subscriber.create_subscription(name=name, topic=f"projects/{project}/topics/{DOMAIN_EVENTS_TOPIC}")
-    yield subscriber, name
-    subscriber.delete_subscription(subscription=name)
-
-
-@pytest.fixture
-def client(clean_db):
-    app = Flask("sample")
-
-    @app.route("/<path:path>", methods=["GET", "POST"])
-    def entry(path):
-        from flask import request
-
-        return handle(router, request, ("/api/sample",))
-
-    return app.test_client()
-
-
 def test_with_pubsub_down_a_change_answers_within_3_s_and_the_relay_publishes_it_later(
-        client, subscription, monkeypatch):
+        sample_client, subscription, monkeypatch):
     from shared.db import collection
     from shared.events import outbox, relay
 
@@ -63,7 +29,7 @@ def test_with_pubsub_down_a_change_answers_within_3_s_and_the_relay_publishes_it
     monkeypatch.setenv("PUBSUB_EMULATOR_HOST", f"127.0.0.1:{closed_port()}")
     outbox.reset_publisher()
     started = time.monotonic()
-    response = client.post("/api/sample/things", json={"name": "Lint", "quantityKg": 170},
+    response = sample_client.post("/api/sample/things", json={"name": "Lint", "quantityKg": 170},
                            headers={"Authorization": f"Bearer {token}"})
     elapsed = time.monotonic() - started
     assert response.status_code == 201, response.get_data(as_text=True)

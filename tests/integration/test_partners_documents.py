@@ -14,14 +14,6 @@ from tests.support.partners import PDF, PNG, Staff, active_partner, draft, partn
 pytestmark = pytest.mark.usefixtures("capture")
 
 
-@pytest.fixture
-def bucket(emulators):
-    storage.reset_client()
-    storage.ensure_bucket()
-    yield
-    storage.reset_client()
-
-
 def _request(api, token, partner_id, content_type="application/pdf", document_type="PAN_CARD", **extra):
     return api.post(f"/api/partners/{partner_id}/documents", token=token,
                     json={"documentType": document_type, "fileName": "pan card.pdf", "contentType": content_type,

@@ -10,19 +10,11 @@ import requests
 from functions.partners.kyc_jobs import run_kyc_reminders
 from functions.partners.public import ensure_can_trade
 from shared import clock
-from shared.adapters import storage
 from shared.errors import Conflict
 from shared.jobs import job
 from tests.support.partners import PDF, Staff, active_partner, outbox
 
 pytestmark = pytest.mark.usefixtures("capture")
-
-
-@pytest.fixture
-def bucket(emulators):
-    storage.reset_client()
-    storage.ensure_bucket()
-    yield
 
 
 def _document(api, token, partner_id) -> str:

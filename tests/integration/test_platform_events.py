@@ -3,46 +3,12 @@ from __future__ import annotations
 
 import base64
 import json
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 
-from shared.routing import DOMAIN_EVENTS_TOPIC
-
-
-@pytest.fixture
-def subscription(clean_db):
-    """A fresh pull subscription on domain-events, so the test sees exactly what was published."""
-    from google.cloud import pubsub_v1
-
-    from shared.config import settings
-
-    subscriber = pubsub_v1.SubscriberClient()
-    project = settings().project_id
-    name = subscriber.subscription_path(project, f"test-{uuid.uuid4().hex[:10]}")
-    subscriber.create_subscription(name=name, topic=f"projects/{project}/topics/{DOMAIN_EVENTS_TOPIC}")
-    yield subscriber, name
-    subscriber.delete_subscription(subscription=name)
-
-
-def pull_all(subscriber, name, expected: int) -> list:
-    """Pull until `expected` messages arrived (or a few empty polls), acking them."""
-    received = []
-    empty_polls = 0
-    while empty_polls < 5:
-        # Once the expected count is in, one short extra poll shows that nothing more arrives.
-        timeout = 1 if len(received) >= expected else 3
-        response = subscriber.pull(subscription=name, max_messages=50, timeout=timeout)
-        if not response.received_messages:
-            empty_polls += 1
-            if len(received) >= expected:
-                break
-            continue
-        subscriber.acknowledge(subscription=name, ack_ids=[m.ack_id for m in response.received_messages])
-        received.extend(m.message for m in response.received_messages)
-    return received
+from tests.support.pubsub import pull_all
 
 
 def emit_one(event_type: str = "SampleHappened") -> str:

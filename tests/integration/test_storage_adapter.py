@@ -15,14 +15,6 @@ from shared.files import CONTENT_TYPES
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 20_000 + b"\n%%EOF\n"
 
 
-@pytest.fixture
-def bucket(emulators):
-    storage.reset_client()
-    storage.ensure_bucket()
-    yield storage.bucket()
-    storage.reset_client()
-
-
 def _name(suffix: str) -> str:
     return f"kyc/test-{uuid.uuid4().hex[:8]}/{suffix}"
 
