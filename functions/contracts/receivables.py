@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from functions.contracts.access import Viewer
+from shared.db import collection
 from shared.money import Money
 
 OUTSTANDING = ("UNPAID", "PARTIALLY_PAID", "OVERDUE")
@@ -50,7 +51,6 @@ def outstanding_invoices(viewer: Viewer, org_id: str | None) -> list[dict[str, A
     """The outstanding invoices this viewer may see (a partner: those it is a party to)."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    from shared.db import collection
 
     query = collection("invoices").where(filter=FieldFilter("status", "in", list(OUTSTANDING)))
     if viewer.back_office:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import functions.contracts.routes_commissions  # noqa: F401 - registers its routes on `router`
+import functions.contracts.routes_invoices  # noqa: F401 - registers its routes on `router`
+import functions.contracts.routes_payments  # noqa: F401 - registers its routes on `router`
 from functions.contracts import access, documents, service, store
 from functions.contracts.models import (
     AmendmentIn,
@@ -19,11 +22,11 @@ from functions.contracts.models import (
     VersionOut,
     VersionPage,
 )
-from shared.http import ApiRequest, ApiResponse, Router
+from functions.contracts.routes_common import router
+from shared.http import ApiRequest, ApiResponse
 from shared.http.etag import etag
 from shared.models import PageQuery
 
-router = Router("contracts")
 TAGS = ("contracts",)
 _CHANGE_ERRORS = {403: ("PERMISSION_DENIED", "MAKER_CHECKER"), 404: ("CONTRACT_NOT_FOUND",),
                   409: ("INVALID_TRANSITION",), 412: ("STALE_VERSION",)}
@@ -127,8 +130,3 @@ def get_version_pdf(req: ApiRequest, contractId: str, n: str) -> PdfLinkOut:
     number = documents.version_number(n)
     service.version(contractId, number, access.viewer(req.user))
     return PdfLinkOut.model_validate(documents.download_link(contractId, number))
-
-
-import functions.contracts.routes_commissions  # noqa: E402,F401 - registers the commission routes on `router`
-import functions.contracts.routes_invoices  # noqa: E402,F401 - registers the invoice routes on `router`
-import functions.contracts.routes_payments  # noqa: E402,F401 - registers the payment routes on `router`

@@ -7,7 +7,7 @@ from typing import Any
 from functions.contracts import access
 from functions.contracts.lifecycle import COMMISSIONS
 from functions.contracts.models import CommissionOut, CommissionPage, CommissionQuery
-from functions.contracts.routes import router
+from functions.contracts.routes_common import router
 from shared import clock
 from shared.db import collection
 from shared.http import ApiRequest

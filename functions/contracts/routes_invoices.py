@@ -5,7 +5,7 @@ from typing import Any
 
 from functions.contracts import access, invoices
 from functions.contracts.models import InvoiceIn, InvoiceOut, InvoicePage, InvoiceQuery, ReasonIn
-from functions.contracts.routes import router
+from functions.contracts.routes_common import router
 from shared.http import ApiRequest, ApiResponse
 from shared.http.etag import etag
 from shared.uow import run_in_transaction

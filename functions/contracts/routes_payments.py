@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.contracts import access, payments
+from functions.contracts import access, payments, receivables
 from functions.contracts.payment_models import (
     AgingBuckets,
     AgingOut,
@@ -15,10 +15,12 @@ from functions.contracts.payment_models import (
     PaymentIn,
     PaymentOut,
 )
-from functions.contracts.routes import router
+from functions.contracts.routes_common import router
+from shared import clock
 from shared.errors import NotFound
 from shared.http import ApiRequest, ApiResponse
 from shared.money import Money
+from shared.uow import run_in_transaction
 
 READ, MANAGE = "invoices:read", "payments:manage"
 TAGS = ("payments",)
@@ -28,8 +30,6 @@ ALLOCATION_ERRORS = {404: ("INVOICE_NOT_FOUND",),
 
 
 def _transaction(work: Any, actor: Any) -> Any:
-    from shared.uow import run_in_transaction
-
     return run_in_transaction(work, actor)
 
 
@@ -94,9 +94,6 @@ def allocate_payment(req: ApiRequest, paymentId: str) -> PaymentOut:
 def invoice_aging(req: ApiRequest) -> AgingOut:
     """Outstanding invoices per buyer by age since the invoice date (0-30, 31-60, 61-90, over 90 days)
     and the overdue part (a partner: its own as buyer)."""
-    from functions.contracts import receivables
-    from shared import clock
-
     today = clock.today_india()
     rows = receivables.aging(receivables.outstanding_invoices(access.viewer(req.user, READ), req.query.org_id), today)
     return AgingOut(as_of=today.isoformat(), items=[AgingRow(

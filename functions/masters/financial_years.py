@@ -207,6 +207,8 @@ def activate(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
 
 def close_state(org_id: str, code: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """(blockers, carry-forward summary) of closing `code`, from the contracts group's counts."""
+    # Local: contracts read the masters (terms, counters) at import, so masters reach contracts at call time.
+
     counts = financial_year_close_counts(org_id, code)
     found = []
     if counts.draft_contracts:

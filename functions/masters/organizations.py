@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from functions.masters import org_settings, store
 from functions.masters.access import ORGANIZATIONS, require_organization_access, sees_all_organizations
+from functions.masters.financial_years import ACTIVE_POINTERS, FINANCIAL_YEARS
 from shared import validators
 from shared.adapters import storage
 from shared.db import collection, get_all
@@ -173,9 +174,6 @@ def _not_in_use_hook(org_id: str) -> store.Hook:
     pan_hook = _pan_hook(org_id, deleting=True)
 
     def hook(uow: UnitOfWork, current: dict[str, Any] | None, after: dict[str, Any]):
-        from functions.masters.financial_years import ACTIVE_POINTERS, FINANCIAL_YEARS
-        from shared.db import collection
-
         pointer = uow.get(collection(ACTIVE_POINTERS).document(org_id))
         year_id = (pointer.to_dict() or {}).get("financialYearId") if pointer.exists else None
         year = uow.get(collection(FINANCIAL_YEARS).document(year_id)) if year_id else None

@@ -18,14 +18,25 @@ does not reserve twice. `release` and `mark_sold` undo or settle a reservation.
 """
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from functions.masters.public import commodity_in_force, lexicon_rows
+from functions.partners.public import contract_party, ensure_can_trade
 from functions.tradedesk import rules, states
 from shared import clock
+from shared.adapters import storage
+from shared.db import collection, stamp_new, stamp_update
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.files import CONTENT_TYPES
+from shared.http.etag import check_if_match
+from shared.http.pagination import page
+from shared.units import to_store
+from shared.uow import run_in_transaction
 
 LOTS = "testedLots"
 ENTITY = "testedLot"
@@ -38,8 +49,6 @@ ZERO = Decimal(0)
 
 
 def lot_ref(lot_id: str) -> Any:
-    from shared.db import collection
-
     return collection(LOTS).document(lot_id)
 
 
@@ -92,8 +101,6 @@ def load(uow: Any, lot_id: str, user: Any) -> dict[str, Any]:
 
 def commodity(commodity_id: str) -> dict[str, Any]:
     """The commodity in force (422 when unknown: a lot names one in its body)."""
-    from functions.masters.public import commodity_in_force
-
     try:
         return commodity_in_force(commodity_id)
     except NotFound:
@@ -103,16 +110,12 @@ def commodity(commodity_id: str) -> dict[str, Any]:
 
 
 def _slug(text: str) -> str:
-    import re
-
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
 def place_of_station(station_id: str) -> dict[str, str]:
     """{stationId, regionId, stateCode} of a master station (ids as the masters make them:
     `{stateCode}-{slug}`); 422 STATION_NOT_FOUND for an unknown station."""
-    from functions.masters.public import lexicon_rows
-
     rows = lexicon_rows()
     row = next((r for r in (rows.stations if rows else ()) if r["id"] == station_id), None)
     if row is None:
@@ -152,8 +155,6 @@ def _strings(values: Mapping[str, Decimal]) -> dict[str, str]:
 
 def create(user: Any, body: Any, actor: Any, *, lot_id: str | None = None) -> dict[str, Any]:
     """A new AVAILABLE lot of the seller partner (SELLER or TRADER, allowed to trade); `lot_id` for the seed."""
-    from functions.partners.public import contract_party, ensure_can_trade
-    from shared.db import stamp_new
     from shared.units import to_store
     from shared.uow import run_in_transaction
 
@@ -190,19 +191,12 @@ def create(user: Any, body: Any, actor: Any, *, lot_id: str | None = None) -> di
 
 
 def lot_ref_new() -> Any:
-    from shared.db import collection
-
     return collection(LOTS).document()
 
 
 def update(lot_id: str, user: Any, patch: Any, if_match: str | None, actor: Any) -> dict[str, Any]:
     """Change the report details, HVI values, station or total quantity of an AVAILABLE lot; the total
     never goes below what is reserved and sold (409 LOT_QUANTITY_BELOW_COMMITTED)."""
-    from shared.db import stamp_update
-    from shared.http.etag import check_if_match
-    from shared.units import to_store
-    from shared.uow import run_in_transaction
-
     fields = patch.model_dump(exclude_unset=True)
     if not fields:
         raise Unprocessable("VALIDATION_FAILED", "Nothing to change", {"fields": []})
@@ -246,9 +240,6 @@ def update(lot_id: str, user: Any, patch: Any, if_match: str | None, actor: Any)
 
 def expire(lot_id: str, user: Any, actor: Any) -> dict[str, Any]:
     """The seller takes an AVAILABLE lot off the market (409 INVALID_TRANSITION from any other state)."""
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     def work(uow: Any) -> dict[str, Any]:
         lot = load(uow, lot_id, user)
         _machine().ensure(lot["status"], states.EXPIRED)
@@ -271,8 +262,6 @@ def list_lots(user: Any, query: Any) -> tuple[list[dict[str, Any]], str | None]:
     """Lots newest first, filtered by status / commodity (and partner, for the back office)."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    from shared.db import collection
-    from shared.http.pagination import page
 
     partner_id = query.partner_id if user.is_back_office else user.partner_id
     if not user.is_back_office and query.partner_id and query.partner_id != user.partner_id:
@@ -291,8 +280,6 @@ def list_lots(user: Any, query: Any) -> tuple[list[dict[str, Any]], str | None]:
 # ---------------------------------------------------------------- the test report (signed URLs)
 
 def _kind_of(content_type: str) -> str | None:
-    from shared.files import CONTENT_TYPES
-
     wanted = content_type.split(";")[0].strip().lower()
     return next((kind for kind, name in CONTENT_TYPES.items() if name == wanted), None)
 
@@ -303,12 +290,6 @@ def report_object(lot_id: str, upload_id: str) -> str:
 
 def request_report(lot_id: str, user: Any, body: Any, actor: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """(lot, upload instructions): a pending report and a 15-minute signed PUT URL."""
-    import uuid
-
-    from shared.adapters import storage
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     kind = _kind_of(body.content_type)
     if kind not in REPORT_KINDS:
         raise Unprocessable("UNSUPPORTED_FILE_TYPE", "A test report is a PDF, JPEG or PNG file",
@@ -357,10 +338,6 @@ def _report_problem(info: Any, report: Mapping[str, Any]) -> tuple[str, str] | N
 
 def complete_report(lot_id: str, user: Any, actor: Any) -> dict[str, Any]:
     """Check the uploaded report's bytes: VERIFIED_FILE, or the object deleted and 422."""
-    from shared.adapters import storage
-    from shared.db import stamp_update
-    from shared.uow import run_in_transaction
-
     lot = load(None, lot_id, user)
     report = lot.get("report") or {}
     if report.get("status") == VERIFIED_FILE:
@@ -405,8 +382,6 @@ def complete_report(lot_id: str, user: Any, actor: Any) -> dict[str, Any]:
 
 def report_download(lot_id: str, user: Any) -> tuple[str, str]:
     """(5-minute signed GET URL, its expiry) of the lot's checked report."""
-    from shared.adapters import storage
-
     lot = load(None, lot_id, user)
     report = lot.get("report") or {}
     if report.get("status") != VERIFIED_FILE:
@@ -438,8 +413,6 @@ def reserve(uow: Any, lot_id: str, kg: Decimal | str, *, offer_id: str, seller_p
     """Reserve `kg` of the lot for an accepted offer, in the caller's unit of work (reads first, writes
     queued). 409 LOT_NOT_AVAILABLE / LOT_QUANTITY_EXCEEDED; RESERVED once nothing is left available.
     A second call for the same offer (a retried transaction) reserves nothing more."""
-    from shared.db import stamp_update
-
     amount = Decimal(kg)
     lot = _read_for_offer(uow, lot_id, seller_partner_id)
     if offer_id in (lot.get("reservations") or {}):
@@ -464,7 +437,6 @@ def reserve(uow: Any, lot_id: str, kg: Decimal | str, *, offer_id: str, seller_p
 def _settle(uow: Any, lot_id: str, offer_id: str, *, sold: bool) -> dict[str, Any]:
     from google.cloud.firestore import DELETE_FIELD
 
-    from shared.db import stamp_update
 
     snapshot = uow.get(lot_ref(lot_id))
     lot = _live(snapshot)
