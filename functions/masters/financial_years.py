@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from functions.contracts.public import contracts_made_in, financial_year_close_counts
 from functions.masters.access import ORG_NOT_FOUND, require_organization_access
 from functions.masters.events import (
     CarryForward,
@@ -208,6 +207,7 @@ def activate(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
 def close_state(org_id: str, code: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """(blockers, carry-forward summary) of closing `code`, from the contracts group's counts."""
     # Local: contracts read the masters (terms, counters) at import, so masters reach contracts at call time.
+    from functions.contracts.public import financial_year_close_counts
 
     counts = financial_year_close_counts(org_id, code)
     found = []
@@ -234,6 +234,8 @@ def _active_blocker(code: str) -> dict[str, Any]:
 
 
 def close(principal: Principal, fy_id: str, actor: Actor) -> dict[str, Any]:
+    from functions.contracts.public import contracts_made_in  # call time: see close_state
+
     doc = _load(principal, fy_id)
     if doc.get("status") == CLOSED:
         raise Conflict("FINANCIAL_YEAR_CLOSED", f"The financial year {doc['code']} is already closed")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import ConfigDict
 
 from functions.tradedesk import dashboard
-from functions.tradedesk.routes import router
+from functions.tradedesk.routes_common import router
 from shared.http import ApiRequest
 from shared.models import ApiModel, DocId
 

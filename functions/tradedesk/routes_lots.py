@@ -18,7 +18,7 @@ from functions.tradedesk.lot_models import (
     ReportUploadIn,
     ReportUploadOut,
 )
-from functions.tradedesk.routes import router
+from functions.tradedesk.routes_common import router
 from shared import clock
 from shared.http import ApiRequest, ApiResponse
 from shared.http.etag import etag

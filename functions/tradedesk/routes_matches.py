@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functions.tradedesk import matches
 from functions.tradedesk.lot_models import MatchList
-from functions.tradedesk.routes import router
+from functions.tradedesk.routes_common import router
 from shared.http import ApiRequest
 
 
