@@ -17,4 +17,9 @@ LOT_INDEXES: list[dict[str, Any]] = [
     for size in range(1, len(_EQUALITY) + 1) for fields in combinations(_EQUALITY, size)
 ] + [_index("testedLots", [("commodityId", "ASCENDING"), ("status", "ASCENDING")]),
       _index("trades", [("commodityId", "ASCENDING"), ("side", "ASCENDING"), ("status", "ASCENDING")]),
-      _index("trades", [("orgId", "ASCENDING"), ("status", "ASCENDING")])]
+      _index("trades", [("orgId", "ASCENDING"), ("status", "ASCENDING")]),
+      _index("offers", [("tradeId", "ASCENDING"), ("matchScore.total", "DESCENDING")])]
+_DESK = ("status", "side", "commodityId")
+LOT_INDEXES += [_index("trades", [("orgId", "ASCENDING")] + [(f, "ASCENDING") for f in fields]
+                       + [("createdAt", "DESCENDING")])
+                for size in range(len(_DESK) + 1) for fields in combinations(_DESK, size)]
