@@ -632,6 +632,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dashboard/trades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The back office's trade requests, newest first, with offers count and best match score. */
+        get: operations["tradedesk_desk_trades"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/dashboard/trades-summary": {
         parameters: {
             query?: never;
@@ -4297,6 +4314,68 @@ export interface components {
         ContractPage: {
             /** Items */
             items: components["schemas"]["ContractOut"][];
+            /**
+             * Nextpagetoken
+             * @default null
+             */
+            nextPageToken?: string | null;
+        };
+        /** DeskTrade */
+        DeskTrade: {
+            /**
+             * Bestmatchscore
+             * @default null
+             */
+            bestMatchScore?: number | null;
+            /**
+             * Commodityid
+             * @default null
+             */
+            commodityId?: string | null;
+            /**
+             * Createdat
+             * @default null
+             */
+            createdAt?: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Number
+             * @default null
+             */
+            number?: string | null;
+            /** Offerscount */
+            offersCount: number;
+            /**
+             * Openkg
+             * @default null
+             */
+            openKg?: string | null;
+            /**
+             * Orgid
+             * @default null
+             */
+            orgId?: string | null;
+            /**
+             * Ownerpartnerid
+             * @default null
+             */
+            ownerPartnerId?: string | null;
+            /**
+             * Side
+             * @default null
+             */
+            side?: string | null;
+            /**
+             * Status
+             * @default null
+             */
+            status?: string | null;
+        };
+        /** DeskTradePage */
+        DeskTradePage: {
+            /** Items */
+            items: components["schemas"]["DeskTrade"][];
             /**
              * Nextpagetoken
              * @default null
@@ -11028,6 +11107,89 @@ export interface operations {
                 };
             };
             /** @description A dependency is not answering */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_desk_trades: {
+        parameters: {
+            query?: {
+                commodityId?: string | null;
+                orgId?: string | null;
+                pageSize?: number;
+                pageToken?: string | null;
+                side?: ("BUY" | "SELL") | null;
+                status?: ("DRAFT" | "POSTED" | "NEGOTIATING" | "PARTIALLY_FILLED" | "AGREED" | "CANCELLED" | "EXPIRED") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskTradePage"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: INVALID_PAGE_TOKEN */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
