@@ -2,6 +2,9 @@
 
 - `ensure_can_trade(partner_id, uow=...)`: the trade guard (404 PARTNER_NOT_FOUND, 409
   PARTNER_CANNOT_TRADE with details.reason), read inside the caller's unit of work;
+- `trading_partner(uow, partner_id)`: what the trade desk's rules read of a partner (kind, status, KYC,
+  PAN, GSTINs), for ensure_can_trade(partner=...), the side and self-trade checks; `held_certifications(uow,
+  partner_id)`: its certifications (type, status, expiryDate) for the certificate check;
 - `partner_summary(uow, partner_id)`: name, code and status for texts that show a partner;
 - `contract_party(uow, partner_id)`: what a contract note copies of a party (names, GSTIN, state, address).
 - its typed domain events (functions/partners/events.py), for `uow.emit(...)` and the notifications catalog.
@@ -61,8 +64,10 @@ __all__ = [
     "can_trade",
     "contract_party",
     "ensure_can_trade",
+    "held_certifications",
     "partner_ref",
     "partner_summary",
+    "trading_partner",
 ]
 
 
@@ -129,3 +134,20 @@ def contract_party(uow: UnitOfWork | None, partner_id: str, *, partner: dict[str
     return ContractParty(partner_id, data.get("code") or data.get("partnerCode"), data.get("legalName"),
                          data.get("tradeName"), data.get("kind"), data.get("status"), gstins[0] if gstins else None,
                          (address or {}).get("stateCode") or (gstins[0][:2] if gstins else None), address)
+
+
+
+
+def trading_partner(uow: UnitOfWork | None, partner_id: str) -> dict[str, Any] | None:
+    """The stored partner (one read, inside `uow` when given), or None; callers answer only what they
+    derive from it (never its identity fields to the other side of a trade)."""
+    return _read(partner_id, uow) if partner_id else None
+
+
+def held_certifications(uow: UnitOfWork | None, partner_id: str) -> list[dict[str, Any]]:
+    """The partner's certifications as stored (`type`, `status`, `expiryDate`, `deletedAt`)."""
+    from functions.partners.store import CERTIFICATIONS, child
+
+    query = child(partner_id, CERTIFICATIONS).limit(100)
+    snapshots = uow.query(query) if uow is not None else list(query.stream())
+    return [s.to_dict() or {} for s in snapshots]

@@ -10,6 +10,7 @@ export const IDEMPOTENT_POSTS: readonly string[] = [
   "/api/financial-years",
   "/api/invoices",
   "/api/invoices/{invoiceId}/notes",
+  "/api/offers",
   "/api/organizations",
   "/api/partners",
   "/api/partners/{partnerId}/branches",
@@ -22,6 +23,8 @@ export const IDEMPOTENT_POSTS: readonly string[] = [
   "/api/settings/gst-rates",
   "/api/settings/locations",
   "/api/tested-lots",
+  "/api/trades",
+  "/api/trades/from-message",
   "/api/users",
   "/api/users/sub-users"
 ];

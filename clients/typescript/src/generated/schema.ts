@@ -1017,6 +1017,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/negotiations/{offerId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of an offer's terms and which party made it. */
+        get: operations["tradedesk_negotiation_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/negotiations/health": {
         parameters: {
             query?: never;
@@ -1199,6 +1216,108 @@ export interface paths {
         get: operations["notifications_unread_count"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make an offer on a posted request (one live offer per counterparty). */
+        post: operations["tradedesk_create_offer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers/{offerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One offer, as the caller may see it. */
+        get: operations["tradedesk_get_offer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers/{offerId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept the version named: one transaction that fills the request and writes the draft contract. */
+        post: operations["tradedesk_accept_offer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers/{offerId}/counter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Counter the version named (price, quantity, validity, message); the turn passes. */
+        post: operations["tradedesk_counter_offer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers/{offerId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn down the version named (the party whose turn it is). */
+        post: operations["tradedesk_reject_offer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers/{offerId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The maker takes back a live offer. */
+        post: operations["tradedesk_withdraw_offer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2646,6 +2765,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/trades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Own requests (scope=mine) or the market of posted requests of the other side (scope=market). */
+        get: operations["tradedesk_list_trades"];
+        put?: never;
+        /** Create a DRAFT trade request (a buyer's requirement or a seller's availability). */
+        post: operations["tradedesk_create_trade"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trades/{tradeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One trade request, as the caller may see it. */
+        get: operations["tradedesk_get_trade"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a DRAFT request (honours If-Match). */
+        patch: operations["tradedesk_update_trade"];
+        trace?: never;
+    };
+    "/api/trades/{tradeId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a request; its live offers are rejected (honours If-Match). */
+        post: operations["tradedesk_cancel_trade"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/trades/{tradeId}/matches": {
         parameters: {
             query?: never;
@@ -2657,6 +2829,57 @@ export interface paths {
         get: operations["tradedesk_trade_matches"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trades/{tradeId}/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The offers on a request: all of them for its owner, one's own for a counterparty. */
+        get: operations["tradedesk_list_trade_offers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trades/{tradeId}/post": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Post a complete DRAFT to the market (honours If-Match); it expires after its validity. */
+        post: operations["tradedesk_post_trade"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trades/from-message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A DRAFT request built from a chat message, with the required fields still missing before posting. */
+        post: operations["tradedesk_create_trade_from_message"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3006,6 +3229,24 @@ export interface components {
             /** @default null */
             terms?: components["schemas"]["TermsIn"] | null;
         };
+        /** AnswerIn */
+        AnswerIn: {
+            /**
+             * Partnerid
+             * @default null
+             */
+            partnerId?: string | null;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+            /**
+             * Version
+             * @description The negotiation version answered
+             */
+            version: number;
+        };
         /**
          * ApiQuantity
          * @description `{"value": 100, "unit": "BALE", "kg": 17000}` in the API. `kg` is computed from value and unit
@@ -3302,6 +3543,14 @@ export interface components {
              * @default null
              */
             name?: string | null;
+        };
+        /** CancelIn */
+        CancelIn: {
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
         };
         /** CarryForwardOut */
         CarryForwardOut: {
@@ -4320,6 +4569,38 @@ export interface components {
              */
             nextPageToken?: string | null;
         };
+        /** CounterIn */
+        CounterIn: {
+            /**
+             * Message
+             * @default null
+             */
+            message?: string | null;
+            /**
+             * Partnerid
+             * @default null
+             */
+            partnerId?: string | null;
+            /**
+             * Price
+             * @default null
+             */
+            price?: number | null;
+            /** @default null */
+            priceUnit?: components["schemas"]["Unit"] | null;
+            /** @default null */
+            quantity?: components["schemas"]["ApiQuantity"] | null;
+            /**
+             * Validityhours
+             * @default null
+             */
+            validityHours?: number | null;
+            /**
+             * Version
+             * @description The negotiation version this counter answers
+             */
+            version: number;
+        };
         /** DeskTrade */
         DeskTrade: {
             /**
@@ -4681,6 +4962,27 @@ export interface components {
         FirstLoginIn: {
             /** Newpassword */
             newPassword: string;
+        };
+        /** FromMessageIn */
+        FromMessageIn: {
+            /**
+             * Orgid
+             * @default null
+             */
+            orgId?: string | null;
+            /**
+             * Partnerid
+             * @default null
+             */
+            partnerId?: string | null;
+            /** Text */
+            text: string;
+        };
+        /** FromMessageOut */
+        FromMessageOut: {
+            /** Missing */
+            missing: string[];
+            trade: components["schemas"]["TradeOut"];
         };
         /** CommissionSideOut */
         functions__contracts__models__CommissionSideOut: {
@@ -5131,6 +5433,15 @@ export interface components {
              */
             reason?: string | null;
         };
+        /** VersionOut */
+        functions__tradedesk__models__VersionOut: {
+            /** Party */
+            party: string;
+            /** Version */
+            version: number;
+        } & {
+            [key: string]: unknown;
+        };
         /** GstinIn */
         GstinIn: {
             /** Gstin */
@@ -5243,6 +5554,13 @@ export interface components {
             /** @enum {string} */
             status: "ok" | "degraded";
             version: string;
+        };
+        /** HistoryOut */
+        HistoryOut: {
+            /** Offerid */
+            offerId: string;
+            /** Versions */
+            versions: components["schemas"]["functions__tradedesk__models__VersionOut"][];
         };
         /** InviteAcceptIn */
         InviteAcceptIn: {
@@ -5500,6 +5818,24 @@ export interface components {
              * @default null
              */
             station?: string | null;
+        };
+        /** LocationIn */
+        LocationIn: {
+            /**
+             * Regionid
+             * @default null
+             */
+            regionId?: string | null;
+            /**
+             * Statecode
+             * @default null
+             */
+            stateCode?: string | null;
+            /**
+             * Stationid
+             * @default null
+             */
+            stationId?: string | null;
         };
         /** LocationOut */
         LocationOut: {
@@ -5898,6 +6234,81 @@ export interface components {
         NotificationPage: {
             /** Items */
             items: components["schemas"]["NotificationOut"][];
+            /**
+             * Nextpagetoken
+             * @default null
+             */
+            nextPageToken?: string | null;
+        };
+        /** OfferIn */
+        OfferIn: {
+            /**
+             * Message
+             * @default null
+             */
+            message?: string | null;
+            /**
+             * Partnerid
+             * @description Back office only: the partner the offer is made for
+             * @default null
+             */
+            partnerId?: string | null;
+            /** Price */
+            price: number;
+            priceUnit: components["schemas"]["Unit"];
+            /** Quality */
+            quality?: {
+                [key: string]: number;
+            };
+            quantity: components["schemas"]["ApiQuantity"];
+            /**
+             * Stationid
+             * @default null
+             */
+            stationId?: string | null;
+            /** Tradeid */
+            tradeId: string;
+            /**
+             * Validityhours
+             * @default 24
+             */
+            validityHours?: number;
+        };
+        /**
+         * OfferOut
+         * @description An offer as the caller may see it (the other side's identity only after acceptance).
+         */
+        OfferOut: {
+            /**
+             * Contractid
+             * @default null
+             */
+            contractId?: string | null;
+            /**
+             * Contractnumber
+             * @default null
+             */
+            contractNumber?: string | null;
+            /** Id */
+            id: string;
+            /** Negotiationversion */
+            negotiationVersion: number;
+            /** Status */
+            status: string;
+            /** Tradeid */
+            tradeId: string;
+            /**
+             * Turn
+             * @default null
+             */
+            turn?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** OfferPage */
+        OfferPage: {
+            /** Items */
+            items: components["schemas"]["OfferOut"][];
             /**
              * Nextpagetoken
              * @default null
@@ -6983,6 +7394,19 @@ export interface components {
              */
             min?: number | null;
         };
+        /** RangeIn */
+        RangeIn: {
+            /**
+             * Max
+             * @default null
+             */
+            max?: number | null;
+            /**
+             * Min
+             * @default null
+             */
+            min?: number | null;
+        };
         /** RateIn */
         RateIn: {
             /**
@@ -7424,6 +7848,213 @@ export interface components {
              */
             tokenType?: "Bearer";
         };
+        /**
+         * TradeFields
+         * @description The editable fields of a trade request (all optional while it is a DRAFT).
+         */
+        TradeFields: {
+            /**
+             * Bargaintype
+             * @default null
+             */
+            bargainType?: string | null;
+            /**
+             * Certificates
+             * @default null
+             */
+            certificates?: string[] | null;
+            /**
+             * Commodityid
+             * @default null
+             */
+            commodityId?: string | null;
+            /**
+             * Deliveryterms
+             * @default null
+             */
+            deliveryTerms?: string | null;
+            /** @default null */
+            location?: components["schemas"]["LocationIn"] | null;
+            /**
+             * Notes
+             * @default null
+             */
+            notes?: string | null;
+            /**
+             * Passingterms
+             * @default null
+             */
+            passingTerms?: string | null;
+            /**
+             * Paymentterms
+             * @default null
+             */
+            paymentTerms?: string | null;
+            /** @default null */
+            priceUnit?: components["schemas"]["Unit"] | null;
+            /**
+             * Quality
+             * @default null
+             */
+            quality?: {
+                [key: string]: components["schemas"]["RangeIn"];
+            } | null;
+            /** @default null */
+            quantity?: components["schemas"]["ApiQuantity"] | null;
+            /**
+             * Targetprice
+             * @default null
+             */
+            targetPrice?: number | null;
+            /**
+             * Tradetype
+             * @default null
+             */
+            tradeType?: string | null;
+            /**
+             * Validitydays
+             * @description Days a posted request stays open (default 7)
+             * @default null
+             */
+            validityDays?: number | null;
+            /**
+             * Varietyid
+             * @default null
+             */
+            varietyId?: string | null;
+            /**
+             * Weightmentterms
+             * @default null
+             */
+            weightmentTerms?: string | null;
+        };
+        /** TradeIn */
+        TradeIn: {
+            /**
+             * Bargaintype
+             * @default null
+             */
+            bargainType?: string | null;
+            /**
+             * Certificates
+             * @default null
+             */
+            certificates?: string[] | null;
+            /**
+             * Commodityid
+             * @default null
+             */
+            commodityId?: string | null;
+            /**
+             * Deliveryterms
+             * @default null
+             */
+            deliveryTerms?: string | null;
+            /** @default null */
+            location?: components["schemas"]["LocationIn"] | null;
+            /**
+             * Notes
+             * @default null
+             */
+            notes?: string | null;
+            /**
+             * Orgid
+             * @description RNRL organization; defaults as described in the trade desk docs
+             * @default null
+             */
+            orgId?: string | null;
+            /**
+             * Partnerid
+             * @description Back office only: the partner the request is posted for
+             * @default null
+             */
+            partnerId?: string | null;
+            /**
+             * Passingterms
+             * @default null
+             */
+            passingTerms?: string | null;
+            /**
+             * Paymentterms
+             * @default null
+             */
+            paymentTerms?: string | null;
+            /** @default null */
+            priceUnit?: components["schemas"]["Unit"] | null;
+            /**
+             * Quality
+             * @default null
+             */
+            quality?: {
+                [key: string]: components["schemas"]["RangeIn"];
+            } | null;
+            /** @default null */
+            quantity?: components["schemas"]["ApiQuantity"] | null;
+            /**
+             * Side
+             * @enum {string}
+             */
+            side: "BUY" | "SELL";
+            /**
+             * Targetprice
+             * @default null
+             */
+            targetPrice?: number | null;
+            /**
+             * Tradetype
+             * @default null
+             */
+            tradeType?: string | null;
+            /**
+             * Validitydays
+             * @description Days a posted request stays open (default 7)
+             * @default null
+             */
+            validityDays?: number | null;
+            /**
+             * Varietyid
+             * @default null
+             */
+            varietyId?: string | null;
+            /**
+             * Weightmentterms
+             * @default null
+             */
+            weightmentTerms?: string | null;
+        };
+        /**
+         * TradeOut
+         * @description A trade request as the caller may see it (the owner's identity only to its owner and the back office).
+         */
+        TradeOut: {
+            /** Id */
+            id: string;
+            /** Missing */
+            missing?: string[];
+            /**
+             * Number
+             * @default null
+             */
+            number?: string | null;
+            /** Side */
+            side: string;
+            /** Status */
+            status: string;
+            /** Version */
+            version: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** TradePage */
+        TradePage: {
+            /** Items */
+            items: components["schemas"]["TradeOut"][];
+            /**
+             * Nextpagetoken
+             * @default null
+             */
+            nextPageToken?: string | null;
+        };
         /** TradesSummary */
         TradesSummary: {
             /** Items */
@@ -7651,6 +8282,14 @@ export interface components {
              * @default null
              */
             nextPageToken?: string | null;
+        };
+        /** WithdrawIn */
+        WithdrawIn: {
+            /**
+             * Partnerid
+             * @default null
+             */
+            partnerId?: string | null;
         };
     };
     responses: {
@@ -12881,6 +13520,77 @@ export interface operations {
             };
         };
     };
+    tradedesk_negotiation_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryOut"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     tradedesk_health_api_negotiations: {
         parameters: {
             query?: never;
@@ -13750,6 +14460,659 @@ export interface operations {
             };
             /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_create_offer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays of the same key return the first response and write nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfferIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: DUPLICATE_OFFER, SELF_TRADE, NOT_YOUR_TURN, STALE_VERSION, OFFER_EXPIRED, OFFER_CLOSED, QUANTITY_EXCEEDS_OPEN, TRADE_CLOSED, PARTNER_CANNOT_TRADE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, CERTIFICATE_MISMATCH, PARAMETERS_OUT_OF_RANGE, SIDE_NOT_ALLOWED, PARTNER_REQUIRED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_get_offer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferOut"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_accept_offer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: DUPLICATE_OFFER, SELF_TRADE, NOT_YOUR_TURN, STALE_VERSION, OFFER_EXPIRED, OFFER_CLOSED, QUANTITY_EXCEEDS_OPEN, TRADE_CLOSED, PARTNER_CANNOT_TRADE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, CERTIFICATE_MISMATCH, PARAMETERS_OUT_OF_RANGE, SIDE_NOT_ALLOWED, PARTNER_REQUIRED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_counter_offer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CounterIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: DUPLICATE_OFFER, SELF_TRADE, NOT_YOUR_TURN, STALE_VERSION, OFFER_EXPIRED, OFFER_CLOSED, QUANTITY_EXCEEDS_OPEN, TRADE_CLOSED, PARTNER_CANNOT_TRADE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, CERTIFICATE_MISMATCH, PARAMETERS_OUT_OF_RANGE, SIDE_NOT_ALLOWED, PARTNER_REQUIRED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_reject_offer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: DUPLICATE_OFFER, SELF_TRADE, NOT_YOUR_TURN, STALE_VERSION, OFFER_EXPIRED, OFFER_CLOSED, QUANTITY_EXCEEDS_OPEN, TRADE_CLOSED, PARTNER_CANNOT_TRADE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, CERTIFICATE_MISMATCH, PARAMETERS_OUT_OF_RANGE, SIDE_NOT_ALLOWED, PARTNER_REQUIRED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_withdraw_offer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: DUPLICATE_OFFER, SELF_TRADE, NOT_YOUR_TURN, STALE_VERSION, OFFER_EXPIRED, OFFER_CLOSED, QUANTITY_EXCEEDS_OPEN, TRADE_CLOSED, PARTNER_CANNOT_TRADE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, CERTIFICATE_MISMATCH, PARAMETERS_OUT_OF_RANGE, SIDE_NOT_ALLOWED, PARTNER_REQUIRED */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24598,6 +25961,525 @@ export interface operations {
             };
         };
     };
+    tradedesk_list_trades: {
+        parameters: {
+            query?: {
+                commodityId?: string | null;
+                /** @description At least this much open (kg) */
+                minKg?: number | null;
+                pageSize?: number;
+                pageToken?: string | null;
+                /** @description mine: own requests; market: posted requests of the other side */
+                scope?: "mine" | "market";
+                stateCode?: string | null;
+                stationId?: string | null;
+                status?: string | null;
+                varietyId?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradePage"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: INVALID_PAGE_TOKEN */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_create_trade: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays of the same key return the first response and write nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TradeIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradeOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: PARTNER_CANNOT_TRADE, TRADE_CLOSED, INVALID_TRANSITION, TRADE_NOT_EDITABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, PARAMETERS_OUT_OF_RANGE, SIDE_NOT_ALLOWED, MISSING_FIELDS, PARTNER_REQUIRED, ORGANIZATION_REQUIRED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_get_trade: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tradeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradeOut"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_update_trade: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` last read; a stale value gets 412. */
+                "If-Match"?: string;
+            };
+            path: {
+                tradeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TradeFields"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradeOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: PARTNER_CANNOT_TRADE, TRADE_CLOSED, INVALID_TRANSITION, TRADE_NOT_EDITABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `If-Match` does not match the current version. Codes: STALE_VERSION */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, PARAMETERS_OUT_OF_RANGE, SIDE_NOT_ALLOWED, MISSING_FIELDS, PARTNER_REQUIRED, ORGANIZATION_REQUIRED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_cancel_trade: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tradeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradeOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: PARTNER_CANNOT_TRADE, TRADE_CLOSED, INVALID_TRANSITION, TRADE_NOT_EDITABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, PARAMETERS_OUT_OF_RANGE, SIDE_NOT_ALLOWED, MISSING_FIELDS, PARTNER_REQUIRED, ORGANIZATION_REQUIRED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     tradedesk_trade_matches: {
         parameters: {
             query?: never;
@@ -24640,6 +26522,322 @@ export interface operations {
             };
             /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_list_trade_offers: {
+        parameters: {
+            query?: {
+                pageSize?: number;
+                pageToken?: string | null;
+            };
+            header?: never;
+            path: {
+                tradeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferPage"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: INVALID_PAGE_TOKEN */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_post_trade: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tradeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradeOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: PARTNER_CANNOT_TRADE, TRADE_CLOSED, INVALID_TRANSITION, TRADE_NOT_EDITABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: PARAMETERS_OUT_OF_RANGE, SIDE_NOT_ALLOWED, MISSING_FIELDS, PARTNER_REQUIRED, ORGANIZATION_REQUIRED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tradedesk_create_trade_from_message: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays of the same key return the first response and write nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FromMessageIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FromMessageOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: PARTNER_CANNOT_TRADE, TRADE_CLOSED, INVALID_TRANSITION, TRADE_NOT_EDITABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, PARAMETERS_OUT_OF_RANGE, SIDE_NOT_ALLOWED, MISSING_FIELDS, PARTNER_REQUIRED, ORGANIZATION_REQUIRED */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
