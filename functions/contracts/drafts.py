@@ -76,7 +76,14 @@ def new_contract(draft: DraftContractInput) -> Any:
         source={"kind": "OFFER", "tradeId": draft.trade_id, "offerId": draft.offer_id})
 
 
-def create(uow: UnitOfWork, draft: DraftContractInput) -> ContractRef:
+def masters_for(commodity_id: str) -> Any:
+    """The master versions a draft copies, read once before the transaction (its retries reuse them)."""
+    from functions.contracts import lifecycle
+
+    return lifecycle.load_masters(commodity_id, None)
+
+
+def create(uow: UnitOfWork, draft: DraftContractInput, masters: Any = None) -> ContractRef:
     actor_id = uow.actor.user_id if uow.actor else None
-    contract_id, data = lifecycle.create_draft(uow, new_contract(draft), actor_id)
+    contract_id, data = lifecycle.create_draft(uow, new_contract(draft), actor_id, masters)
     return ContractRef(contract_id, data["number"])

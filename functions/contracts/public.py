@@ -12,9 +12,9 @@
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from functions.contracts.drafts import ContractRef, DraftContractInput, create
+from functions.contracts.drafts import ContractRef, DraftContractInput, create, masters_for
 from functions.contracts.events import (
     ContractAmended,
     ContractApproved,
@@ -41,12 +41,18 @@ __all__ = [
     "PaymentReceived",
     "contracts_made_in",
     "create_draft_contract",
+    "draft_contract_masters",
     "financial_year_close_counts",
 ]
 
 
-def create_draft_contract(uow: UnitOfWork, draft: DraftContractInput) -> ContractRef:
-    return create(uow, draft)
+def create_draft_contract(uow: UnitOfWork, draft: DraftContractInput, masters: Any = None) -> ContractRef:
+    """`masters`: from `draft_contract_masters(commodity_id)` before the transaction, so retries read none."""
+    return create(uow, draft, masters)
+
+
+def draft_contract_masters(commodity_id: str) -> Any:
+    return masters_for(commodity_id)
 
 
 def financial_year_close_counts(org_id: str, code: str) -> CloseCounts:

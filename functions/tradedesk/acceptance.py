@@ -24,7 +24,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from functions.contracts.public import DraftContractInput, create_draft_contract
+from functions.contracts.public import DraftContractInput, create_draft_contract, draft_contract_masters
 from functions.partners.public import ensure_can_trade
 from functions.tradedesk import keys, rules, states
 from functions.tradedesk.events import OfferAccepted, OfferRejected
@@ -75,7 +75,14 @@ def answerable(uow: Any, offer_id: str, partner_id: str, expected_version: int, 
     return offer, party
 
 
-def draft_contract(uow: Any, trade: dict[str, Any], offer: dict[str, Any]) -> dict[str, str]:
+def _masters_of(offer_id: str) -> Any:
+    """The contract's masters, read before the transaction (None when the offer or request is unknown)."""
+    offer = offer_ref(offer_id).get().to_dict() or {}
+    trade = (trade_ref(offer["tradeId"]).get().to_dict() or {}) if offer.get("tradeId") else {}
+    return draft_contract_masters(trade["commodityId"]) if trade.get("commodityId") else None
+
+
+def draft_contract(uow: Any, trade: dict[str, Any], offer: dict[str, Any], masters: Any = None) -> dict[str, str]:
     """The draft sales contract of an accepted offer (contracts.public), on the offer's latest terms."""
     terms = offer.get("terms") or {}
     owner_buys = trade.get("side") == "BUY"
@@ -89,7 +96,7 @@ def draft_contract(uow: Any, trade: dict[str, Any], offer: dict[str, Any]) -> di
         price_unit=str(terms.get("priceUnit")), trade_id=trade["id"], offer_id=offer["id"],
         quality=offer.get("quality") or trade.get("quality") or {}, terms=chosen,
         station_id=offer.get("stationId") or (trade.get("location") or {}).get("stationId"),
-        state_code=(trade.get("location") or {}).get("stateCode")))
+        state_code=(trade.get("location") or {}).get("stateCode")), masters)
     return {"id": ref.id, "number": ref.number}
 
 
@@ -98,6 +105,8 @@ def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
     """Accept `offer_id` for `partner_id` (the party whose turn it is); returns the accepted offer with
     `contractId`/`contractNumber` (none when `contract_writer` is None)."""
     from google.cloud.firestore_v1.base_query import FieldFilter
+
+    masters = _masters_of(offer_id) if contract_writer is draft_contract else None
 
     def work(uow: Any) -> dict[str, Any]:
         offer, party = answerable(uow, offer_id, partner_id, expected_version)
@@ -115,7 +124,11 @@ def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
             query = collection(OFFERS).where(filter=FieldFilter("tradeId", "==", trade["id"])).where(
                 filter=FieldFilter("status", "in", sorted(states.OFFER_LIVE)))
             others = [s for s in uow.query(query) if s.id != offer_id]
-        contract = contract_writer(uow, trade, offer) if contract_writer else None
+        contract = None
+        if contract_writer is draft_contract:
+            contract = draft_contract(uow, trade, offer, masters)
+        elif contract_writer:
+            contract = contract_writer(uow, trade, offer)
         actor_id = getattr(actor, "user_id", None)
         offer_update = stamp_update({"status": states.ACCEPTED, "acceptedAt": now, "acceptedBy": actor_id,
                                      "turn": None, "contractId": contract and contract["id"],

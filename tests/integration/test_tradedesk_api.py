@@ -4,6 +4,7 @@ no identity of the other side in anything a party reads before acceptance; 20 co
 from __future__ import annotations
 
 import json
+import threading
 from decimal import Decimal
 
 import pytest
@@ -209,3 +210,36 @@ def test_no_party_reads_the_other_sides_identity_before_acceptance(api, desk):
     assert "p-seller" in stored and "p-buyer" in stored
     accepted = _ok(api.post(f"/api/offers/{offer['id']}/accept", token=seller, json={"version": 2}))
     assert accepted["ownerPartnerId"] == "p-buyer"                    # after acceptance both sides see each other
+def test_twenty_concurrent_accepts_over_http_never_overfill_500_bales(api, desk):
+    from shared.db import collection
+
+    buyer = desk["tokens"]["buyer"]
+    trade = _posted(api, buyer)
+    offers = []
+    for n in range(20):
+        partner_id = f"p-s{n:02d}"
+        seed_partner(partner_id, "SELLER", legal_name=f"Ginner {n}", pan=f"AAAF{chr(65 + n)}{1000 + n}Q")
+        token, _ = partner_user(partner_id)
+        offers.append(_ok(api.post("/api/offers", token=token, json=offer_body(
+            trade["id"], quantity={"value": 30, "unit": "BALE"})), 201))
+    outcomes, lock = [], threading.Lock()
+
+    def accept(offer_id):
+        response = api.post(f"/api/offers/{offer_id}/accept", token=buyer, json={"version": 1})
+        with lock:
+            outcomes.append((response.status_code, response.get_json()))
+
+    threads = [threading.Thread(target=accept, args=(o["id"],)) for o in offers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(300)
+    accepted = [body for status, body in outcomes if status == 200]
+    refused = sorted(body["code"] for status, body in outcomes if status != 200)
+    assert len(outcomes) == 20 and len(accepted) == 16, refused
+    assert refused == ["QUANTITY_EXCEEDS_OPEN"] * 4
+    stored = collection("trades").document(trade["id"]).get().to_dict()
+    assert Decimal(stored["openKg"]) == 20 * 170 and stored["status"] == "PARTIALLY_FILLED"
+    contracts = [s.to_dict() for s in collection("contracts").stream()]
+    assert sorted(c["source"]["offerId"] for c in contracts) == sorted(a["id"] for a in accepted)
+    assert len({c["number"] for c in contracts}) == 16
