@@ -1,11 +1,12 @@
 """Parallel requests of one user, through the real `make run` stack, against a functions-framework hello world.
 
-    python -m bench.bench_concurrency [--requests N] [--port-base 18100] [--root DIR]
+    python -m bench.bench_concurrency [--requests N] [--rounds 3] [--workers N] [--port-base 18100] [--root DIR]
 
-Starts the stack itself (`python -m local.stack`, gunicorn with 1 worker and 8 threads, the emulators) in a
-temporary state folder on ports port-base..port-base+5, and a functions-framework "hello world" served the
-same way (gunicorn, 1 worker, 8 threads) on port-base+6. Creates its own users (straight in the stack's
-Firestore, as the seeds do) and signs them in over HTTP. Then, over keep-alive HTTP connections, one thread
+Starts the stack itself (`python -m local.stack`: gunicorn with --workers workers (the stack's default) of 8
+threads, the emulators) in a temporary state folder on ports port-base..port-base+5, and a
+functions-framework "hello world" served the same way (gunicorn, as many workers, 8 threads) on
+port-base+6. Creates its own users (straight in the stack's Firestore, as the seeds do) and signs them in
+over HTTP. Then, over keep-alive HTTP connections, one thread
 per parallel caller:
 
 - one user with 1, 4 and 8 requests in parallel on `GET /api/auth/me` and on a master list
@@ -14,10 +15,15 @@ per parallel caller:
 - 8 different users in parallel on `GET /api/auth/me`;
 - the hello world at 1, 4 and 8 in parallel, the baseline of the ratios.
 
+Every row is measured --rounds times (fresh users each round) and the medians are reported, with the
+machine's load average: other work on the machine moves the timings a lot.
+
 Reads and writes per request come from the `X-Firestore-Reads` / `X-Firestore-Writes` headers; the server's
-CPU per request from /proc (user + system time of the gunicorn master and worker, warm-up calls included):
-unlike the timings it hardly depends on what else the machine is running. `--root`
-runs the stack of another checkout (to measure a commit before a change). Nothing is asserted.
+CPU per request from /proc (user + system time of the gunicorn master and workers, warm-up calls included),
+and the Firestore emulator's the same way: unlike the timings they hardly depend on what else the machine is
+running, and they give the CPU floor of the parallel rows (8 callers on N cores wait at least
+8 x CPU per request / N). `--root` runs the stack of another checkout (to measure a commit before a
+change). Nothing is asserted.
 """
 from __future__ import annotations
 
@@ -87,8 +93,8 @@ class Caller:
         self.connection.close()
 
 
-def server_cpu_seconds(port: int) -> float:
-    """CPU time (user + system) so far of the gunicorn processes serving `port`: its master and workers."""
+def _processes() -> dict[int, tuple[int, float, str]]:
+    """pid -> (parent pid, CPU seconds so far (user + system), command line), from /proc."""
     processes: dict[int, tuple[int, float, str]] = {}
     tick = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
@@ -101,12 +107,23 @@ def server_cpu_seconds(port: int) -> float:
             continue
         fields = stat.rsplit(")", 1)[1].split()
         processes[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick, command)
+    return processes
+
+
+def cpu_seconds(port: int, firestore_port: int | None = None) -> tuple[float, float]:
+    """CPU time so far of the gunicorn processes serving `port` (its master and workers), and of the
+    Firestore emulator on `firestore_port` (0 without one)."""
+    processes = _processes()
     masters = {pid for pid, (_, _, command) in processes.items()
                if "gunicorn" in command and f"127.0.0.1:{port}" in command}
-    return sum(cpu for pid, (parent, cpu, _) in processes.items() if pid in masters or parent in masters)
+    server = sum(cpu for pid, (parent, cpu, _) in processes.items() if pid in masters or parent in masters)
+    emulator = sum(cpu for _, cpu, command in processes.values() if firestore_port
+                   and "cloud-firestore-emulator" in command and f"--port={firestore_port}" in command)
+    return server, emulator
 
 
-def load(port: int, path: str, tokens: list[str | None], per_caller: int) -> dict[str, float | str]:
+def load(port: int, path: str, tokens: list[str | None], per_caller: int,
+         firestore_port: int | None = None) -> dict[str, float | str]:
     """len(tokens) callers in parallel, each making `per_caller` GETs of `path` with its token."""
     samples: list[tuple[float, int, int, int]] = []
     lock = threading.Lock()
@@ -123,7 +140,7 @@ def load(port: int, path: str, tokens: list[str | None], per_caller: int) -> dic
             samples.extend(mine)
 
     threads = [threading.Thread(target=run, args=(token,)) for token in tokens]
-    cpu_before = server_cpu_seconds(port)
+    cpu_before = cpu_seconds(port, firestore_port)
     for thread in threads:
         thread.start()
     barrier.wait()
@@ -131,10 +148,12 @@ def load(port: int, path: str, tokens: list[str | None], per_caller: int) -> dic
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
-    cpu = server_cpu_seconds(port) - cpu_before
+    server_cpu, emulator_cpu = (after - before for after, before in zip(cpu_seconds(port, firestore_port), cpu_before,
+                                                                        strict=True))
     latencies = [s[0] for s in samples]
+    calls = len(samples) + len(tokens)                                  # the warm-up calls used CPU too
     return {
-        "cpu_ms": cpu * 1000 / (len(samples) + len(tokens)),          # the warm-up calls used CPU too
+        "cpu_ms": server_cpu * 1000 / calls, "emulator_cpu_ms": emulator_cpu * 1000 / calls,
         "throughput": len(samples) / wall, "p50": statistics.median(latencies),
         "p95": percentile(latencies, 0.95), "max": max(latencies),
         "statuses": ",".join(str(code) for code in sorted({s[1] for s in samples})),
@@ -189,13 +208,51 @@ def sign_in(port: int, email: str, index: int) -> str:
     return json.loads(payload)["tokens"]["accessToken"]
 
 
+ROWS_PER_ROUND = 6 + 8      # a fresh user per one-user row, and the 8 different users
+
+
+def measure_round(gateway: int, hello_port: int, firestore_port: int, tokens: list[str],
+                  n: int) -> dict[tuple[str, int, str], dict[str, float | str]]:
+    """Every row once: the hello world at 1/4/8, one user at 1/4/8 on each path, 8 different users."""
+    results = {("hello world", parallel, "-"): load(hello_port, "/", [None] * parallel, n // parallel)
+               for parallel in (1, 4, 8)}
+    token_index = 0
+    for label, path in (("GET /api/auth/me", "/api/auth/me"), ("GET /api/commodities", "/api/commodities")):
+        for parallel in (1, 4, 8):
+            results[(label, parallel, "one user")] = load(gateway, path, [tokens[token_index]] * parallel,
+                                                          n // parallel, firestore_port)
+            token_index += 1
+    results[("GET /api/auth/me", 8, "8 users")] = load(gateway, "/api/auth/me", tokens[6:14], n // 8, firestore_port)
+    return results
+
+
+def medians(rounds: list[dict[tuple[str, int, str], dict[str, float | str]]]) -> dict[tuple[str, int, str], dict]:
+    """Per row, the median of each figure over the rounds (the largest for the max operation counts)."""
+    merged = {}
+    for key in rounds[0]:
+        figures = [measured[key] for measured in rounds]
+        merged[key] = {name: (max(f[name] for f in figures) if name.startswith("max_") else
+                              ",".join(sorted({str(f[name]) for f in figures})) if name == "statuses" else
+                              statistics.median(float(f[name]) for f in figures))
+                       for name in figures[0]}
+    return merged
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_concurrency")
     parser.add_argument("--requests", type=int, default=88, help="requests per row (at most 96: the API limit)")
+    parser.add_argument("--rounds", type=int, default=3, help="measure every row this many times; report medians")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="gunicorn workers of the stack and of the hello world (default: the stack's own)")
     parser.add_argument("--port-base", type=int, default=int(os.environ.get("BENCH_PORT_BASE", "18100")))
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose stack is measured")
     args = parser.parse_args(argv)
     from local.emulators import EmulatorsMissing, google_emulators
+    from local.stack import THREADS, resolve_workers
 
     try:
         google_emulators()
@@ -207,63 +264,79 @@ def main(argv: list[str] | None = None) -> int:
     ports = {name: args.port_base + offset for offset, name in enumerate(names)}
     gateway, hello_port = ports["TRADEHUB_PORT"], args.port_base + 6
     n = max(8, min(96, args.requests)) // 8 * 8
+    rounds = max(1, args.rounds)
+    workers = args.workers or resolve_workers()
     root = args.root.resolve()
+    load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="bench-concurrency-") as tmp:
         local_dir = Path(tmp) / "local"
         env = {key: value for key, value in os.environ.items()
                if not key.endswith("_EMULATOR_HOST") and key not in ("TRADEHUB_ENV", "PUBLIC_BASE_URL")}
-        env.update({name: str(port) for name, port in ports.items()}, TRADEHUB_LOCAL_DIR=str(local_dir))
+        env.update({name: str(port) for name, port in ports.items()}, TRADEHUB_LOCAL_DIR=str(local_dir),
+                   TRADEHUB_WORKERS=str(workers))
         (Path(tmp) / "main.py").write_text(HELLO)
-        stack = subprocess.Popen([sys.executable, "-m", "local.stack"], cwd=root, env=env, start_new_session=True,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stack_output = Path(tmp) / "stack.out"
+        with stack_output.open("wb") as output:
+            stack = subprocess.Popen([sys.executable, "-m", "local.stack"], cwd=root, env=env,
+                                     start_new_session=True, stdout=output, stderr=subprocess.STDOUT)
         hello = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{hello_port}",
-                                  "--workers", "1", "--threads", "8", "--chdir", tmp,
+                                  "--workers", str(workers), "--threads", str(THREADS), "--chdir", tmp,
                                   "functions_framework:create_app(target='hello', source='main.py')"],
                                  cwd=tmp, env=env, start_new_session=True,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_for(hello, lambda: answers(hello_port, "/"), "hello world", 30)
-            wait_for(stack, lambda: (local_dir / "demo-credentials.json").exists()
-                     and answers(gateway, "/api/auth/health"), "the stack", 120)
+            try:
+                wait_for(stack, lambda: (local_dir / "demo-credentials.json").exists()
+                         and answers(gateway, "/api/auth/health"), "the stack", 120)
+            except RuntimeError:
+                print(stack_output.read_text(errors="replace")[-2000:], file=sys.stderr)
+                raise
             stack_env = {**env, **read_env(local_dir / "stack.env")}
-            users = 6 + 8
+            users = ROWS_PER_ROUND * rounds
             subprocess.run([sys.executable, "-c", MAKE_USERS, str(users), PASSWORD], cwd=root, env=stack_env,
                            check=True)
-            tokens = [sign_in(gateway, f"bench{i}@example.com", i) for i in range(users)]
-            rows, results = [], {}
-            base = {c: load(hello_port, "/", [None] * c, n // c) for c in (1, 4, 8)}
-            plan = [("GET /api/auth/me", "/api/auth/me"), ("GET /api/commodities", "/api/commodities")]
-            token_index = 0
-            for label, path in plan:
-                for parallel in (1, 4, 8):
-                    result = load(gateway, path, [tokens[token_index]] * parallel, n // parallel)
-                    token_index += 1
-                    results[(label, parallel, "one user")] = result
-            results[("GET /api/auth/me", 8, "8 users")] = load(gateway, "/api/auth/me", tokens[6:14], n // 8)
+            measured = []
+            for number in range(rounds):      # fresh users each round: the API limit is 100 a minute per user
+                first = number * ROWS_PER_ROUND
+                tokens = [sign_in(gateway, f"bench{i}@example.com", i) for i in range(first, first + ROWS_PER_ROUND)]
+                measured.append(measure_round(gateway, hello_port, ports["TRADEHUB_FIRESTORE_PORT"], tokens, n))
         finally:
             stop(stack)
             stop(hello)
-    for parallel, result in base.items():
-        rows.append(["hello world (functions-framework, gunicorn 1x8)", "-", str(parallel), result["statuses"],
-                     f"{result['throughput']:.0f}", f"{result['p50']:.1f}", f"{result['p95']:.1f}",
-                     f"{result['max']:.1f}", f"{result['cpu_ms']:.1f}", "-", "-", "1.0", "1.0"])
+    results = medians(measured)
+    rows = []
     for (label, parallel, who), result in results.items():
-        hello_result = base[parallel]
+        hello_result = results[("hello world", parallel, "-")]
+        if label == "hello world":
+            label = f"hello world (functions-framework, gunicorn {workers}x{THREADS})"
+            counts = ["-", "-", "-"]
+        else:
+            counts = [f"{result['emulator_cpu_ms']:.1f}", f"{result['reads']:.2f} (max {result['max_reads']:.0f})",
+                      f"{result['writes']:.2f} (max {result['max_writes']:.0f})"]
         rows.append([label, who, str(parallel), result["statuses"], f"{result['throughput']:.1f}",
                      f"{result['p50']:.1f}", f"{result['p95']:.1f}", f"{result['max']:.1f}",
-                     f"{result['cpu_ms']:.1f}", f"{result['reads']:.2f} (max {result['max_reads']})",
-                     f"{result['writes']:.2f} (max {result['max_writes']})",
+                     f"{result['cpu_ms']:.1f}", *counts,
                      f"{hello_result['throughput'] / result['throughput']:.1f}",
                      f"{result['p50'] / hello_result['p50']:.1f}"])
-    print(f"Parallel requests through make run ({n} requests per row; stack of {root}; "
-          f"ratios against the hello world at the same parallelism)")
+    cores = os.cpu_count() or 1
+    print(f"Parallel requests through make run ({n} requests per row, medians of {rounds} rounds; stack of {root} "
+          f"with gunicorn {workers}x{THREADS}; ratios against the hello world at the same parallelism; {cores} cores, "
+          f"load average {load_before} before, {load_average()} after)")
     print(table(["request", "who", "parallel", "status", "req/s", "p50 ms", "p95 ms", "max ms",
-                 "server CPU ms/req", "reads/req",
-                 "writes/req", "hello req/s ÷ this", "this p50 ÷ hello"], rows))
-    single = results[("GET /api/auth/me", 1, "one user")]["p50"]
+                 "server CPU ms/req", "emulator CPU ms/req", "reads/req", "writes/req", "hello req/s ÷ this",
+                 "this p50 ÷ hello"], rows))
+    single = results[("GET /api/auth/me", 1, "one user")]
     eight = results[("GET /api/auth/me", 8, "one user")]
     print(f"One user, 8 in parallel on /api/auth/me: p95 {eight['p95']:.1f} ms = "
-          f"{eight['p95'] / single:.1f}x the single-request p50 ({single:.1f} ms); max {eight['max']:.1f} ms")
+          f"{eight['p95'] / single['p50']:.1f}x the single-request p50 ({single['p50']:.1f} ms); "
+          f"max {eight['max']:.1f} ms")
+    # With 8 callers always waiting, the machine finishes a request every (CPU per request / cores) at best,
+    # so a caller waits 8 of those (Little's law): the least p50 the CPU allows, whatever the code does.
+    floor = 8 * (eight["cpu_ms"] + eight["emulator_cpu_ms"]) / cores
+    print(f"CPU floor of that p50 on {cores} cores: 8 x ({eight['cpu_ms']:.1f} server + "
+          f"{eight['emulator_cpu_ms']:.1f} emulator ms) / {cores} = {floor:.1f} ms = "
+          f"{floor / single['p50']:.1f}x the single-request p50 (the bench's own client not included)")
     return 0
 
 

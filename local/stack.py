@@ -44,6 +44,11 @@ PORTS: dict[str, tuple[int, str]] = {
     "capture": (8025, "TRADEHUB_CAPTURE_PORT"),
 }
 SECRET_NAMES = ("JWT_SIGNING_KEY", "JOBS_SHARED_SECRET", "SENDGRID_API_KEY", "TWILIO_AUTH_TOKEN")
+# The gateway's gunicorn: worker processes (each like one function instance: its own caches and
+# rate-limit memory) of THREADS threads each. Python runs one thread at a time per process, so one
+# process serves a user's parallel requests one after another; WORKERS can be moved with its variable.
+WORKERS, WORKERS_VARIABLE = 1, "TRADEHUB_WORKERS"
+THREADS = 8
 
 
 class StartupFailed(RuntimeError):
@@ -63,6 +68,20 @@ def resolve_ports(environ: dict[str, str] | None = None) -> dict[str, int]:
     if len(set(ports.values())) != len(ports):
         raise StartupFailed(f"two services would share a port: {ports}")
     return ports
+
+
+def resolve_workers(environ: dict[str, str] | None = None) -> int:
+    environ = os.environ if environ is None else environ
+    raw = environ.get(WORKERS_VARIABLE, "").strip() or str(WORKERS)
+    if not raw.isdigit() or not 1 <= int(raw) <= 16:
+        raise StartupFailed(f"{WORKERS_VARIABLE}={raw!r} is not a number of workers from 1 to 16")
+    return int(raw)
+
+
+def gateway_command(port: int, workers: int) -> list[str]:
+    """gunicorn serving every function (local/gateway.py) on `port`."""
+    return [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+            "--threads", str(THREADS), "--timeout", "0", "--graceful-timeout", "5", "local.gateway:create_gateway()"]
 
 
 def port_is_free(port: int) -> bool:
@@ -249,8 +268,9 @@ def seed_demo_data(say: Any = print) -> list[dict[str, Any]]:
 # -- the running stack -----------------------------------------------------------------------------
 
 class Stack:
-    def __init__(self, ports: dict[str, int]) -> None:
+    def __init__(self, ports: dict[str, int], workers: int = WORKERS) -> None:
         self.ports = ports
+        self.workers = workers
         self.url = f"http://127.0.0.1:{ports['gateway']}"
         self.emulators: Any = None
         self.children: dict[str, subprocess.Popen] = {}
@@ -293,9 +313,7 @@ class Stack:
 
         capture = self.spawn("capture", [sys.executable, "-m", "local.capture", "--port", str(self.ports["capture"])],
                              env)
-        gateway = self.spawn("gateway", [
-            sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.ports['gateway']}", "--workers", "1",
-            "--threads", "8", "--timeout", "0", "--graceful-timeout", "5", "local.gateway:create_gateway()"], env)
+        gateway = self.spawn("gateway", gateway_command(self.ports["gateway"], self.workers), env)
 
         # Set up the emulators from this process while the gateway boots.
         os.environ.update(env)
@@ -404,6 +422,7 @@ def run() -> int:
     LOCAL.mkdir(parents=True, exist_ok=True)
     try:
         ports = resolve_ports()
+        workers = resolve_workers()
     except StartupFailed as error:
         print(error, file=sys.stderr)
         return 1
@@ -425,7 +444,7 @@ def run() -> int:
     # Installed explicitly: a process started in the background by a shell inherits SIGINT ignored.
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, on_signal)
-    stack = Stack(ports)
+    stack = Stack(ports, workers)
     started = time.monotonic()
     code = 0
     try:

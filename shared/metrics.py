@@ -8,6 +8,8 @@ in the `X-Firestore-Reads` / `X-Firestore-Writes` response headers.
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,21 @@ def start_counting() -> tuple[FirestoreOps, contextvars.Token]:
 
 def stop_counting(token: contextvars.Token) -> None:
     _current.reset(token)
+
+
+def current() -> FirestoreOps | None:
+    """The counters of the request this code runs for (None outside a counted request)."""
+    return _current.get()
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Count nothing inside (a group call's batch RPC: shared/groupcall.py counts each caller itself)."""
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def _count(reads: int = 0, writes: int = 0) -> None:

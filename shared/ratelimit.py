@@ -5,7 +5,9 @@ hour and day windows with field transforms, and Firestore answers their new valu
 result. A call's new count in a window is its place in that window: concurrent calls get distinct places,
 no increment is lost and nothing retries (there is no transaction to contend on, DESIGN.md §7). The call
 is refused when a place is beyond its window's limit: 429 with `Retry-After` to the end of the fullest
-window.
+window. Calls in flight together in one instance share one commit (a group commit, shared/groupcall.py):
+each document is incremented once by the number of its calls, and each call's place is the count right
+after its own increment.
 
 Documents: `rateLimits/{policy}:{hash of identity}:{UTC day start}`, one per identity and day (TTL on
 `expiresAt`, an hour after the day's end: the next day's first minute still reads it), with the counters
@@ -40,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from shared import clock
 from shared.db import client
 from shared.errors import TooManyRequests
+from shared.groupcall import GroupCall
 
 if TYPE_CHECKING:
     from shared.http.request import ApiRequest
@@ -219,33 +222,99 @@ def _refuse(policy_name: str, retry_after: int) -> None:
                           {"policy": policy_name}, retry_after=retry_after)
 
 
+def _counter_fields(starts: dict[str, int]) -> dict[str, str]:
+    """window -> its counter's name in the map."""
+    return {name: f"{_FIELD_PREFIX[name]}{start if name != 'day' else ''}" for name, start in starts.items()}
+
+
+def _expires_at(day: int) -> datetime:
+    return datetime.fromtimestamp(day + 86400 + KEPT_AFTER_DAY, tz=UTC)
+
+
+@dataclass(frozen=True)
+class _Increment:
+    """One call's increments of one day document: counter name -> amount (1 less its repaid debt)."""
+
+    document_id: str
+    policy: str
+    day: int
+    amounts: dict[str, int]
+
+
+def _commit_increments(increments: list[_Increment]) -> list[dict[str, int]]:
+    """One commit for the calls of a group (shared/groupcall.py): each document incremented once by the sum
+    of its calls' amounts. Each call gets the counters as they stood right after its own increment (the calls
+    of a document counted in their arrival order), so concurrent calls still get distinct places."""
+    from google.cloud.firestore import Increment
+
+    calls: dict[str, list[int]] = {}
+    for index, increment in enumerate(increments):
+        calls.setdefault(increment.document_id, []).append(index)
+    db = client()
+    batch = db.batch()
+    sums: dict[str, dict[str, int]] = {}
+    for document_id, indexes in calls.items():
+        total = sums[document_id] = {}
+        for index in indexes:
+            for name, amount in increments[index].amounts.items():
+                total[name] = total.get(name, 0) + amount
+        first = increments[indexes[0]]
+        batch.set(db.collection(RATE_LIMITS).document(document_id),
+                  {COUNTERS: {name: Increment(amount) for name, amount in total.items()}, "policy": first.policy,
+                   "expiresAt": _expires_at(first.day)}, merge=True)
+    results = batch.commit(retry=None, timeout=COMMIT_TIMEOUT_SECONDS)
+    answers: list[dict[str, int]] = [{} for _ in increments]
+    for result, (document_id, indexes) in zip(results, calls.items(), strict=True):
+        # Transform results come in the order of the field paths (the client sorts its transforms by path;
+        # all of them are in the one map, so by their names).
+        after = dict(zip(sorted(sums[document_id]), (value.integer_value for value in result.transform_results),
+                         strict=True))
+        for index in reversed(indexes):
+            answers[index] = dict(after)
+            for name, amount in increments[index].amounts.items():
+                after[name] -= amount
+    return answers
+
+
+# Concurrent calls of this instance share one commit (one RPC however many requests are in flight); each is
+# still counted as its own one write.
+_increments: GroupCall[_Increment, dict[str, int]] = GroupCall(_commit_increments, writes=1)
+
+
 def _count(policy: Policy, key: str, epoch_ms: int, starts: dict[str, int], debts: dict[str, int]) -> Counted:
-    """The one commit: increment the current windows (less repaid debts) and read back the new values."""
+    """Increment the current windows (less repaid debts) and read back the new values: one commit."""
+    names = _counter_fields(starts)
+    amounts = {names[name]: 1 - debts.get(name, 0) for name in starts}
+    if not policy.min_gap_seconds:
+        values = _increments(_Increment(f"{key}:{starts['day']}", key.split(":", 1)[0], starts["day"], amounts))
+        return Counted(epoch_ms, {name: values[field] for name, field in names.items()})
+    return _count_with_gap(key, epoch_ms, starts, amounts, names)
+
+
+def _count_with_gap(key: str, epoch_ms: int, starts: dict[str, int], amounts: dict[str, int],
+                    names: dict[str, str]) -> Counted:
+    """The commit of a gap policy, alone: it also keeps the minute's first call time and reads back the
+    previous minute's (from yesterday's document in the first minute of a UTC day)."""
     from google.cloud.firestore import Increment, Minimum
 
     day = starts["day"]
-    fields = {f"{_FIELD_PREFIX[name]}{start if name != 'day' else ''}": Increment(1 - debts.get(name, 0))
-              for name, start in starts.items()}
-    names = {name: f"{_FIELD_PREFIX[name]}{start if name != 'day' else ''}" for name, start in starts.items()}
+    fields: dict[str, Any] = {name: Increment(amount) for name, amount in amounts.items()}
     db = client()
     batch = db.batch()
     ref = db.collection(RATE_LIMITS).document(f"{key}:{day}")
     previous_minute = starts["minute"] - 60
     previous_ref = None
-    if policy.min_gap_seconds:
-        fields[f"a{starts['minute']}"] = Minimum(epoch_ms)
-        if previous_minute >= day:
-            fields[f"a{previous_minute}"] = Increment(0)            # reads the value back, changes nothing
-        else:
-            previous_ref = db.collection(RATE_LIMITS).document(f"{key}:{day - 86400}")
-            batch.set(previous_ref, {COUNTERS: {f"a{previous_minute}": Increment(0)},
-                                     "expiresAt": datetime.fromtimestamp(day + KEPT_AFTER_DAY, tz=UTC)},
-                      merge=True)
-    batch.set(ref, {COUNTERS: fields, "policy": key.split(":", 1)[0],
-                    "expiresAt": datetime.fromtimestamp(day + 86400 + KEPT_AFTER_DAY, tz=UTC)}, merge=True)
+    fields[f"a{starts['minute']}"] = Minimum(epoch_ms)
+    if previous_minute >= day:
+        fields[f"a{previous_minute}"] = Increment(0)            # reads the value back, changes nothing
+    else:
+        previous_ref = db.collection(RATE_LIMITS).document(f"{key}:{day - 86400}")
+        batch.set(previous_ref, {COUNTERS: {f"a{previous_minute}": Increment(0)},
+                                 "expiresAt": datetime.fromtimestamp(day + KEPT_AFTER_DAY, tz=UTC)},
+                  merge=True)
+    batch.set(ref, {COUNTERS: fields, "policy": key.split(":", 1)[0], "expiresAt": _expires_at(day)}, merge=True)
     results = batch.commit(retry=None, timeout=COMMIT_TIMEOUT_SECONDS)
-    # Transform results come in the order of the field paths (the client sorts its transforms by path; all
-    # of them are in the one map, so by their names).
+    # Transform results come in the order of the field paths (sorted by name: see _commit_increments).
     values = dict(zip(sorted(fields), (value.integer_value for value in results[-1].transform_results),
                       strict=True))
     previous_first = values.get(f"a{previous_minute}", 0)

@@ -13,7 +13,7 @@ from shared import clock
 from shared.auth.permissions import BASELINE_PERMISSIONS, BUILT_IN_ROLES, effective_permissions
 from shared.auth.principal import Principal
 from shared.auth.users import ACTIVE, DELETED, USERS, user_ref
-from shared.db import collection, stamp_update
+from shared.db import collection, read_document, stamp_update
 from shared.errors import NotFound
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def read_user(user_id: str, uow: UnitOfWork | None = None) -> tuple[Any, dict[st
     if not valid_id(user_id):
         raise NotFound("USER_NOT_FOUND", "No such user")
     ref = user_ref(user_id)
-    snapshot = uow.get(ref) if uow is not None else ref.get()
+    snapshot = uow.get(ref) if uow is not None else read_document(ref)
     data = snapshot.to_dict() if snapshot.exists else None
     if not data or data.get("status") == DELETED:
         raise NotFound("USER_NOT_FOUND", "No such user")

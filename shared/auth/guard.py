@@ -1,8 +1,9 @@
 """The authentication guard: bearer token → Principal, with the session still alive.
 
 A valid signature is not enough: the session the token belongs to must exist, be unrevoked, and be
-inside its idle and absolute limits. That costs one document read per request. The limits are the
-organization's `sessionPolicy` (masters settings), copied onto the session when it starts
+inside its idle and absolute limits. That costs one document read per request (concurrent requests of
+an instance share one BatchGetDocuments that starts after each arrived: shared/db.read_document). The
+limits are the organization's `sessionPolicy` (masters settings), copied onto the session when it starts
 (`idleTimeoutSeconds`, `absoluteTimeoutSeconds`); an organization may shorten DOMAIN.md's 30 minutes
 and 12 hours, never lengthen them.
 """
@@ -13,7 +14,7 @@ from datetime import timedelta
 from shared import clock
 from shared.auth.principal import Principal
 from shared.auth.tokens import InvalidToken, verify_access_token
-from shared.db import collection
+from shared.db import collection, read_document
 from shared.errors import Forbidden, Unauthorized
 
 SESSIONS = "sessions"
@@ -67,7 +68,7 @@ def authenticate(header: str | None, *, allow_restricted: bool = False) -> Princ
         principal = verify_access_token(bearer_token(header))
     except InvalidToken as error:
         raise Unauthorized(error.code, error.message) from None
-    snapshot = collection(SESSIONS).document(principal.session_id).get()
+    snapshot = read_document(collection(SESSIONS).document(principal.session_id))
     problem = session_problem(snapshot.to_dict() if snapshot.exists else None, principal.user_id)
     if problem:
         raise Unauthorized(problem, "The session has ended; sign in again")

@@ -29,6 +29,16 @@ def test_bad_ports_are_refused(environ, message):
         stack.resolve_ports(environ)
 
 
+def test_the_gateway_workers_move_with_their_variable_and_bad_counts_are_refused():
+    assert stack.resolve_workers({}) == stack.WORKERS
+    assert stack.resolve_workers({"TRADEHUB_WORKERS": "3"}) == 3
+    command = stack.gateway_command(18000, 3)
+    assert command[command.index("--workers") + 1] == "3" and command[command.index("--bind") + 1] == "127.0.0.1:18000"
+    for raw in ("0", "two", "17"):
+        with pytest.raises(stack.StartupFailed, match=f"TRADEHUB_WORKERS='{raw}' is not a number of workers"):
+            stack.resolve_workers({"TRADEHUB_WORKERS": raw})
+
+
 def test_secrets_are_generated_once_private_and_kept(tmp_path):
     path = tmp_path / "secrets.env"
     first = stack.ensure_secrets(path)
