@@ -1,14 +1,15 @@
 """Every Cloud Function entry point, one small function each.
 
 Each entry imports its group only when first called, so one function's cold start does not pay for
-the others. Configuration is validated at import: a production process with a missing secret or an
-emulator variable refuses to start.
+the others. A production process with a missing secret or an emulator variable refuses to start (the
+check below, standard library only); the full settings are validated on first use (shared/config.py).
 """
+import os as _os
 import sys as _sys
 
-from shared.config import settings as _settings
+from shared.environment import refuse_to_start as _refuse_to_start
 
-_settings()
+_refuse_to_start(_os.environ)
 
 
 def _framework_error(error):

@@ -1,162 +1,177 @@
-"""Configuration from the environment, read once and validated.
+"""Configuration from the environment, validated once on first use (pydantic-settings).
 
 `TRADEHUB_ENV` is `local` (make run), `test` (the test suite) or `production` (the cloud). Production
-refuses to start when a secret is missing or an emulator variable is set: an emulator variable in the
-cloud would, for example, make firebase-admin accept unsigned tokens.
+refuses to start when a secret is missing or an emulator variable is set (shared/environment.py, which
+`main.py` runs at import); the rest is validated here, when `settings()` is first called. Secrets are
+`SecretStr`: they print as `**********` and are read with `.get_secret_value()` where they are used.
+
+pydantic-settings costs about a tenth of a second to import: nothing imports this module while `import
+main` runs, only the code that serves a request.
 """
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import Annotated, Any, Literal
 
-ENVIRONMENTS = ("local", "test", "production")
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
+from pydantic_settings.sources.utils import parse_env_vars
 
-# Variables that point a client at an emulator or a capture endpoint: never allowed in production.
-EMULATOR_VARIABLES = (
-    "FIRESTORE_EMULATOR_HOST",
-    "PUBSUB_EMULATOR_HOST",
-    "STORAGE_EMULATOR_HOST",
-    "CLOUD_TASKS_EMULATOR_HOST",
-    "FIREBASE_AUTH_EMULATOR_HOST",
-    "SENDGRID_API_HOST",
-    "TWILIO_API_BASE",
-)
+from shared.environment import EMULATOR_VARIABLES, ENVIRONMENTS, SECRET_VARIABLES, ConfigError, refuse_to_start
 
-# Secrets: required in production (from Secret Manager), required locally too (make run writes them).
-SECRET_VARIABLES = ("JWT_SIGNING_KEY", "SENDGRID_API_KEY", "TWILIO_AUTH_TOKEN", "JOBS_SHARED_SECRET")
+__all__ = ["EMULATOR_VARIABLES", "ENVIRONMENTS", "SECRET_VARIABLES", "ConfigError", "Settings", "load_settings",
+           "reset_settings_cache", "settings"]
 
 # The usual dev-server origins (Vite, Create React App / Next.js): allowed by default outside production.
 LOCAL_WEB_APP_ORIGINS = ("http://localhost:5173", "http://127.0.0.1:5173", "http://localhost:3000",
                          "http://127.0.0.1:3000")
 _ORIGIN = re.compile(r"^(https?)://[a-z0-9.-]+(:[0-9]{1,5})?$")
+# Settings production cannot do without (their defaults are the local ones).
+PRODUCTION_REQUIRED = ("GOOGLE_CLOUD_PROJECT", "STORAGE_BUCKET", "PUBLIC_BASE_URL", "TWILIO_ACCOUNT_SID")
 
 
-class ConfigError(RuntimeError):
-    """The process must not start with this configuration."""
+def _setting(default: Any, variable: str) -> Any:
+    return Field(default, validation_alias=variable)
 
 
-@dataclass(frozen=True)
-class Settings:
-    env: str
-    project_id: str
-    jwt_signing_key: str = field(repr=False)
-    jobs_shared_secret: str = field(repr=False)
-    storage_bucket: str
-    public_base_url: str
-    web_app_url: str
-    region: str
-    tasks_queue: str
-    sendgrid_api_key: str = field(repr=False)
-    sendgrid_api_host: str | None
-    email_from: str
-    twilio_account_sid: str
-    twilio_auth_token: str = field(repr=False)
-    twilio_api_base: str | None
-    sms_sender_id: str
-    sms_dlt_entity_id: str
-    tasks_emulator_host: str | None
-    storage_emulator_host: str | None
-    signing_service_account: str | None
-    trusted_proxy_hops: int
-    version: str
-    web_app_origins: tuple[str, ...] = ()   # browser origins allowed by CORS (shared/http/cors.py)
+class Settings(BaseSettings):
+    """One process's configuration; each field is read from the environment variable it names."""
+
+    model_config = SettingsConfigDict(frozen=True, case_sensitive=True, env_ignore_empty=True,
+                                      str_strip_whitespace=True, extra="ignore")
+
+    env: Literal["local", "test", "production"] = _setting("local", "TRADEHUB_ENV")
+    project_id: str = _setting("demo-tradehub", "GOOGLE_CLOUD_PROJECT")
+    jwt_signing_key: SecretStr = _setting(..., "JWT_SIGNING_KEY")
+    jobs_shared_secret: SecretStr = _setting(..., "JOBS_SHARED_SECRET")
+    storage_bucket: str = _setting("demo-tradehub-documents", "STORAGE_BUCKET")   # <project>-documents
+    public_base_url: str = _setting("http://127.0.0.1:8000", "PUBLIC_BASE_URL")
+    web_app_url: str = _setting("http://127.0.0.1:8000", "WEB_APP_URL")   # default: PUBLIC_BASE_URL
+    region: str = _setting("asia-south1", "FUNCTION_REGION")
+    tasks_queue: str = _setting("timers", "TASKS_QUEUE")
+    sendgrid_api_key: SecretStr = _setting(..., "SENDGRID_API_KEY")
+    sendgrid_api_host: str | None = _setting(None, "SENDGRID_API_HOST")
+    email_from: str = _setting("no-reply@tradehub.rnrl.in", "EMAIL_FROM")
+    twilio_account_sid: str = _setting("AC00000000000000000000000000000000", "TWILIO_ACCOUNT_SID")
+    twilio_auth_token: SecretStr = _setting(..., "TWILIO_AUTH_TOKEN")
+    twilio_api_base: str | None = _setting(None, "TWILIO_API_BASE")
+    sms_sender_id: str = _setting("RNRLTH", "SMS_SENDER_ID")
+    sms_dlt_entity_id: str = _setting("1101000000000000000", "SMS_DLT_ENTITY_ID")
+    firestore_emulator_host: str | None = _setting(None, "FIRESTORE_EMULATOR_HOST")
+    firebase_auth_emulator_host: str | None = _setting(None, "FIREBASE_AUTH_EMULATOR_HOST")
+    tasks_emulator_host: str | None = _setting(None, "CLOUD_TASKS_EMULATOR_HOST")
+    storage_emulator_host: str | None = _setting(None, "STORAGE_EMULATOR_HOST")
+    signing_service_account: str | None = _setting(None, "SIGNING_SERVICE_ACCOUNT")
+    trusted_proxy_hops: int = _setting(1, "TRUSTED_PROXY_HOPS")
+    version: str = _setting("0.1.0", "TRADEHUB_VERSION")
+    # Browser origins allowed by CORS (shared/http/cors.py), a comma list in WEB_APP_ORIGINS.
+    web_app_origins: Annotated[tuple[str, ...], NoDecode] = _setting(LOCAL_WEB_APP_ORIGINS, "WEB_APP_ORIGINS")
     # The service accounts whose OIDC tokens the jobs function accepts in the cloud (none: nobody).
-    scheduler_service_account: str | None = None
-    tasks_service_account: str | None = None
+    scheduler_service_account: str | None = _setting(None, "SCHEDULER_SERVICE_ACCOUNT")
+    tasks_service_account: str | None = _setting(None, "TASKS_SERVICE_ACCOUNT")
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings):
+        # Only what load_settings passes (read from one mapping): no .env file, no secrets directory.
+        return (init_settings,)
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
 
+    @field_validator("web_app_origins", mode="before")
+    @classmethod
+    def _origins_list(cls, value: Any) -> Any:
+        """WEB_APP_ORIGINS, a comma list of origins (`scheme://host[:port]`, no path); `*` is refused
+        everywhere (a credentialed API lists its origins)."""
+        if not isinstance(value, str):
+            return value
+        origins: list[str] = []
+        for entry in (part.strip().lower().rstrip("/") for part in value.split(",")):
+            if not entry:
+                continue
+            if entry == "*":
+                raise ValueError("WEB_APP_ORIGINS must list the origins, not '*'")
+            if _ORIGIN.match(entry) is None:
+                raise ValueError(f"WEB_APP_ORIGINS: {entry!r} is not an origin like https://desk.example.com")
+            if entry not in origins:
+                origins.append(entry)
+        if not origins:
+            raise ValueError("WEB_APP_ORIGINS lists no origin")
+        return tuple(origins)
 
-def _int(value: str, name: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    @model_validator(mode="before")
+    @classmethod
+    def _present_values_and_defaults(cls, data: Any) -> Any:
+        """Blank variables count as unset; the defaults that depend on other variables; the settings
+        production cannot do without (their defaults are the local ones)."""
+        if not isinstance(data, dict):
+            return data
+        values = {name: value.strip() if isinstance(value, str) else value for name, value in data.items()
+                  if not isinstance(value, str) or value.strip()}
+        production = values.get("TRADEHUB_ENV") == "production"
+        for name in PRODUCTION_REQUIRED if production else ():
+            if name not in values:
+                raise ValueError(f"missing setting: {name}")
+        if production and "WEB_APP_ORIGINS" not in values:
+            raise ValueError("missing setting: WEB_APP_ORIGINS (the web client's origins, comma-separated)")
+        values.setdefault("STORAGE_BUCKET", f"{values.get('GOOGLE_CLOUD_PROJECT', 'demo-tradehub')}-documents")
+        if "PUBLIC_BASE_URL" in values:
+            values.setdefault("WEB_APP_URL", values["PUBLIC_BASE_URL"])
+        return values
+
+    @field_validator("public_base_url", "web_app_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _production_rules(self) -> Settings:
+        if self.is_production:
+            if len(self.jwt_signing_key.get_secret_value()) < 32:
+                raise ValueError("JWT_SIGNING_KEY must be at least 32 characters in production")
+            plain = [origin for origin in self.web_app_origins if not origin.startswith("https://")]
+            if plain:
+                raise ValueError(f"WEB_APP_ORIGINS: {plain[0]!r} must be https in production")
+        return self
 
 
-def _web_app_origins(value: str, production: bool) -> tuple[str, ...]:
-    """WEB_APP_ORIGINS, a comma list of origins (`scheme://host[:port]`, no path). Production needs at
-    least one and only https; `*` is refused everywhere (a credentialed API lists its origins)."""
-    if not value:
-        if production:
-            raise ConfigError("missing setting: WEB_APP_ORIGINS (the web client's origins, comma-separated)")
-        return LOCAL_WEB_APP_ORIGINS
-    origins: list[str] = []
-    for entry in (part.strip().lower().rstrip("/") for part in value.split(",")):
-        if not entry:
-            continue
-        if entry == "*":
-            raise ConfigError("WEB_APP_ORIGINS must list the origins, not '*'")
-        found = _ORIGIN.match(entry)
-        if found is None:
-            raise ConfigError(f"WEB_APP_ORIGINS: {entry!r} is not an origin like https://desk.example.com")
-        if production and found.group(1) != "https":
-            raise ConfigError(f"WEB_APP_ORIGINS: {entry!r} must be https in production")
-        if entry not in origins:
-            origins.append(entry)
-    if not origins:
-        raise ConfigError("WEB_APP_ORIGINS lists no origin")
-    return tuple(origins)
+class _MappingSource(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping (os.environ in a process, a dict in
+    the tests), so the tests exercise the same parsing as the cloud."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(self._environ, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str)
 
 
-def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Build and validate settings from `environ` (os.environ by default)."""
+def _message(error: ValidationError) -> str:
+    first = error.errors(include_url=False, include_input=False)[0]
+    variable = ".".join(str(part) for part in first["loc"])
+    text = first["msg"].removeprefix("Value error, ")
+    return text if not variable or variable in text else f"{variable}: {text}"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build and validate settings from `environ` (os.environ by default); ConfigError if invalid."""
     env_map = os.environ if environ is None else environ
-
-    def get(name: str, default: str = "") -> str:
-        return env_map.get(name, default).strip()
-
-    env = get("TRADEHUB_ENV", "local")
-    if env not in ENVIRONMENTS:
-        raise ConfigError(f"TRADEHUB_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
-    missing = [name for name in SECRET_VARIABLES if not get(name)]
-    if missing:
-        raise ConfigError(f"missing secret(s): {', '.join(missing)}")
-    if env == "production":
-        present = [name for name in EMULATOR_VARIABLES if get(name)]
-        if present:
-            raise ConfigError(f"emulator variable(s) set in production: {', '.join(present)}")
-        if len(get("JWT_SIGNING_KEY")) < 32:
-            raise ConfigError("JWT_SIGNING_KEY must be at least 32 characters in production")
-        for name in ("GOOGLE_CLOUD_PROJECT", "STORAGE_BUCKET", "PUBLIC_BASE_URL", "TWILIO_ACCOUNT_SID"):
-            if not get(name):
-                raise ConfigError(f"missing setting: {name}")
-    project = get("GOOGLE_CLOUD_PROJECT", "demo-tradehub")
-    return Settings(
-        env=env,
-        project_id=project,
-        jwt_signing_key=get("JWT_SIGNING_KEY"),
-        jobs_shared_secret=get("JOBS_SHARED_SECRET"),
-        storage_bucket=get("STORAGE_BUCKET", f"{project}-documents"),
-        public_base_url=get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
-        web_app_url=(get("WEB_APP_URL") or get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")).rstrip("/"),
-        region=get("FUNCTION_REGION", "asia-south1"),
-        tasks_queue=get("TASKS_QUEUE", "timers"),
-        sendgrid_api_key=get("SENDGRID_API_KEY"),
-        sendgrid_api_host=get("SENDGRID_API_HOST") or None,
-        email_from=get("EMAIL_FROM", "no-reply@tradehub.rnrl.in"),
-        twilio_account_sid=get("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000"),
-        twilio_auth_token=get("TWILIO_AUTH_TOKEN"),
-        twilio_api_base=get("TWILIO_API_BASE") or None,
-        sms_sender_id=get("SMS_SENDER_ID", "RNRLTH"),
-        sms_dlt_entity_id=get("SMS_DLT_ENTITY_ID", "1101000000000000000"),
-        tasks_emulator_host=get("CLOUD_TASKS_EMULATOR_HOST") or None,
-        storage_emulator_host=get("STORAGE_EMULATOR_HOST") or None,
-        signing_service_account=get("SIGNING_SERVICE_ACCOUNT") or None,
-        trusted_proxy_hops=_int(get("TRUSTED_PROXY_HOPS", "1"), "TRUSTED_PROXY_HOPS"),
-        version=get("TRADEHUB_VERSION", "0.1.0"),
-        web_app_origins=_web_app_origins(get("WEB_APP_ORIGINS"), env == "production"),
-        scheduler_service_account=get("SCHEDULER_SERVICE_ACCOUNT") or None,
-        tasks_service_account=get("TASKS_SERVICE_ACCOUNT") or None,
-    )
+    refuse_to_start(env_map)
+    try:
+        return Settings(**_MappingSource(Settings, env_map)())
+    except ValidationError as error:
+        raise ConfigError(_message(error)) from None
 
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
+    """The process's settings, built on the first call."""
     return load_settings()
 
 

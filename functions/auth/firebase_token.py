@@ -12,7 +12,6 @@ firebase_admin is imported here only, on the first sign-in.
 """
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any
 
@@ -61,13 +60,11 @@ def app() -> Any:
         if _app is not None:
             return _app
         options: dict[str, Any] = {"projectId": config.project_id}
-        if config.is_production:
-            if os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
-                raise RuntimeError("FIREBASE_AUTH_EMULATOR_HOST must never be set in production")
+        if config.is_production:    # the settings refuse FIREBASE_AUTH_EMULATOR_HOST in production
             if config.signing_service_account:
                 options["serviceAccountId"] = config.signing_service_account
             _app = firebase_admin.initialize_app(credentials.ApplicationDefault(), options, name=APP_NAME)
-        elif os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
+        elif config.firebase_auth_emulator_host:
             emulator = type("EmulatorCredential", (_EmulatorCredential, credentials.Base), {})()
             _app = firebase_admin.initialize_app(emulator, options, name=APP_NAME)
         else:

@@ -48,7 +48,7 @@ def authorize(header: str | None, caller: tuple[str, str] = SCHEDULER) -> None:
         if not account or claims.get("email") != account:
             raise Unauthorized("INVALID_TOKEN", f"The caller is not {name}")
         return
-    if not hmac.compare_digest(token.encode(), config.jobs_shared_secret.encode()):
+    if not hmac.compare_digest(token.encode(), config.jobs_shared_secret.get_secret_value().encode()):
         raise Unauthorized("INVALID_TOKEN", "The job secret is wrong")
 
 

@@ -9,7 +9,6 @@ changed master gets a new version, never a rewrite), so a second run writes noth
 """
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -184,15 +183,16 @@ def seed_masters() -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
-    if os.environ.get("TRADEHUB_ENV", "local").strip() == "production" or settings().is_production:
+    config = settings()
+    if config.is_production:
         print("refusing to seed: TRADEHUB_ENV is production", file=sys.stderr)
         return 2
-    if not os.environ.get("FIRESTORE_EMULATOR_HOST") and "--allow-real-firestore" not in args:
+    if not config.firestore_emulator_host and "--allow-real-firestore" not in args:
         print("refusing to seed: FIRESTORE_EMULATOR_HOST is not set (pass --allow-real-firestore to seed "
-              f"project {settings().project_id} for real)", file=sys.stderr)
+              f"project {config.project_id} for real)", file=sys.stderr)
         return 2
     summary = seed_masters()
-    print(f"masters seeded in project {settings().project_id}")
+    print(f"masters seeded in project {config.project_id}")
     for kind, counts in sorted(summary["counts"].items()):
         print(f"  {kind:22} created {counts['created']:4}  updated {counts['updated']:4}  "
               f"unchanged {counts['unchanged']:4}")

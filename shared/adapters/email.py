@@ -33,7 +33,7 @@ def client() -> Any:
     config = settings()
     if config.env == "test" and not config.sendgrid_api_host:
         raise RuntimeError("tests send email only to the capture endpoint: use the `capture` fixture")
-    key = (config.sendgrid_api_key, config.sendgrid_api_host or DEFAULT_HOST)
+    key = (config.sendgrid_api_key.get_secret_value(), config.sendgrid_api_host or DEFAULT_HOST)
 
     def build() -> Any:
         from sendgrid import SendGridAPIClient

@@ -66,13 +66,12 @@ def client() -> Any:
     config = settings()
     if config.env == "test" and not config.twilio_api_base:
         raise RuntimeError("tests send SMS only to the capture endpoint: use the `capture` fixture")
-    key = (config.twilio_account_sid, config.twilio_auth_token, config.twilio_api_base)
+    key = (config.twilio_account_sid, config.twilio_auth_token.get_secret_value(), config.twilio_api_base)
 
     def build() -> Any:
         from twilio.rest import Client
 
-        return Client(config.twilio_account_sid, config.twilio_auth_token,
-                      http_client=_http_client(config.twilio_api_base))
+        return Client(key[0], key[1], http_client=_http_client(config.twilio_api_base))
 
     return _clients.get(key, build)
 

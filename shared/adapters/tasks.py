@@ -91,7 +91,7 @@ def build_task(name: str, url_path: str, payload: dict[str, Any], at: datetime) 
             raise RuntimeError("TASKS_SERVICE_ACCOUNT is not set")
         http_request["oidc_token"] = {"service_account_email": account, "audience": config.public_base_url}
     else:
-        http_request["headers"]["Authorization"] = f"Bearer {config.jobs_shared_secret}"
+        http_request["headers"]["Authorization"] = f"Bearer {config.jobs_shared_secret.get_secret_value()}"
     return {"name": f"{queue_path()}/tasks/{task_id(name)}", "schedule_time": at, "http_request": http_request}
 
 

@@ -32,5 +32,6 @@ def same(a: str | None, b: str | None) -> bool:
 def keyed_hash(purpose: str, value: str) -> str:
     """HMAC-SHA256 with a key derived from the signing key: for short secrets (OTP codes) that a plain
     hash would not protect (10^6 guesses), and for stable ids derived from personal data."""
-    key = hmac.new(settings().jwt_signing_key.encode(), f"tradehub:{purpose}".encode(), hashlib.sha256).digest()
+    signing_key = settings().jwt_signing_key.get_secret_value().encode()
+    key = hmac.new(signing_key, f"tradehub:{purpose}".encode(), hashlib.sha256).digest()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

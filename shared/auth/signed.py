@@ -25,6 +25,10 @@ class TokenRejected(Exception):
         self.expired = expired
 
 
+def _key() -> str:
+    return settings().jwt_signing_key.get_secret_value()
+
+
 def sign(audience: str, subject: str, ttl: timedelta, claims: dict[str, Any] | None = None, *,
          issued: datetime | None = None) -> tuple[str, dict[str, Any]]:
     """(token, its claims) for `subject`, valid for `ttl` from `issued` (now); `claims` are added to the
@@ -35,7 +39,7 @@ def sign(audience: str, subject: str, ttl: timedelta, claims: dict[str, Any] | N
     body: dict[str, Any] = {"iss": ISSUER, "aud": audience, "sub": subject, "jti": uuid.uuid4().hex,
                             "iat": int(issued.timestamp()), "exp": int((issued + ttl).timestamp()),
                             **(claims or {})}
-    return jwt.encode(body, settings().jwt_signing_key, algorithm=ALGORITHM), body
+    return jwt.encode(body, _key(), algorithm=ALGORITHM), body
 
 
 def verify(token: str, audience: str, required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -45,7 +49,7 @@ def verify(token: str, audience: str, required: tuple[str, ...] = ()) -> dict[st
     if not token or not isinstance(token, str):
         raise TokenRejected()
     try:
-        claims = jwt.decode(token, settings().jwt_signing_key, algorithms=[ALGORITHM], audience=audience,
+        claims = jwt.decode(token, _key(), algorithms=[ALGORITHM], audience=audience,
                             issuer=ISSUER, options={"require": ["exp", "iat", "sub", "aud", "iss", *required],
                                                     "verify_exp": False, "verify_iat": False,
                                                     "verify_nbf": False})

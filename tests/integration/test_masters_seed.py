@@ -72,8 +72,9 @@ def test_seed_brings_a_changed_master_back_as_a_new_version(masters_api):
 
 
 def test_seed_command_refuses_production(monkeypatch, capsys):
-    from functions.masters.seed import main
+    from functions.masters import seed
+    from shared.config import settings
 
-    monkeypatch.setenv("TRADEHUB_ENV", "production")
-    assert main([]) == 2
+    monkeypatch.setattr(seed, "settings", lambda: settings().model_copy(update={"env": "production"}))
+    assert seed.main([]) == 2
     assert "production" in capsys.readouterr().err

@@ -92,7 +92,7 @@ def test_outbox_relay_job_publishes_what_was_left_unsent(subscription, api):
     event_id = run_in_transaction(lambda uow: uow.emit("SampleHappened", {"n": 2}), publish=False)
     assert collection("outbox").document(event_id).get().to_dict()["status"] == "PENDING"
     clock.advance(timedelta(minutes=1))
-    secret = settings().jobs_shared_secret
+    secret = settings().jobs_shared_secret.get_secret_value()
     denied = api.post("/jobs/outbox-relay", headers={"Authorization": "Bearer wrong"})
     assert denied.status_code == 401
     response = api.post("/jobs/outbox-relay", headers={"Authorization": f"Bearer {secret}"})

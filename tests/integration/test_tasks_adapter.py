@@ -82,7 +82,7 @@ def test_scheduled_task_is_posted_with_its_payload_not_before_its_time(tasks_emu
     assert headers["content-type"] == "application/json"
     assert headers["x-cloudtasks-taskname"] == name.rsplit("/", 1)[-1]
     # Locally the emulator ignores OIDC; the task carries the jobs secret like the local scheduler.
-    assert headers["authorization"] == f"Bearer {settings().jobs_shared_secret}"
+    assert headers["authorization"] == f"Bearer {settings().jobs_shared_secret.get_secret_value()}"
 
 
 def test_ensure_queue_is_idempotent(tasks_emulator):

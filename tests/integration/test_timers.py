@@ -145,7 +145,7 @@ def _events(event_type: str) -> list[dict[str, Any]]:
 def _secret() -> dict[str, str]:
     from shared.config import settings
 
-    return {"Authorization": f"Bearer {settings().jobs_shared_secret}"}
+    return {"Authorization": f"Bearer {settings().jobs_shared_secret.get_secret_value()}"}
 
 
 def test_a_timer_delivered_twice_by_the_emulator_runs_its_handler_once(stack):

@@ -41,12 +41,3 @@ def test_demo_seeding_refuses_production(monkeypatch):
     with pytest.raises(seed.SeedRefused):
         seed.seed_identity(["org-a"], None)
 
-
-def test_firebase_app_refuses_the_emulator_variable_in_production(monkeypatch):
-    from functions.auth import firebase_token
-
-    monkeypatch.setattr(firebase_token, "settings", lambda: load_settings(PRODUCTION))
-    monkeypatch.setenv("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
-    monkeypatch.setattr(firebase_token, "_app", None)
-    with pytest.raises(RuntimeError, match="FIREBASE_AUTH_EMULATOR_HOST"):
-        firebase_token.app()

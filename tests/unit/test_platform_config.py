@@ -87,3 +87,39 @@ def test_the_callers_service_accounts_are_settings_like_the_rest():
                                 "TASKS_SERVICE_ACCOUNT": "tasks@p.iam.gserviceaccount.com"})
     assert configured.scheduler_service_account == "sched@p.iam.gserviceaccount.com"
     assert configured.tasks_service_account == "tasks@p.iam.gserviceaccount.com"
+
+
+def test_secrets_are_secret_strings_that_never_print():
+    secrets = {"JWT_SIGNING_KEY": "signing-" + "k" * 32, "SENDGRID_API_KEY": "SG.sendgrid-secret",
+               "TWILIO_AUTH_TOKEN": "twilio-secret", "JOBS_SHARED_SECRET": "jobs-secret"}
+    settings = load_settings({**PRODUCTION, **secrets})
+    assert settings.jwt_signing_key.get_secret_value() == "signing-" + "k" * 32
+    shown = repr(settings) + str(settings) + str(settings.model_dump())
+    assert all(value not in shown for value in secrets.values())
+    assert "jwt_signing_key=SecretStr('**********')" in shown
+
+
+def test_blank_variables_count_as_unset_and_values_are_stripped():
+    settings = load_settings({**SECRETS, "JWT_SIGNING_KEY": "  padded-key  ", "SENDGRID_API_HOST": "   ",
+                              "GOOGLE_CLOUD_PROJECT": " p1 ", "STORAGE_BUCKET": "", "TRUSTED_PROXY_HOPS": " 2 "})
+    assert settings.jwt_signing_key.get_secret_value() == "padded-key"
+    assert settings.sendgrid_api_host is None
+    assert (settings.project_id, settings.storage_bucket, settings.trusted_proxy_hops) == ("p1", "p1-documents", 2)
+
+
+def test_a_malformed_number_names_its_variable():
+    with pytest.raises(ConfigError, match="TRUSTED_PROXY_HOPS"):
+        load_settings({**SECRETS, "TRUSTED_PROXY_HOPS": "two"})
+
+
+def test_the_emulator_hosts_come_from_the_settings():
+    settings = load_settings({**SECRETS, "FIRESTORE_EMULATOR_HOST": "127.0.0.1:8080",
+                              "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099"})
+    assert (settings.firestore_emulator_host, settings.firebase_auth_emulator_host) == ("127.0.0.1:8080",
+                                                                                         "127.0.0.1:9099")
+    assert load_settings(SECRETS).firestore_emulator_host is None
+
+
+def test_only_the_given_mapping_is_read(monkeypatch):
+    monkeypatch.setenv("EMAIL_FROM", "from-the-process@example.com")
+    assert load_settings(SECRETS).email_from == "no-reply@tradehub.rnrl.in"

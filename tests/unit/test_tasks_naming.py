@@ -31,7 +31,7 @@ def test_build_task_posts_json_to_the_public_url_with_the_local_secret():
     assert request["url"] == settings().public_base_url + "/jobs/timers/trade-expiry"
     assert request["http_method"] == "POST"
     assert json.loads(request["body"]) == {"tradeId": "T1", "version": 2}
-    assert request["headers"]["Authorization"] == f"Bearer {settings().jobs_shared_secret}"
+    assert request["headers"]["Authorization"] == f"Bearer {settings().jobs_shared_secret.get_secret_value()}"
     assert "oidc_token" not in request
     assert task["schedule_time"] == at
     assert task["name"] == f"{tasks.queue_path()}/tasks/{tasks.task_id('trade-T1-v2')}"
@@ -66,12 +66,11 @@ def test_already_exists_counts_as_scheduled(monkeypatch):
 
 
 def test_production_task_carries_an_oidc_token_and_no_secret(monkeypatch):
-    import dataclasses
-
     from shared import config
 
-    production = dataclasses.replace(config.settings(), env="production", public_base_url="https://api.tradehub.in",
-                                     tasks_service_account="tasks-invoker@rnrl.iam.gserviceaccount.com")
+    production = config.settings().model_copy(update={
+        "env": "production", "public_base_url": "https://api.tradehub.in",
+        "tasks_service_account": "tasks-invoker@rnrl.iam.gserviceaccount.com"})
     monkeypatch.setattr(tasks, "settings", lambda: production)
 
     request = tasks.build_task("offer-O1-v1", "/jobs/timers/offer-expiry", {}, datetime.now(UTC))["http_request"]
@@ -79,6 +78,6 @@ def test_production_task_carries_an_oidc_token_and_no_secret(monkeypatch):
     assert request["oidc_token"] == {"service_account_email": "tasks-invoker@rnrl.iam.gserviceaccount.com",
                                      "audience": "https://api.tradehub.in"}
     assert "Authorization" not in request["headers"]
-    monkeypatch.setattr(tasks, "settings", lambda: dataclasses.replace(production, tasks_service_account=None))
+    monkeypatch.setattr(tasks, "settings", lambda: production.model_copy(update={"tasks_service_account": None}))
     with pytest.raises(RuntimeError):
         tasks.build_task("offer-O1-v1", "/jobs/timers/offer-expiry", {}, datetime.now(UTC))

@@ -169,14 +169,13 @@ def test_outside_production_without_the_emulator_no_task_client_is_made(monkeypa
 
 @pytest.fixture
 def production(monkeypatch):
-    import dataclasses
-
     import functions.jobs
     from shared import config
 
-    prod = dataclasses.replace(config.settings(), env="production", public_base_url="https://api.tradehub.in",
-                               scheduler_service_account="tradehub-scheduler@p.iam.gserviceaccount.com",
-                               tasks_service_account="tradehub-tasks@p.iam.gserviceaccount.com")
+    prod = config.settings().model_copy(update={
+        "env": "production", "public_base_url": "https://api.tradehub.in",
+        "scheduler_service_account": "tradehub-scheduler@p.iam.gserviceaccount.com",
+        "tasks_service_account": "tradehub-tasks@p.iam.gserviceaccount.com"})
     monkeypatch.setattr(functions.jobs, "settings", lambda: prod)
     return prod
 
@@ -208,7 +207,7 @@ def test_in_the_cloud_timers_accept_only_the_tasks_accounts_token(production, mo
     with pytest.raises(Unauthorized, match="not valid"):
         authorize("Bearer forged", TASKS)
     with pytest.raises(Unauthorized):
-        authorize(f"Bearer {production.jobs_shared_secret}", TASKS)    # no secret in the cloud
+        authorize(f"Bearer {production.jobs_shared_secret.get_secret_value()}", TASKS)    # no secret in the cloud
 
     _token_of(monkeypatch, "tradehub-scheduler@p.iam.gserviceaccount.com")
     authorize("Bearer signed")
@@ -217,13 +216,12 @@ def test_in_the_cloud_timers_accept_only_the_tasks_accounts_token(production, mo
 
 
 def test_in_the_cloud_an_unset_account_admits_nobody(production, monkeypatch):
-    import dataclasses
-
     import functions.jobs
     from functions.jobs import TASKS, authorize
     from shared.errors import Unauthorized
 
-    monkeypatch.setattr(functions.jobs, "settings", lambda: dataclasses.replace(production, tasks_service_account=None))
+    unset = production.model_copy(update={"tasks_service_account": None})
+    monkeypatch.setattr(functions.jobs, "settings", lambda: unset)
     _token_of(monkeypatch, "")
     with pytest.raises(Unauthorized):
         authorize("Bearer signed", TASKS)

@@ -43,8 +43,8 @@ def test_tampered_alg_none_foreign_key_and_expired_tokens_are_refused():
     tampered = ".".join([header, _b64({**claims, "perms": ["*"]}), signature])
     alg_none = ".".join([_b64({"alg": "none", "typ": "JWT"}), _b64(claims), ""])
     foreign = jwt.encode(claims, secrets.token_urlsafe(48), algorithm="HS256")
-    wrong_audience = jwt.encode({**claims, "aud": "tradehub-verification"}, settings().jwt_signing_key,
-                                algorithm="HS256")
+    wrong_audience = jwt.encode({**claims, "aud": "tradehub-verification"},
+                                settings().jwt_signing_key.get_secret_value(), algorithm="HS256")
     for bad in (tampered, alg_none, foreign, wrong_audience, "not-a-token"):
         with pytest.raises(InvalidToken) as failure:
             verify_access_token(bad)
