@@ -4,7 +4,9 @@ tests/unit/test_firestore_indexes.py fails when one is missing there).
 - users list (users_service.list_users): by organization (array-contains-any) or by partner, optionally
   with status and/or role, newest first;
 - audit log (audit_query.search): equality on any combination of userId, action and entity (+ entityId),
-  with an optional range on `at`, newest first.
+  with an optional range on `at`, newest first;
+- an organization's users still counted against its deletion (memberships.organization_user_count):
+  organizationIds contains, status not DELETED.
 Single-field queries (users by email or role, sessions by userId and revokedAt, anything by expiresAt)
 use Firestore's automatic indexes.
 """
@@ -46,4 +48,5 @@ def _audit_indexes() -> list[dict[str, Any]]:
     return out
 
 
-INDEXES: list[dict[str, Any]] = [*_user_indexes(), *_audit_indexes()]
+INDEXES: list[dict[str, Any]] = [*_user_indexes(), *_audit_indexes(),
+                                 _index("users", [("organizationIds", "CONTAINS"), ("status", "ASCENDING")])]

@@ -5,6 +5,8 @@
   `send_invite(...)` after its commit;
 - the directory: `users_by_id`, `partner_users`, `staff_with_permission` (contacts and permissions,
   auth's own rule), read inside the caller's unit of work.
+- organization memberships: `add_creator_membership(uow, user_id, session_id, org_id)` in the
+  organization's creation transaction, `organization_user_count(org_id)` (masters' delete check);
 - its typed domain events (functions/auth/events.py), for `uow.emit(...)` and the notifications catalog.
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ from functions.auth.events import (
     AccountLocked,
     NewDeviceSignIn,
 )
+from functions.auth.memberships import add_creator_membership, organization_user_count
 from functions.auth.partner_accounts import create_partner_primary_user as create
 from shared.auth.users import send_invite_email
 from shared.auth.verification import verify_verification_token
@@ -29,8 +32,10 @@ __all__ = [
     "AccountLocked",
     "NewDeviceSignIn",
     "UserContact",
+    "add_creator_membership",
     "create_partner_primary_user",
     "is_active",
+    "organization_user_count",
     "partner_users",
     "send_invite",
     "staff_with_permission",

@@ -8,6 +8,8 @@
 - `contracts_made_in(uow, org_id, code)`: how many contracts the year's counter has numbered, read in
   the caller's transaction: the close compares it with the value it counted at, so a draft created while
   the close runs cannot slip past it (every new contract writes that counter).
+- `organization_contract_count(org_id)`: how many contracts (of any status) an organization has, for
+  masters' refusal to delete an organization in use.
 - its typed domain events (functions/contracts/events.py), for `uow.emit(...)` and the notifications catalog.
 """
 from __future__ import annotations
@@ -23,6 +25,7 @@ from functions.contracts.events import (
     PaymentReceived,
 )
 from functions.contracts.lifecycle import SERIES
+from functions.contracts.store import CONTRACTS
 from functions.contracts.year_end import CloseCounts, close_counts
 from shared.db import collection
 from shared.numbering import COUNTERS, CounterScope
@@ -43,6 +46,7 @@ __all__ = [
     "create_draft_contract",
     "draft_contract_masters",
     "financial_year_close_counts",
+    "organization_contract_count",
 ]
 
 
@@ -63,3 +67,12 @@ def contracts_made_in(uow: UnitOfWork | None, org_id: str, code: str) -> int:
     ref = collection(COUNTERS).document(CounterScope(org_id, code, SERIES).key)
     snapshot = uow.get(ref) if uow is not None else ref.get()
     return int((snapshot.to_dict() or {}).get("value", 0)) if snapshot.exists else 0
+
+
+def organization_contract_count(org_id: str) -> int:
+    """Contracts of any status that belong to `org_id` (one count aggregation: a contract is a business
+    record kept for ever, so even a closed one keeps its organization in use)."""
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    result = collection(CONTRACTS).where(filter=FieldFilter("orgId", "==", org_id)).count().get()
+    return int(result[0][0].value) if result else 0

@@ -1,8 +1,11 @@
 """Row scope for organization-owned data (organizations, their settings and financial years).
 
-Organization administrators (`organizations:write`) see every organization; other back-office users
-see the organizations they belong to; partner users see none. Outside the scope the answer is 404,
-as if the organization did not exist.
+A back-office user reaches only the organizations it belongs to (DESIGN.md §8: back-office users act
+only within their organizations), whatever its permissions: `organizations:write` lets it change
+those, not others. There is no platform administrator above the organizations (neither DESIGN.md nor
+DOMAIN.md has one): a user with no memberships reaches none until it creates one (the creator becomes
+a member, organizations.create). Partner users reach none. Outside the scope the answer is 404, as if
+the organization did not exist.
 """
 from __future__ import annotations
 
@@ -16,13 +19,7 @@ ORG_NOT_FOUND = "ORGANIZATION_NOT_FOUND"
 ORGANIZATIONS = Kind("organizations", "organization", "Organization", ORG_NOT_FOUND)
 
 
-def sees_all_organizations(principal: Principal) -> bool:
-    return principal.is_back_office and principal.has("organizations:write")
-
-
 def can_access_organization(principal: Principal, org_id: str) -> bool:
-    if sees_all_organizations(principal):
-        return True
     return principal.is_back_office and org_id in principal.organization_ids
 
 

@@ -2,7 +2,17 @@
 
 A PAN belongs to one organization (`organizationKeys/pan:{PAN}`, written in the same transaction);
 every GSTIN must carry the organization's PAN. Creating an organization also creates its settings
-document with the defaults, so `settings/{orgId}` always exists for the identity service to read.
+document with the defaults, so `settings/{orgId}` always exists for the identity service to read, and
+makes its creator a member (auth.public.add_creator_membership): whoever creates one administers it.
+
+Scope (access.py): a caller reads, changes, deletes and restores only the organizations it belongs to.
+Deleting one still in use is 409 ORGANIZATION_IN_USE with what uses it: users who still belong to it
+(but for the caller, whose membership stays so that it can restore it), its contracts and trade
+requests (counted through those groups' public modules), its active financial year. Partners belong
+to no organization (they trade with all of them), so they never hold one in use. A deleted
+organization's settings answer 404 like the organization; `restore` brings both back. Its PAN is freed
+by the delete: a new organization may take it, after which the old one can no longer be restored
+(409 ORGANIZATION_PAN_EXISTS).
 """
 from __future__ import annotations
 
@@ -11,12 +21,13 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from functions.masters import org_settings, store
-from functions.masters.access import ORGANIZATIONS, require_organization_access, sees_all_organizations
+from functions.masters.access import ORGANIZATIONS, require_organization_access
 from functions.masters.financial_years import ACTIVE_POINTERS, FINANCIAL_YEARS
 from shared import validators
 from shared.adapters import storage
 from shared.db import collection, get_all
-from shared.errors import Conflict, NotFound, Unprocessable
+from shared.errors import BadRequest, Conflict, NotFound, Unprocessable
+from shared.http.pagination import decode_token, encode_token
 from shared.reference_data import state_by_code, state_by_name
 from shared.validators import FieldErrors
 
@@ -141,7 +152,12 @@ def _pan_hook(org_id: str, *, deleting: bool = False) -> store.Hook:
     return hook
 
 
-def create(body: dict[str, Any], actor: Actor, *, org_id: str | None = None) -> dict[str, Any]:
+def create(body: dict[str, Any], actor: Actor, *, org_id: str | None = None, creator: Principal | None = None
+           ) -> dict[str, Any]:
+    """A new organization with its default settings; `creator` (the caller; None for the seed) becomes
+    a member, in the same transaction."""
+    from functions.auth import public as auth  # at call time: auth imports masters.public at load
+
     content = validate_organization(body)
     org_id = org_id or uuid.uuid4().hex[:20]
     pan_hook = _pan_hook(org_id)
@@ -150,6 +166,8 @@ def create(body: dict[str, Any], actor: Actor, *, org_id: str | None = None) -> 
     def hook(uow: UnitOfWork, current: dict[str, Any] | None, after: dict[str, Any]):
         first = pan_hook(uow, current, after)
         second = settings_hook(uow, current, after)
+        if creator is not None:
+            auth.add_creator_membership(uow, creator.user_id, creator.session_id, org_id)
 
         def writes() -> None:
             for step in (first, second):
@@ -168,26 +186,41 @@ def update(org_id: str, patch: dict[str, Any], actor: Actor, if_match: str | Non
     return store.update(KIND, org_id, change, actor, if_match=if_match, hook=_pan_hook(org_id))
 
 
-def _not_in_use_hook(org_id: str) -> store.Hook:
-    """409 ORGANIZATION_IN_USE while the organization has an active financial year (read in the
-    delete's transaction), then the PAN hook."""
+def _in_use_hook(org_id: str, counts: dict[str, int]) -> store.Hook:
+    """409 ORGANIZATION_IN_USE when anything still uses the organization: `counts` (users, contracts,
+    trade requests, counted before the transaction) or its active financial year (read in it); then the
+    PAN hook."""
     pan_hook = _pan_hook(org_id, deleting=True)
 
     def hook(uow: UnitOfWork, current: dict[str, Any] | None, after: dict[str, Any]):
         pointer = uow.get(collection(ACTIVE_POINTERS).document(org_id))
         year_id = (pointer.to_dict() or {}).get("financialYearId") if pointer.exists else None
         year = uow.get(collection(FINANCIAL_YEARS).document(year_id)) if year_id else None
+        details: dict[str, Any] = {name: count for name, count in counts.items() if count}
         if year is not None and year.exists and (year.to_dict() or {}).get("active"):
-            code = (year.to_dict() or {}).get("code")
-            raise Conflict("ORGANIZATION_IN_USE", f"Organization {org_id} still has the active financial year {code}",
-                           {"activeFinancialYears": [code]})
+            details["activeFinancialYears"] = [(year.to_dict() or {}).get("code")]
+        if details:
+            raise Conflict("ORGANIZATION_IN_USE", f"Organization {org_id} is still in use (see details); "
+                           "move or remove what uses it first", details)
         return pan_hook(uow, current, after)
 
     return hook
 
 
+def usage_counts(org_id: str, caller_id: str | None) -> dict[str, int]:
+    """What of the other groups still belongs to `org_id`: one count aggregation each. The caller's own
+    membership does not count: it stays, so that the caller can restore the organization."""
+    from functions.auth import public as auth  # at call time: these groups import masters at load
+    from functions.contracts import public as contracts
+    from functions.tradedesk import public as tradedesk
+
+    return {"users": auth.organization_user_count(org_id, except_user_id=caller_id),
+            "contracts": contracts.organization_contract_count(org_id),
+            "tradeRequests": tradedesk.organization_trade_count(org_id)}
+
+
 def delete(org_id: str, actor: Actor, if_match: str | None) -> None:
-    store.delete(KIND, org_id, actor, if_match=if_match, hook=_not_in_use_hook(org_id))
+    store.delete(KIND, org_id, actor, if_match=if_match, hook=_in_use_hook(org_id, usage_counts(org_id, actor.user_id)))
 
 
 def restore(org_id: str, actor: Actor) -> dict[str, Any]:
@@ -201,14 +234,22 @@ def get(principal: Principal, org_id: str, as_of=None) -> tuple[dict[str, Any], 
 
 
 def list_for(principal: Principal, page_size: int, token: str | None) -> tuple[list[dict[str, Any]], str | None]:
-    if sees_all_organizations(principal):
-        return store.list_page(KIND, [("legalNameLower", "ASCENDING")], page_size, token)
-    # A member sees its few organizations: one batched read, no paging needed.
-
+    """The caller's live organizations by legal name. A member has few (at most 100 are read, in one
+    batch); the page token is the last item's (legal name, id), as for the cursor-paged lists."""
+    if not principal.is_back_office:
+        return [], None
     refs = [store.ref_of(KIND, org_id) for org_id in sorted(principal.organization_ids)[:100]]
     docs = [store.with_id(snap.id, snap.to_dict() or {}) for snap in get_all(refs).values() if snap.exists]
-    docs = [doc for doc in docs if doc.get("deletedAt") is None]
-    return sorted(docs, key=lambda doc: doc.get("legalNameLower", "")), None
+    docs = sorted((doc for doc in docs if doc.get("deletedAt") is None),
+                  key=lambda doc: (doc.get("legalNameLower", ""), doc["id"]))
+    if token:
+        after = decode_token(token)
+        if len(after) != 2:
+            raise BadRequest("INVALID_PAGE_TOKEN", "pageToken does not fit this list")
+        docs = [doc for doc in docs if [doc.get("legalNameLower", ""), doc["id"]] > after]
+    items = docs[:page_size]
+    last = items[-1] if items and len(docs) > page_size else None
+    return items, encode_token([last.get("legalNameLower", ""), last["id"]]) if last else None
 
 
 # --- logo (an object in the documents bucket; the document keeps its name) ---------------------------

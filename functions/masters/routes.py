@@ -90,15 +90,15 @@ def _full(body: Any) -> dict[str, Any]:
 @router.post("/api/organizations", permission=ORG_WRITE, body=OrganizationIn, response=OrganizationOut, status=201,
              idempotent=True, tags=("organizations",))
 def create_organization(req: ApiRequest):
-    """Create an organization (PAN, GSTINs, address, bank accounts validated)."""
-    doc = organizations.create(_full(req.body), req.actor)
+    """Create an organization (PAN, GSTINs, address, bank accounts validated); the caller becomes a member."""
+    doc = organizations.create(_full(req.body), req.actor, creator=req.user)
     return _tagged(OrganizationOut.model_validate(doc), doc["version"], 201)
 
 
 @router.get("/api/organizations", permission=ORG_READ, query=OrganizationListQuery, response=Page,
             tags=("organizations",))
 def list_organizations(req: ApiRequest):
-    """Organizations the caller may see, by legal name, cursor-paged."""
+    """The organizations the caller belongs to, by legal name."""
     items, token = organizations.list_for(req.user, req.query.page_size, req.query.page_token)
     return _page(OrganizationOut, items, token)
 
@@ -123,7 +123,11 @@ def update_organization(req: ApiRequest, orgId: str):
 @router.delete("/api/organizations/{orgId}", permission=ORG_WRITE, status=204, tags=("organizations",),
                errors={409: ("ORGANIZATION_IN_USE",)})
 def delete_organization(req: ApiRequest, orgId: str):
-    """Soft-delete an organization (honours If-Match); 409 ORGANIZATION_IN_USE while it has an active financial year."""
+    """Soft-delete one of the caller's organizations (honours If-Match).
+
+    409 ORGANIZATION_IN_USE while anything uses it; `details` counts what: `users` still members,
+    `contracts`, `tradeRequests`, and `activeFinancialYears` (codes).
+    """
     require_organization_access(req.user, orgId)
     organizations.delete(orgId, req.actor, req.if_match)
 

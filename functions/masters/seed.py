@@ -34,8 +34,9 @@ from shared.db import client, collection, get_all
 from shared.errors import Conflict, NotFound
 from shared.reference_data import states
 
+# A member of the demo organizations it seeds (organization scope is membership: masters/access.py).
 SEEDER = Principal(user_id="system", session_id="seed", kind=BACK_OFFICE, role="SYSTEM",
-                   permissions=frozenset({"*"}))
+                   permissions=frozenset({"*"}), organization_ids=tuple(seed_data.ORGANIZATIONS))
 BATCH_SIZE = 30          # the emulator commits big batches slowly (superlinear); 30 is fast everywhere
 
 

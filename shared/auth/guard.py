@@ -6,9 +6,14 @@ an instance share one BatchGetDocuments that starts after each arrived: shared/d
 limits are the organization's `sessionPolicy` (masters settings), copied onto the session when it starts
 (`idleTimeoutSeconds`, `absoluteTimeoutSeconds`); an organization may shorten DOMAIN.md's 30 minutes
 and 12 hours, never lengthen them.
+
+A session may carry `addedOrganizationIds`: organizations its user created during it (auth's
+memberships.py). They join the token's organizations, so the creator administers a new organization
+from its next call on, at no extra read; the next refresh puts them in the token itself.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from shared import clock
@@ -18,6 +23,7 @@ from shared.db import collection, read_document
 from shared.errors import Forbidden, Unauthorized
 
 SESSIONS = "sessions"
+ADDED_ORGANIZATIONS = "addedOrganizationIds"
 IDLE_TIMEOUT = timedelta(minutes=30)          # DOMAIN.md: the default and the maximum
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
 MIN_IDLE_TIMEOUT = timedelta(minutes=5)       # the settings' own floors
@@ -69,9 +75,13 @@ def authenticate(header: str | None, *, allow_restricted: bool = False) -> Princ
     except InvalidToken as error:
         raise Unauthorized(error.code, error.message) from None
     snapshot = read_document(collection(SESSIONS).document(principal.session_id))
-    problem = session_problem(snapshot.to_dict() if snapshot.exists else None, principal.user_id)
+    session = snapshot.to_dict() if snapshot.exists else None
+    problem = session_problem(session, principal.user_id)
     if problem:
         raise Unauthorized(problem, "The session has ended; sign in again")
+    added = [org for org in (session or {}).get(ADDED_ORGANIZATIONS) or () if org not in principal.organization_ids]
+    if added and principal.is_back_office:
+        principal = replace(principal, organization_ids=(*principal.organization_ids, *added))
     if principal.restricted and not allow_restricted:
         raise Forbidden("PASSWORD_CHANGE_REQUIRED", "Change your password before using the API")
     return principal

@@ -299,9 +299,9 @@ def test_a_draft_made_while_the_year_closes_cannot_slip_past_the_close(api, setu
         return result                                      # ...one exists before the close commits
 
     monkeypatch.setattr(financial_years, "close_state", counts_then_a_draft_arrives)
-    refused = api.post(f"/api/financial-years/{fy_id}/close", token=admin_token())
+    refused = api.post(f"/api/financial-years/{fy_id}/close", token=admin_token(organization_ids=(ORG,)))
     assert refused.status_code == 409 and refused.get_json()["code"] == "FINANCIAL_YEAR_CHANGED"
     assert collection("financialYears").document(fy_id).get().to_dict()["status"] == "OPEN"
     monkeypatch.setattr(financial_years, "close_state", counted)
-    blocked = api.post(f"/api/financial-years/{fy_id}/close", token=admin_token())
+    blocked = api.post(f"/api/financial-years/{fy_id}/close", token=admin_token(organization_ids=(ORG,)))
     assert blocked.status_code == 409 and blocked.get_json()["code"] == "FINANCIAL_YEAR_HAS_BLOCKERS"

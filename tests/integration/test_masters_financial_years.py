@@ -18,6 +18,11 @@ def org_id(masters_api):
     return response.get_json()["id"]
 
 
+def org_admin(org: str) -> str:
+    """An administrator of `org` (organization scope is membership)."""
+    return admin_token(organization_ids=(org,))
+
+
 def create_year(api, token, org, status=201, **body):
     response = api.post("/api/financial-years", json={"organizationId": org, **body}, token=token)
     assert response.status_code == status, response.get_data(as_text=True)
@@ -34,7 +39,7 @@ def active_years(org):
 
 
 def test_create_from_code_or_dates(masters_api, org_id):
-    token = admin_token()
+    token = org_admin(org_id)
     by_code = create_year(masters_api, token, org_id, code="2025-26")
     assert (by_code["id"], by_code["startDate"], by_code["endDate"]) == (f"{org_id}_2025-26", "2025-04-01",
                                                                           "2026-03-31")
@@ -54,25 +59,26 @@ def test_create_from_code_or_dates(masters_api, org_id):
     ({}, [("code", "required")]),
 ])
 def test_invalid_years_are_422_with_the_rule(masters_api, org_id, body, expected):
-    response = masters_api.post("/api/financial-years", json={"organizationId": org_id, **body}, token=admin_token())
+    response = masters_api.post("/api/financial-years", json={"organizationId": org_id, **body},
+                                token=org_admin(org_id))
     assert response.status_code == 422
     assert field_rules(response) == expected
 
 
 def test_unknown_organization_is_404(masters_api):
     response = masters_api.post("/api/financial-years", json={"organizationId": "nope", "code": "2025-26"},
-                                token=admin_token())
+                                token=org_admin("nope"))
     assert response.status_code == 404 and response.get_json()["code"] == "ORGANIZATION_NOT_FOUND"
 
 
 def test_concurrent_activations_leave_exactly_one_active(masters_api, org_id):
-    token = admin_token()
+    token = org_admin(org_id)
     codes = ["2023-24", "2024-25", "2025-26", "2026-27"]
     ids = [create_year(masters_api, token, org_id, code=code)["id"] for code in codes]
     from local.gateway import create_gateway
 
     gateway = create_gateway()
-    tokens = [admin_token() for _ in ids]          # one user each: no shared rate-limit document
+    tokens = [org_admin(org_id) for _ in ids]          # one user each: no shared rate-limit document
     results: list[int] = []
     barrier = threading.Barrier(len(ids))
 
@@ -98,7 +104,7 @@ def test_concurrent_activations_leave_exactly_one_active(masters_api, org_id):
 
 def test_an_organization_with_an_active_financial_year_cannot_be_deleted(masters_api, org_id):
     """Issue 15 item 3: the delete answered 204 while the organization had an active year."""
-    token = admin_token()
+    token = org_admin(org_id)
     create_year(masters_api, token, org_id, code="2025-26", activate=True)
     refused = masters_api.delete(f"/api/organizations/{org_id}", token=token)
     assert refused.status_code == 409, refused.get_data(as_text=True)
@@ -108,7 +114,7 @@ def test_an_organization_with_an_active_financial_year_cannot_be_deleted(masters
 
 
 def test_activating_another_year_deactivates_the_previous(masters_api, org_id):
-    token = admin_token()
+    token = org_admin(org_id)
     first = create_year(masters_api, token, org_id, code="2025-26", activate=True)
     assert first["active"] is True and active_years(org_id) == ["2025-26"]
     second = create_year(masters_api, token, org_id, code="2026-27")
@@ -120,7 +126,7 @@ def test_activating_another_year_deactivates_the_previous(masters_api, org_id):
 
 
 def test_no_active_year_is_404(masters_api, org_id):
-    response = masters_api.get(f"/api/financial-years/active?organizationId={org_id}", token=admin_token())
+    response = masters_api.get(f"/api/financial-years/active?organizationId={org_id}", token=org_admin(org_id))
     assert response.status_code == 404 and response.get_json()["code"] == "NO_ACTIVE_FINANCIAL_YEAR"
 
 
@@ -135,7 +141,7 @@ def _put(collection_name, org, code, status, n=1):
 
 
 def test_close_is_blocked_by_drafts_then_records_the_carry_forward(masters_api, org_id):
-    token = admin_token()
+    token = org_admin(org_id)
     year = create_year(masters_api, token, org_id, code="2025-26", activate=True)
     create_year(masters_api, token, org_id, code="2026-27", activate=False)
     drafts = _put("contracts", org_id, "2025-26", "DRAFT", 2)
@@ -179,7 +185,7 @@ def test_close_is_blocked_by_drafts_then_records_the_carry_forward(masters_api, 
 
 
 def test_reopen_needs_a_reason_and_records_it(masters_api, org_id):
-    token = admin_token()
+    token = org_admin(org_id)
     year = create_year(masters_api, token, org_id, code="2024-25")
     not_closed = masters_api.post(f"/api/financial-years/{year['id']}/reopen", json={"reason": "typo fix"},
                                   token=token)
@@ -207,7 +213,7 @@ def test_reader_cannot_manage_years_and_sees_only_its_organization(masters_api, 
     denied = masters_api.post("/api/financial-years", json={"organizationId": org_id, "code": "2025-26"},
                               token=reader)
     assert denied.status_code == 403
-    create_year(masters_api, admin_token(), org_id, code="2025-26", activate=True)
+    create_year(masters_api, org_admin(org_id), org_id, code="2025-26", activate=True)
     mine = masters_api.get(f"/api/financial-years/active?organizationId={org_id}", token=reader)
     assert mine.status_code == 200 and mine.get_json()["code"] == "2025-26"
     stranger = reader_token(organization_ids=("another-org",))
@@ -216,7 +222,7 @@ def test_reader_cannot_manage_years_and_sees_only_its_organization(masters_api, 
 
 
 def test_list_is_newest_first_with_cursors(masters_api, org_id):
-    token = admin_token()
+    token = org_admin(org_id)
     for start in range(2020, 2025):
         create_year(masters_api, token, org_id, code=fiscal.code_for_start_year(start))
     first = masters_api.get(f"/api/financial-years?organizationId={org_id}&pageSize=3", token=token).get_json()

@@ -90,7 +90,7 @@ def test_update_honours_if_match_and_keeps_versions(masters_api):
     first_day = clock.today_india().isoformat()
     org = create(masters_api, admin_token()).get_json()
     clock.reset()
-    token = admin_token()
+    token = admin_token(organization_ids=(org["id"],))
     path = f"/api/organizations/{org['id']}"
     stale = masters_api.patch(path, json={"tradeName": "Renamed"}, token=token, headers={"If-Match": '"v7"'})
     assert stale.status_code == 412 and stale.get_json()["code"] == "STALE_VERSION"

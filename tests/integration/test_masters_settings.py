@@ -171,7 +171,7 @@ def test_cci_terms_version_in_force_on_a_date(masters_api, seeded_masters):
 
 def test_settings_typed_values_at_settings_org_id(masters_api, seeded_masters):
     org = seeded_masters["organizationIds"][0]
-    token = admin_token()
+    token = admin_token(organization_ids=(org,))
     current = masters_api.get(f"/api/organizations/{org}/settings", token=token)
     assert current.status_code == 200
     values = current.get_json()

@@ -1556,10 +1556,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Organizations the caller may see, by legal name, cursor-paged. */
+        /** The organizations the caller belongs to, by legal name. */
         get: operations["masters_list_organizations"];
         put?: never;
-        /** Create an organization (PAN, GSTINs, address, bank accounts validated). */
+        /** Create an organization (PAN, GSTINs, address, bank accounts validated); the caller becomes a member. */
         post: operations["masters_create_organization"];
         delete?: never;
         options?: never;
@@ -1578,7 +1578,11 @@ export interface paths {
         get: operations["masters_get_organization"];
         put?: never;
         post?: never;
-        /** Soft-delete an organization (honours If-Match); 409 ORGANIZATION_IN_USE while it has an active financial year. */
+        /**
+         * Soft-delete one of the caller's organizations (honours If-Match).
+         * @description 409 ORGANIZATION_IN_USE while anything uses it; `details` counts what: `users` still members,
+         *     `contracts`, `tradeRequests`, and `activeFinancialYears` (codes).
+         */
         delete: operations["masters_delete_organization"];
         options?: never;
         head?: never;
