@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from functions.auth import accounts, devices, lockout, sessions
+from functions.auth import accounts, devices, lockout, mail, sessions
 from functions.auth.events import AccountLocked, NewDeviceSignIn
 from functions.auth.firebase_token import create_custom_token
 from functions.masters.public import settings_from
 from shared import clock
 from shared.adapters.masking import mask_email
-from shared.auth.mail import locked_message, new_device_message, send
 from shared.auth.opaque import keyed_hash
 from shared.auth.passwords import burn_verify, hash_password, needs_rehash, verify_password
 from shared.auth.principal import Actor
@@ -162,7 +161,7 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
     user = outcome.user
     if outcome.status == "locked":
         if outcome.just_locked:
-            send(user["email"], locked_message(user.get("name", ""), outcome.locked_until), user_id=user_id)
+            mail.send_locked_email(user["email"], user.get("name", ""), outcome.locked_until, user_id=user_id)
         raise account_locked(outcome.locked_until)
     if outcome.status == "disabled":
         raise Forbidden("ACCOUNT_DISABLED", "This account is disabled; contact your administrator")
@@ -172,8 +171,8 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
     principal = outcome.result["principal"]
     restricted = outcome.result["restricted"]
     if outcome.new_device:
-        send(user["email"], new_device_message(user.get("name", ""), devices.describe(user_agent), ip),
-             user_id=user_id)
+        mail.send_new_sign_in_email(user["email"], user.get("name", ""), devices.describe(user_agent), ip,
+                                    user_id=user_id)
     firebase_token = None if restricted else _firebase_token(user_id, user)
     view = accounts.auth_user_view(user_id, user, principal.permissions if restricted
                                    else outcome.result["permissions"])

@@ -17,11 +17,10 @@ import logging
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from functions.auth import otp_rules
+from functions.auth import mail, otp_rules
 from shared import clock
 from shared.adapters.masking import mask_email, mask_phone
 from shared.adapters.sms import send_sms
-from shared.auth.mail import otp_message, send
 from shared.auth.opaque import keyed_hash
 from shared.auth.principal import Actor
 from shared.auth.verification import issue_verification_token
@@ -87,9 +86,9 @@ def _kill(destination: str, purpose: str) -> None:
 def _deliver(channel: str, destination: str, code: str) -> None:
     """Hand the code to the provider; DeliveryFailed (or ValueError) when it cannot."""
     if channel == "sms":
-        send_sms(destination, otp_message(code).text.strip(), template_id=SMS_TEMPLATE_OTP)
+        send_sms(destination, mail.otp_text(code), template_id=SMS_TEMPLATE_OTP)
     else:
-        send(destination, otp_message(code), raise_on_failure=True)
+        mail.send_otp_email(destination, code)
 
 
 def send_code(channel: str, destination: str | None, purpose: str, fallback_email: str | None,

@@ -2,7 +2,7 @@
 
 `create_partner_primary_user` writes the user, its e-mail index entry, the invite and the partner's
 seat document `partnerUsers/{partnerId}` inside the caller's transaction and returns the invite token
-for the e-mail the caller sends after its commit (shared.auth.users.send_invite_email).
+for the e-mail the caller sends after its commit (functions.auth.mail.send_invite_email).
 """
 from __future__ import annotations
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from functions.auth import accounts, lockout, sessions
+from functions.auth import accounts, lockout, mail, sessions
 from functions.auth.events import AccountLocked
 from functions.auth.login import _firebase_token
 from functions.auth.password_policy import PasswordPolicy, validate
 from shared import clock
-from shared.auth.mail import locked_message, password_changed_message, reset_message, send
 from shared.auth.opaque import new_token, token_hash
 from shared.auth.passwords import hash_password, verify_password
 from shared.auth.principal import Actor, Principal
@@ -149,7 +148,7 @@ def change_password(principal: Principal, current_password: str | None, new_pass
     done = run_in_transaction(work, actor)
 
     user = done["user"]
-    send(user["email"], password_changed_message(user.get("name", ""), "changed"), user_id=principal.user_id)
+    mail.send_password_changed_email(user["email"], user.get("name", ""), "changed", user_id=principal.user_id)
 
     return {"user": accounts.auth_user_view(principal.user_id, user, done["permissions"]),
             "tokens": sessions.tokens_view(done["principal"], done["refresh"]),
@@ -202,7 +201,7 @@ def _wrong_current_password(principal: Principal, actor: Actor) -> None:
 
     locked_until, user = run_in_transaction(work, actor)
     if locked_until is not None:
-        send(user["email"], locked_message(user.get("name", ""), locked_until), user_id=principal.user_id)
+        mail.send_locked_email(user["email"], user.get("name", ""), locked_until, user_id=principal.user_id)
         raise _locked(locked_until)
     raise field_error("currentPassword", "The current password is not correct", "INVALID_CURRENT_PASSWORD",
                       rule="current_password")
@@ -237,7 +236,7 @@ def request_reset(email_input: str, actor: Actor) -> None:
     run_in_transaction(work, Actor(user_id=user_id, ip=actor.ip, user_agent=actor.user_agent,
                                    request_id=actor.request_id))
 
-    send(user["email"], reset_message(user.get("name", ""), token), user_id=user_id)
+    mail.send_reset_email(user["email"], user.get("name", ""), token, user_id=user_id)
 
 
 def _reset_invalid() -> Unprocessable:
@@ -273,4 +272,4 @@ def confirm_reset(token: str, new_password: str, actor: Actor) -> None:
 
     user = run_in_transaction(work, as_link_user(actor, user_id))
 
-    send(user["email"], password_changed_message(user.get("name", ""), "reset"), user_id=user_id)
+    mail.send_password_changed_email(user["email"], user.get("name", ""), "reset", user_id=user_id)

@@ -18,9 +18,9 @@ from functions.auth.events import (
     AccountLocked,
     NewDeviceSignIn,
 )
+from functions.auth.mail import send_invite_email
 from functions.auth.memberships import add_creator_membership, organization_user_count
 from functions.auth.partner_accounts import create_partner_primary_user as create
-from shared.auth.users import send_invite_email
 from shared.auth.verification import verify_verification_token
 from shared.errors import ApiError, Unprocessable
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from functions.auth import accounts, sessions
+from functions.auth.mail import send_invite_email
 from functions.auth.users_service import check_permission_names, invite_ttl
 from functions.masters.public import settings_ref as masters_settings_ref
 from functions.partners import public as partners_public
@@ -35,7 +36,6 @@ from shared.auth.users import (
     new_user_doc,
     new_user_id,
     public_view,
-    send_invite_email,
     user_ref,
 )
 from shared.db import collection, get_all, stamp_update

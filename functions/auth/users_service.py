@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from functions.auth import accounts, sessions
+from functions.auth.mail import send_invite_email
 from functions.auth.password_policy import generate_password
 from functions.auth.password_service import as_link_user, load_policy, password_fields, password_from_link
 from shared import clock
@@ -40,7 +41,6 @@ from shared.auth.users import (
     new_user_doc,
     new_user_id,
     public_view,
-    send_invite_email,
 )
 from shared.db import collection, stamp_update
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error

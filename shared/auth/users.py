@@ -15,7 +15,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from shared import clock
-from shared.auth.mail import invite_message, send
 from shared.auth.opaque import new_token, token_hash
 from shared.auth.principal import BACK_OFFICE, PARTNER
 from shared.db import collection, stamp_new
@@ -122,9 +121,3 @@ def issue_invite(uow: UnitOfWork, user_id: str, user: dict[str, Any], *, invited
     })
     return token, {"inviteId": invite_id, "invitedAt": moment, "inviteExpiresAt": moment + ttl}
 
-
-def send_invite_email(email: str, name: str, invite_token: str, *, partner_name: str | None = None,
-                      invited_by: str | None = None, user_id: str | None = None) -> bool:
-    """The set-password invitation (after the commit). True when the provider accepted it."""
-    return send(email, invite_message(name, invite_token, partner_name=partner_name, invited_by=invited_by),
-                user_id=user_id)

@@ -186,8 +186,9 @@ def test_listing_users_pages_with_a_cursor(api, admin, capture):
 
 
 def test_partner_primary_user_is_created_inside_the_callers_transaction(api, capture):
+    from functions.auth.mail import send_invite_email
     from functions.auth.partner_accounts import create_partner_primary_user
-    from shared.auth.users import check_email_available, send_invite_email
+    from shared.auth.users import check_email_available
     from shared.db import collection
     from shared.errors import Conflict
     from shared.uow import run_in_transaction
