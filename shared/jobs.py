@@ -42,6 +42,8 @@ JOBS: tuple[Job, ...] = (
         "fire timers due over 10 minutes ago whose Cloud Task never arrived (each still once)"),
     Job("tradedesk-expiry-sweep", "*/5 * * * *", "functions.tradedesk.expiry:sweep",
         "expire live offers and open requests past their validUntil that no timer expired"),
+    Job("invoice-overdue", "20 0 * * *", "functions.contracts.overdue:mark_overdue",
+        "invoices past their due date with a balance become OVERDUE, InvoiceOverdue to the buyer (each once)"),
 )
 
 

@@ -55,3 +55,16 @@ class PaymentReceived(DomainEventModel):
     org_id: str | None = None
     amount: str
     mode: str
+
+
+class InvoiceOverdue(DomainEventModel):
+    """The daily job found an invoice past its due date with a balance (emitted once: on becoming OVERDUE)."""
+
+    producer = "contracts"
+    invoice_id: str
+    contract_id: str
+    buyer_partner_id: str
+    org_id: str | None = None
+    invoice_number: str | None = None
+    due_date: str
+    balance: str

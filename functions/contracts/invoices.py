@@ -1,8 +1,10 @@
 """GST invoices against an ACTIVE contract (DOMAIN.md "Contracts and settlement", trading.md Rule 46).
 
-In one transaction: the contract is read (ACTIVE, the caller's scope; one invoice never bills more than
-the contract's quantity and its 5% tolerance: 409 QUANTITY_EXCEEDS_CONTRACT; the contract itself is not
-written, so concurrent invoices contend only on their counter); the
+In one transaction: the contract is read (ACTIVE, the caller's scope); its invoices together never bill
+more than the contract's quantity and its 5% tolerance (409 QUANTITY_EXCEEDS_CONTRACT): the kg invoiced
+so far are kept in `contractInvoicing/{contractId}`, read and written in the invoice's transaction, so
+concurrent invoices on one contract serialize on it (the contract itself is not written: its version
+and ETag stay the editors'); a cancelled invoice gives its kg back; the
 invoice date's financial year must be open; the number is the next of the organization's `INV`
 counter for that year (`INV/2627/00042`: at most 16 characters, `^[A-Z1-9][A-Z0-9/-]{0,15}$`,
 consecutive, never reused: a cancelled invoice keeps its number); the taxable value is quantity × rate
@@ -20,6 +22,7 @@ from typing import Any
 from functions.contracts import gst, states, store, terms
 from functions.contracts.access import Viewer
 from functions.contracts.events import InvoiceIssued
+from functions.contracts.invoice_status import CANCELLED, INVOICE, UNPAID
 from functions.masters.public import open_financial_year
 from shared import clock, fiscal
 from shared.db import collection, stamp_new, stamp_update
@@ -27,7 +30,6 @@ from shared.errors import Conflict, NotFound
 from shared.http.pagination import page
 from shared.money import Money
 from shared.numbering import CounterScope, invoice_number, next_number
-from shared.statemachine import StateMachine
 from shared.units import Quantity, Unit
 from shared.units import from_store as quantity_from_store
 from shared.units import to_store as quantity_to_store
@@ -35,10 +37,7 @@ from shared.units import to_store as quantity_to_store
 INVOICES = "invoices"
 SERIES = "INV"
 TOLERANCE = Decimal("0.05")
-UNPAID, PARTIALLY_PAID, PAID, OVERDUE, CANCELLED = "UNPAID", "PARTIALLY_PAID", "PAID", "OVERDUE", "CANCELLED"
-INVOICE = StateMachine("invoice", {UNPAID: {PARTIALLY_PAID, PAID, OVERDUE, CANCELLED},
-                                   PARTIALLY_PAID: {PAID, OVERDUE}, OVERDUE: {PARTIALLY_PAID, PAID}},
-                       needs_reason=frozenset({("*", CANCELLED)}), final=frozenset({PAID, CANCELLED}))
+INVOICED = "contractInvoicing"    # {contractId}: the kg invoiced so far on the contract (cancelled ones not)
 INVOICEABLE = frozenset({states.ACTIVE, states.CARRIED_FORWARD})
 
 
@@ -50,6 +49,19 @@ def invoice_ref(invoice_id: str) -> Any:
     if not invoice_id or "/" in invoice_id or invoice_id in (".", "..") or len(invoice_id) > 200:
         raise not_found()
     return invoices().document(invoice_id)
+
+
+def invoiced_ref(contract_id: str) -> Any:
+    return collection(INVOICED).document(contract_id)
+
+
+def invoiced_kg(uow: Any, contract_id: str) -> Decimal:
+    snapshot = uow.get(invoiced_ref(contract_id))
+    return Decimal(str((snapshot.to_dict() or {}).get("kg") or "0")) if snapshot.exists else Decimal(0)
+
+
+def set_invoiced_kg(uow: Any, contract_id: str, kg: Decimal) -> None:
+    uow.set(invoiced_ref(contract_id), {"contractId": contract_id, "kg": str(kg), "updatedAt": clock.now()})
 
 
 def not_found() -> NotFound:
@@ -112,7 +124,7 @@ def issue(uow: Any, contract_id: str, viewer: Viewer, quantity: Quantity | None,
     day = invoice_day or clock.today_india()
     fy = fiscal.financial_year_of(day)
     open_financial_year(uow, contract["orgId"], fy)
-    check_quantity(Decimal(contract["quantity"]["kg"]), Decimal(0), quantity.kg)
+    after_kg = check_quantity(Decimal(contract["quantity"]["kg"]), invoiced_kg(uow, contract_id), quantity.kg)
     place = place_override or gst.place_of_supply(contract.get("deliveryStateCode"),
                                                   (contract.get("buyer") or {}).get("stateCode"),
                                                   bill_to_ship_to=bill_to_ship_to)
@@ -122,6 +134,7 @@ def issue(uow: Any, contract_id: str, viewer: Viewer, quantity: Quantity | None,
     invoice_id = uuid.uuid4().hex
     data = stamp_new(data, viewer.user_id)
     uow.create(invoice_ref(invoice_id), data)
+    set_invoiced_kg(uow, contract_id, after_kg)
     uow.audit("invoice.issue", "invoice", invoice_id, after={"number": data["number"], "contractId": contract_id,
                                                              "totalPaise": data["totalPaise"]})
     uow.emit(InvoiceIssued(invoice_id=invoice_id, contract_id=contract_id, org_id=contract["orgId"],
@@ -135,6 +148,10 @@ def cancel(uow: Any, invoice_id: str, viewer: Viewer, reason: str) -> dict[str, 
     if current is None or not viewer.sees(current):
         raise not_found()
     target = INVOICE.ensure(current["status"], CANCELLED, reason)
+    contract_id = str(current.get("contractId"))
+    # the cancelled invoice's quantity may be invoiced again
+    released = invoiced_kg(uow, contract_id) - Decimal(str((current.get("quantity") or {}).get("kg") or "0"))
+    set_invoiced_kg(uow, contract_id, max(released, Decimal(0)))
     update = stamp_update({"status": target, "cancelReason": reason.strip(), "cancelledBy": viewer.user_id,
                            "cancelledAt": clock.now(), "balancePaise": 0}, viewer.user_id,
                           int(current.get("version", 1)))

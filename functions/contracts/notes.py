@@ -6,7 +6,9 @@ cites the original invoice's number and date, and carries a taxable amount with 
 invoice's (CGST + SGST half each, or IGST) at the invoice's rate. A credit note for an invoice's
 financial year is refused after 30 November following that year's end (409 CREDIT_NOTE_DEADLINE).
 A credit note lowers the invoice's balance (never below zero: 409 NOTE_EXCEEDS_BALANCE); a debit
-note raises its total and balance. A cancelled invoice takes no note.
+note raises its total and balance. The invoice's status follows through its state machine
+(invoice_status.py): a credit note that clears the balance makes it PAID, a debit note on a PAID invoice
+reopens it (PARTIALLY_PAID, or OVERDUE past its due date). A cancelled invoice takes no note.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from functions.contracts.payments import status_after
+from functions.contracts import invoice_status
 from shared import clock, fiscal
 from shared.errors import Conflict, NotFound
 from shared.money import Money
@@ -63,18 +65,19 @@ def issue(uow: Any, invoice_id: str, viewer: Any, kind: str, taxable: Money, rea
         raise Conflict("NOTE_EXCEEDS_BALANCE", "A credit note above the invoice's balance",
                        {"balance": str(Money.from_paise(balance).rupees)})
     sign = -1 if kind == CREDIT else 1
+    new_balance = balance + sign * total.paise
+    new_total = invoice_total + sign * total.paise
+    status = invoice_status.next_status(str(invoice.get("status")), new_total, new_total - new_balance,
+                                        invoice.get("dueDate"), clock.today_india())
     fy = fiscal.financial_year_of(day)
     n = next_number(uow, CounterScope(invoice["orgId"], fy, SERIES[kind]))
     number = credit_note_number(fy, n) if kind == CREDIT else debit_note_number(fy, n)
-    new_balance = balance + sign * total.paise
-    new_total = invoice_total + sign * total.paise
-    overdue = bool(invoice.get("dueDate")) and str(invoice["dueDate"]) < clock.today_india().isoformat()
-    status = status_after(new_total, new_total - new_balance, str(invoice.get("status")), overdue)
     note_id = uuid.uuid4().hex
     data = stamp_new({
         "invoiceId": invoice_id, "invoiceNumber": invoice.get("number"), "invoiceDate": invoice.get("invoiceDate"),
         "orgId": invoice["orgId"], "financialYear": fy, "partyIds": list(invoice.get("partyIds") or []),
-        "kind": kind, "number": number, "noteDate": day.isoformat(), "reason": reason.strip(),
+        "buyerPartnerId": invoice.get("buyerPartnerId"), "kind": kind, "number": number,
+        "noteDate": day.isoformat(), "reason": reason.strip(),
         "taxableValuePaise": taxable.paise, "cgstPaise": cgst.paise, "sgstPaise": sgst.paise, "igstPaise": igst.paise,
         "totalPaise": total.paise,
     }, viewer.user_id)
@@ -82,8 +85,8 @@ def issue(uow: Any, invoice_id: str, viewer: Any, kind: str, taxable: Money, rea
     uow.update(invoice_ref(invoice_id), stamp_update(
         {"balancePaise": new_balance, "totalPaise": new_total, "status": status},
         viewer.user_id, int(invoice.get("version") or 1)))
-    uow.audit(f"invoice.{kind.lower()}_note", "invoice", invoice_id,
-              after={"number": number, "totalPaise": total.paise})
+    uow.audit(f"invoice.{kind.lower()}_note", "invoice", invoice_id, before={"status": invoice.get("status")},
+              after={"number": number, "totalPaise": total.paise, "status": status})
     return note_id, data
 
 

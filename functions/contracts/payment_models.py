@@ -1,4 +1,4 @@
-"""Input and output shapes of /api/payments."""
+"""Input and output shapes of /api/payments, the aging, the partner statement and the notes."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from shared.models import ApiModel, DocId
-from shared.money import ApiAmount
+from shared.models import ApiModel, DocId, PageQuery
+from shared.money import ApiAmount, SignedApiAmount
 
 Mode = Literal["RTGS", "NEFT", "IMPS", "UPI", "CHEQUE", "CASH"]
 
@@ -57,6 +57,20 @@ class PaymentOut(ApiModel):
     version: int
 
 
+class PaymentQuery(PageQuery):
+    """Filters of the payments list (newest first); a partner sees only its own payments as buyer."""
+
+    org_id: DocId | None = Field(None, description="Back office: one of the caller's organizations")
+    buyer_partner_id: DocId | None = None
+    mode: Mode | None = None
+    invoice_id: DocId | None = Field(None, description="Payments allocated (in part) to this invoice")
+
+
+class PaymentPage(ApiModel):
+    items: list[PaymentOut]
+    next_page_token: str | None = None
+
+
 class AgingQuery(ApiModel):
     org_id: DocId | None = Field(None, description="Back office: one organization (default: all of the caller's)")
 
@@ -104,3 +118,39 @@ class NoteOut(ApiModel):
     sgst: ApiAmount
     igst: ApiAmount
     total: ApiAmount
+
+
+class StatementQuery(ApiModel):
+    partner_id: DocId | None = Field(None, description="Back office: whose statement (required); a partner: its own")
+    org_id: DocId | None = Field(None, description="One organization's books (default: all the caller sees)")
+    from_date: date | None = Field(None, alias="from", description="First day (default: 1 April of this year)")
+    to_date: date | None = Field(None, alias="to", description="Last day (default: today, India)")
+
+
+StatementKind = Literal["INVOICE", "DEBIT_NOTE", "CREDIT_NOTE", "PAYMENT"]
+
+
+class StatementLine(ApiModel):
+    date: str
+    kind: StatementKind
+    id: str
+    number: str | None = Field(None, description="Invoice or note number; a payment's mode and bank reference")
+    org_id: str | None = None
+    invoice_id: str | None = None
+    invoice_number: str | None = None
+    status: str | None = Field(None, description="An invoice's status today")
+    debit: ApiAmount = Field(description="Raises what the partner owes (invoice at issue, debit note)")
+    credit: ApiAmount = Field(description="Lowers it (payment received, credit note)")
+    balance: SignedApiAmount = Field(description="Running balance after this line (below zero: paid in advance)")
+
+
+class StatementOut(ApiModel):
+    partner_id: str
+    org_id: str | None = None
+    from_date: str = Field(alias="from")
+    to_date: str = Field(alias="to")
+    opening_balance: SignedApiAmount
+    total_debits: ApiAmount
+    total_credits: ApiAmount
+    closing_balance: SignedApiAmount
+    lines: list[StatementLine]

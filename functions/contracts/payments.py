@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from functions.contracts import invoice_status
 from functions.contracts.events import PaymentReceived
 from shared import clock
 from shared.db import collection, stamp_new, stamp_update
@@ -36,8 +37,7 @@ REFERENCE_PATTERNS = {
     "CHEQUE": re.compile(r"^[0-9]{6}$"), "CASH": re.compile(r"^[A-Z0-9]{1,20}$"),
 }
 RTGS_MINIMUM = Money.of("200000")
-UNPAID, PARTIALLY_PAID, PAID, OVERDUE, CANCELLED = "UNPAID", "PARTIALLY_PAID", "PAID", "OVERDUE", "CANCELLED"
-PAYABLE = frozenset({UNPAID, PARTIALLY_PAID, OVERDUE})
+PAYABLE = invoice_status.OPEN
 
 
 @dataclass(frozen=True)
@@ -66,15 +66,6 @@ def check_amount(mode: str, amount: Money) -> None:
         raise invalid("INVALID_AMOUNT", "amount", "A payment is more than zero")
     if mode == "RTGS" and amount.paise < RTGS_MINIMUM.paise:
         raise invalid("RTGS_BELOW_MINIMUM", "amount", "RTGS takes at least Rs 2,00,000")
-
-
-def status_after(total_paise: int, paid_paise: int, current: str, overdue: bool) -> str:
-    """An invoice's status once `paid_paise` of `total_paise` is paid."""
-    if paid_paise >= total_paise:
-        return PAID
-    if current == OVERDUE or overdue:
-        return OVERDUE
-    return PARTIALLY_PAID if paid_paise > 0 else UNPAID
 
 
 def check_allocations(allocations: list[Allocation], invoices: dict[str, dict[str, Any] | None],
@@ -134,14 +125,13 @@ def _apply(uow: Any, allocations: list[Allocation], org_id: str, buyer_partner_i
         snapshot = by_path.get(ref.path)
         invoices[invoice_id] = snapshot.to_dict() if snapshot is not None and snapshot.exists else None
     check_allocations(allocations, invoices, remainder, org_id, buyer_partner_id)
-    today = clock.today_india().isoformat()
+    today = clock.today_india()
     recorded = []
     for allocation in allocations:
         invoice = invoices[allocation.invoice_id] or {}
         paid = int(invoice.get("paidPaise") or 0) + allocation.amount.paise
         total = int(invoice.get("totalPaise") or 0)
-        overdue = bool(invoice.get("dueDate")) and str(invoice.get("dueDate")) < today
-        status = status_after(total, paid, str(invoice.get("status")), overdue)
+        status = invoice_status.next_status(str(invoice.get("status")), total, paid, invoice.get("dueDate"), today)
         uow.update(refs[allocation.invoice_id],
                    stamp_update({"paidPaise": paid, "balancePaise": total - paid, "status": status,
                                  "lastPaymentId": payment_id}, actor_id, int(invoice.get("version") or 1)))
@@ -198,3 +188,38 @@ def allocate(uow: Any, payment_id: str, allocations: list[Allocation], actor_id:
     uow.update(ref, update)
     uow.audit("payment.allocate", "payment", payment_id, after={"allocatedPaise": allocated})
     return {**payment, **update}
+
+
+def list_payments(query: Any, viewer: Any) -> tuple[list[Any], str | None]:
+    """The payments this viewer may see, newest first, by the query's filters; cursor paging.
+
+    A partner: those it paid as buyer (its own filter on another buyer finds nothing). Back office: its
+    organizations' (`orgId`, one or all of them)."""
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    from shared.http.pagination import page
+
+    ref = _collection(PAYMENTS)
+    if viewer.back_office:
+        if query.org_id:
+            if not viewer.sees_org(query.org_id):
+                return [], None
+            ref = ref.where(filter=FieldFilter("orgId", "==", query.org_id))
+        elif not viewer.all_organizations:
+            if not viewer.organization_ids:
+                return [], None
+            ref = ref.where(filter=FieldFilter("orgId", "in", list(viewer.organization_ids)[:30]))
+        buyer = query.buyer_partner_id
+    else:
+        if query.buyer_partner_id not in (None, viewer.partner_id):
+            return [], None
+        buyer = viewer.partner_id or "-"
+        if query.org_id:
+            ref = ref.where(filter=FieldFilter("orgId", "==", query.org_id))
+    if buyer:
+        ref = ref.where(filter=FieldFilter("buyerPartnerId", "==", buyer))
+    if query.mode:
+        ref = ref.where(filter=FieldFilter("mode", "==", query.mode))
+    if query.invoice_id:
+        ref = ref.where(filter=FieldFilter("invoiceIds", "array_contains", query.invoice_id))
+    return page(ref, [("createdAt", "DESCENDING")], query.page_size, query.page_token)

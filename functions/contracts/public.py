@@ -22,6 +22,7 @@ from functions.contracts.events import (
     ContractApproved,
     ContractCreated,
     InvoiceIssued,
+    InvoiceOverdue,
     PaymentReceived,
 )
 from functions.contracts.lifecycle import SERIES
@@ -41,6 +42,7 @@ __all__ = [
     "ContractRef",
     "DraftContractInput",
     "InvoiceIssued",
+    "InvoiceOverdue",
     "PaymentReceived",
     "contracts_made_in",
     "create_draft_contract",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.contracts import access, payments, receivables
+from functions.contracts import access, payments, receivables, statement
 from functions.contracts.payment_models import (
     AgingBuckets,
     AgingOut,
@@ -14,9 +14,14 @@ from functions.contracts.payment_models import (
     NoteOut,
     PaymentIn,
     PaymentOut,
+    PaymentPage,
+    PaymentQuery,
+    StatementLine,
+    StatementOut,
+    StatementQuery,
 )
 from functions.contracts.routes_common import router
-from shared import clock
+from shared import clock, fiscal
 from shared.errors import NotFound
 from shared.http import ApiRequest, ApiResponse
 from shared.money import Money
@@ -67,6 +72,14 @@ def record_payment(req: ApiRequest) -> ApiResponse:
     return ApiResponse(payment_out(payment_id, data).model_dump(mode="json", by_alias=True), 201)
 
 
+@router.get("/api/payments", permission=READ, query=PaymentQuery, response=PaymentPage, tags=TAGS)
+def list_payments(req: ApiRequest) -> PaymentPage:
+    """Payments the caller may see, newest first, by organization, buyer, mode or invoice (a partner: those
+    it made as buyer)."""
+    snapshots, token = payments.list_payments(req.query, access.viewer(req.user, READ))
+    return PaymentPage(items=[payment_out(s.id, s.to_dict() or {}) for s in snapshots], next_page_token=token)
+
+
 @router.get("/api/payments/{paymentId}", permission=READ, response=PaymentOut, tags=TAGS,
             errors={404: ("PAYMENT_NOT_FOUND",)})
 def get_payment(req: ApiRequest, paymentId: str) -> PaymentOut:
@@ -101,6 +114,30 @@ def invoice_aging(req: ApiRequest) -> AgingOut:
         total=receivables.rupees(row["totalPaise"]), overdue=receivables.rupees(row["overduePaise"]),
         buckets=AgingBuckets.model_validate({k: receivables.rupees(v) for k, v in row["buckets"].items()}))
         for row in rows])
+
+
+@router.get("/api/invoices/statement", permission=READ, query=StatementQuery, response=StatementOut,
+            tags=("invoices",), errors={404: ("PARTNER_NOT_FOUND", "ORGANIZATION_NOT_FOUND"),
+                                        422: ("STATEMENT_TOO_LONG",)})
+def partner_statement(req: ApiRequest) -> StatementOut:
+    """A partner's statement of account as buyer (the `/api/partners/{id}/statement` of issue 12, served by
+    the contracts function): opening balance, its invoices, debit and credit notes and payments in the range
+    in date order with the running balance, closing balance. A partner: only its own (404 otherwise)."""
+    query: StatementQuery = req.query
+    today = clock.today_india()
+    low = query.from_date or fiscal.bounds(fiscal.financial_year_of(today))[0]
+    data = statement.statement(access.viewer(req.user, READ), query.partner_id, query.org_id, low,
+                               query.to_date or today)
+    rupees = receivables.rupees
+    return StatementOut(
+        partner_id=data["partnerId"], org_id=data["orgId"], from_date=data["from"], to_date=data["to"],
+        opening_balance=rupees(data["openingPaise"]), total_debits=rupees(data["debitsPaise"]),
+        total_credits=rupees(data["creditsPaise"]), closing_balance=rupees(data["closingPaise"]),
+        lines=[StatementLine(date=line["date"], kind=line["kind"], id=line["id"], number=line["number"],
+                             org_id=line["orgId"], invoice_id=line["invoiceId"], invoice_number=line["invoiceNumber"],
+                             status=line["status"], debit=rupees(line["debitPaise"]),
+                             credit=rupees(line["creditPaise"]), balance=rupees(line["balancePaise"]))
+               for line in data["lines"]])
 
 
 @router.post("/api/invoices/{invoiceId}/notes", permission="invoices:manage", body=NoteIn, response=NoteOut,

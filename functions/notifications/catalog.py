@@ -18,6 +18,7 @@ from functions.contracts.public import (
     ContractApproved,
     ContractCreated,
     InvoiceIssued,
+    InvoiceOverdue,
     PaymentReceived,
 )
 from functions.notifications.events import PasswordExpiring, SessionExpiring
@@ -323,6 +324,18 @@ SPECS: tuple[EventSpec, ...] = (
                    "and due date in RNRL TradeHub." + _SIGN_OFF,
         sample={"invoiceId": "i1", "contractId": "c1", "buyerPartnerId": "p1", "orgId": "o1",
                 "invoiceNumber": "INV/2526/00042"},
+    ),
+    EventSpec(
+        InvoiceOverdue, "contract", WARNING,
+        (PartnerUsersRule("buyerPartnerId"), OrgPermissionRule("invoices:manage", channels=frozenset({IN_APP}))),
+        title="Invoice {invoiceNumber} is overdue",
+        body="Invoice {invoiceNumber} was due on {dueDate}; Rs {balance} is still unpaid.",
+        link=("invoice", "invoiceId"),
+        email_subject="Invoice {invoiceNumber} is overdue",
+        email_text="Hello {userName},\n\nInvoice {invoiceNumber} was due on {dueDate} and Rs {balance} of it is "
+                   "still unpaid. Please arrange the payment; its details are in RNRL TradeHub." + _SIGN_OFF,
+        sample={"invoiceId": "i1", "contractId": "c1", "buyerPartnerId": "p1", "orgId": "o1",
+                "invoiceNumber": "INV/2526/00042", "dueDate": "2026-11-30", "balance": "12500.50"},
     ),
     EventSpec(
         PaymentReceived, "contract", INFO, (PartnerUsersRule("buyerPartnerId"),),

@@ -75,3 +75,19 @@ def seeded_masters(masters_api):
     from functions.masters.seed import seed_masters
 
     return seed_masters()
+
+
+@pytest.fixture
+def contract_parties(api):
+    """Masters seeded and the three contract parties (buyer-1 in Gujarat, seller-1 and other-1 in
+    Maharashtra), with the masters' cache emptied before and after; the organization's financial year."""
+    from functions.masters.cached import CACHE
+    from tests.support.contracts import HINDI_BUYER, ORG, seed_masters, seed_party
+
+    CACHE.clear()
+    years = seed_masters()["financialYears"]
+    seed_party("buyer-1", legal_name=HINDI_BUYER, state_code="24", pan="AAACS1234F")
+    seed_party("seller-1", legal_name="Patel Ginning Factory", state_code="27", pan="AAAFP5678K")
+    seed_party("other-1", legal_name="Other Traders", state_code="27", pan="AAAFO9999K")
+    yield {"fy": years[ORG]}
+    CACHE.clear()

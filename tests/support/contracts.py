@@ -54,3 +54,26 @@ def contract_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+ACCOUNTS = frozenset({"invoices:read", "invoices:manage", "payments:manage", "contracts:read"})
+
+
+def active_contract(api: Any, **overrides: Any) -> dict[str, Any]:
+    """A contract entered, submitted and approved (maker-checker) through the HTTP API."""
+    maker, _ = staff(MANAGER)
+    checker, _ = staff(APPROVER)
+    contract = api.post("/api/contracts", json=contract_body(**overrides), token=maker).get_json()
+    assert api.post(f"/api/contracts/{contract['id']}/submit", token=maker).status_code == 200
+    approved = api.post(f"/api/contracts/{contract['id']}/approve", token=checker)
+    assert approved.status_code == 200, approved.get_json()
+    return approved.get_json()
+
+
+def run_job(api: Any, name: str) -> dict[str, Any]:
+    """Run a scheduled job through the jobs function as the scheduler does; its summary."""
+    import os
+
+    response = api.post(f"/jobs/{name}", headers={"Authorization": f"Bearer {os.environ['JOBS_SHARED_SECRET']}"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["summary"]

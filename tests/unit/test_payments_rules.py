@@ -8,7 +8,6 @@ from functions.contracts.payments import (
     check_allocations,
     check_amount,
     normalize_reference,
-    status_after,
 )
 from shared.errors import Conflict, NotFound, Unprocessable
 from shared.money import Money
@@ -93,11 +92,3 @@ def test_cancelled_invoice_takes_no_payment() -> None:
         check_allocations([Allocation("i1", Money.from_paise(1))], {"i1": {**INVOICE, "status": "CANCELLED"}},
                           Money.from_paise(10), "o1", "b1")
     assert caught.value.code == "INVOICE_NOT_PAYABLE"
-
-
-def test_status_after_payment() -> None:
-    assert status_after(100, 0, "UNPAID", False) == "UNPAID"
-    assert status_after(100, 1, "UNPAID", False) == "PARTIALLY_PAID"
-    assert status_after(100, 100, "OVERDUE", True) == "PAID"
-    assert status_after(100, 50, "OVERDUE", True) == "OVERDUE"
-    assert status_after(100, 50, "UNPAID", True) == "OVERDUE"

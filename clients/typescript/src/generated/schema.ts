@@ -983,6 +983,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/invoices/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A partner's statement of account as buyer (the `/api/partners/{id}/statement` of issue 12, served by
+         * @description the contracts function): opening balance, its invoices, debit and credit notes and payments in the range
+         *     in date order with the running balance, closing balance. A partner: only its own (404 otherwise).
+         */
+        get: operations["contracts_partner_statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/kyc/due": {
         parameters: {
             query?: never;
@@ -2264,7 +2285,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Payments the caller may see, newest first, by organization, buyer, mode or invoice (a partner: those
+         * @description it made as buyer).
+         */
+        get: operations["contracts_list_payments"];
         put?: never;
         /**
          * Record a payment of a buyer (bank reference unique per mode: 409 on a duplicate) and allocate it to
@@ -7062,6 +7087,16 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** PaymentPage */
+        PaymentPage: {
+            /** Items */
+            items: components["schemas"]["PaymentOut"][];
+            /**
+             * Nextpagetoken
+             * @default null
+             */
+            nextPageToken?: string | null;
+        };
         /** PdfLinkOut */
         PdfLinkOut: {
             /** Expiresat */
@@ -7678,6 +7713,84 @@ export interface components {
              * @default null
              */
             idleMinutes?: number | null;
+        };
+        /** StatementLine */
+        StatementLine: {
+            /**
+             * Balance
+             * @description Running balance after this line (below zero: paid in advance)
+             */
+            balance: number;
+            /**
+             * Credit
+             * @description Lowers it (payment received, credit note)
+             */
+            credit: number;
+            /** Date */
+            date: string;
+            /**
+             * Debit
+             * @description Raises what the partner owes (invoice at issue, debit note)
+             */
+            debit: number;
+            /** Id */
+            id: string;
+            /**
+             * Invoiceid
+             * @default null
+             */
+            invoiceId?: string | null;
+            /**
+             * Invoicenumber
+             * @default null
+             */
+            invoiceNumber?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "INVOICE" | "DEBIT_NOTE" | "CREDIT_NOTE" | "PAYMENT";
+            /**
+             * Number
+             * @description Invoice or note number; a payment's mode and bank reference
+             * @default null
+             */
+            number?: string | null;
+            /**
+             * Orgid
+             * @default null
+             */
+            orgId?: string | null;
+            /**
+             * Status
+             * @description An invoice's status today
+             * @default null
+             */
+            status?: string | null;
+        };
+        /** StatementOut */
+        StatementOut: {
+            /** Closingbalance */
+            closingBalance: number;
+            /** From */
+            from: string;
+            /** Lines */
+            lines: components["schemas"]["StatementLine"][];
+            /** Openingbalance */
+            openingBalance: number;
+            /**
+             * Orgid
+             * @default null
+             */
+            orgId?: string | null;
+            /** Partnerid */
+            partnerId: string;
+            /** To */
+            to: string;
+            /** Totalcredits */
+            totalCredits: number;
+            /** Totaldebits */
+            totalDebits: number;
         };
         /** StationIn */
         StationIn: {
@@ -13403,6 +13516,91 @@ export interface operations {
                 };
             };
             /** @description A dependency is not answering */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_partner_statement: {
+        parameters: {
+            query?: {
+                /** @description First day (default: 1 April of this year) */
+                from?: string | null;
+                /** @description One organization's books (default: all the caller sees) */
+                orgId?: string | null;
+                /** @description Back office: whose statement (required); a partner: its own */
+                partnerId?: string | null;
+                /** @description Last day (default: today, India) */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementOut"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: PARTNER_NOT_FOUND, ORGANIZATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, STATEMENT_TOO_LONG */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
@@ -21990,6 +22188,91 @@ export interface operations {
             };
             /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_list_payments: {
+        parameters: {
+            query?: {
+                buyerPartnerId?: string | null;
+                /** @description Payments allocated (in part) to this invoice */
+                invoiceId?: string | null;
+                mode?: ("RTGS" | "NEFT" | "IMPS" | "UPI" | "CHEQUE" | "CASH") | null;
+                /** @description Back office: one of the caller's organizations */
+                orgId?: string | null;
+                pageSize?: number;
+                pageToken?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentPage"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: INVALID_PAGE_TOKEN */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
