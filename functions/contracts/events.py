@@ -68,3 +68,16 @@ class InvoiceOverdue(DomainEventModel):
     invoice_number: str | None = None
     due_date: str
     balance: str
+
+
+class CommissionDue(DomainEventModel):
+    """A contract became ACTIVE: one side's brokerage is DUE (one event per side)."""
+
+    producer = "contracts"
+    commission_id: str
+    contract_id: str
+    partner_id: str
+    side: str
+    amount: str
+    org_id: str | None = None
+    contract_number: str | None = None

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from functions.contracts import states, store, terms
-from functions.contracts.events import ContractAmended, ContractApproved, ContractCreated
+from functions.contracts.events import CommissionDue, ContractAmended, ContractApproved, ContractCreated
 from functions.masters.public import (
     commission_structure_in_force,
     commodity_in_force,
@@ -80,6 +80,8 @@ class Masters:
 def load_masters(commodity_id: str, structure_id: str | None) -> Masters:
     commodity = commodity_in_force(commodity_id)
     structure = commission_structure_in_force(structure_id, commodity.get("code"))
+    if commodity.get("brokerageGstRate") is not None:      # the commodity's own setting first (kapas: exempt)
+        return Masters(commodity, structure, terms.decimal_of(commodity["brokerageGstRate"]))
     sac = (structure or {}).get("sacCode") or BROKERAGE_SAC
     rate = gst_rate_in_force("SAC", sac)
     brokerage_gst = terms.decimal_of(rate["rate"]) if rate and rate.get("rate") is not None else DEFAULT_BROKERAGE_GST
@@ -236,9 +238,15 @@ def write_commissions(uow: Any, contract_id: str, contract: dict[str, Any], exis
                   "partnerId": (contract.get(side) or {}).get("partnerId"),
                   "structureCode": commissions.get("structureCode"), "basis": item.get("basis"),
                   "amountPaise": item.get("amountPaise"), "gstPercent": item.get("gstPercent"),
-                  "gstPaise": item.get("gstPaise")}
+                  "gstPaise": item.get("gstPaise"), "sacCode": commissions.get("sacCode"),
+                  "partnerStateCode": (contract.get(side) or {}).get("stateCode")}
         if existing is None:
-            uow.create(commission_ref(contract_id, side), stamp_new({**fields, "status": DUE}, actor_id))
+            ref = commission_ref(contract_id, side)
+            uow.create(ref, stamp_new({**fields, "status": DUE}, actor_id))
+            amount = Money.from_paise(int(item.get("amountPaise") or 0)).rupees
+            uow.emit(CommissionDue(commission_id=ref.id, contract_id=contract_id, partner_id=str(fields["partnerId"]),
+                                   side=side.upper(), amount=str(amount), org_id=contract.get("orgId"),
+                                   contract_number=contract.get("number")), subject=ref.id)
             continue
         current = existing.get(side)
         if current is not None and current.get("status") == DUE:

@@ -319,6 +319,35 @@ class CommissionQuery(PageQuery):
     contract_id: DocId | None = None
 
 
+class BrokerageInvoiceOut(OutModel):
+    """RNRL's brokerage invoice to the partner of one side (series BRK, numbered per organization and year)."""
+
+    number: str
+    invoice_date: str
+    financial_year: str
+    supplier_gstin: str | None = None
+    place_of_supply: str | None = None
+    tax_type: Literal["INTRA_STATE", "INTER_STATE"]
+    sac_code: str | None = None
+    gst_rate_percent: OutNumber
+    taxable_value: ApiAmount
+    cgst: ApiAmount
+    sgst: ApiAmount
+    igst: ApiAmount
+    total: ApiAmount
+
+
+class BrokerageInvoiceIn(ApiModel):
+    invoice_date: date | None = Field(None, description="India date; today when left out")
+
+
+class CommissionPaymentIn(ApiModel):
+    """The partner paid the brokerage invoice."""
+
+    paid_on: date
+    reference: str = Field(min_length=1, max_length=40, description="Bank reference of the payment")
+
+
 class CommissionOut(OutModel):
     id: str
     contract_id: str
@@ -333,7 +362,11 @@ class CommissionOut(OutModel):
     gst_percent: OutNumber
     gst: ApiAmount
     status: Literal["DUE", "INVOICED", "PAID"]
+    brokerage_invoice: BrokerageInvoiceOut | None = None
+    paid_on: str | None = None
+    payment_reference: str | None = None
     created_at: str | None = None
+    version: int = 1
 
 
 class CommissionPage(ApiModel):

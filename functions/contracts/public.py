@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from functions.contracts.drafts import ContractRef, DraftContractInput, create, masters_for
 from functions.contracts.events import (
+    CommissionDue,
     ContractAmended,
     ContractApproved,
     ContractCreated,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CloseCounts",
+    "CommissionDue",
     "ContractAmended",
     "ContractApproved",
     "ContractCreated",

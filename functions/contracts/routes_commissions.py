@@ -4,17 +4,39 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from functions.contracts import access
+from functions.contracts import access, commissions
 from functions.contracts.lifecycle import COMMISSIONS
-from functions.contracts.models import CommissionOut, CommissionPage, CommissionQuery
+from functions.contracts.models import (
+    BrokerageInvoiceIn,
+    CommissionOut,
+    CommissionPage,
+    CommissionPaymentIn,
+    CommissionQuery,
+)
 from functions.contracts.routes_common import router
 from shared import clock
 from shared.db import collection
 from shared.http import ApiRequest
 from shared.http.pagination import page
 from shared.money import Money
+from shared.uow import run_in_transaction
 
 READ = "commissions:read"
+TAGS = ("commissions",)
+
+
+def _rupees(paise: Any) -> Decimal:
+    return Money.from_paise(int(paise or 0)).rupees
+
+
+def _brokerage_invoice(document: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not document:
+        return None
+    return {**{k: document.get(k) for k in ("number", "invoiceDate", "financialYear", "supplierGstin",
+                                            "placeOfSupply", "taxType", "sacCode")},
+            "gstRatePercent": Decimal(document.get("gstRatePercent") or "0"),
+            **{name: _rupees(document.get(f"{name}Paise")) for name in ("cgst", "sgst", "igst", "total")},
+            "taxableValue": _rupees(document.get("taxableValuePaise"))}
 
 
 def commission_out(commission_id: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -24,10 +46,12 @@ def commission_out(commission_id: str, data: dict[str, Any]) -> dict[str, Any]:
             "id": commission_id, "amount": Money.from_paise(int(data.get("amountPaise") or 0)).rupees,
             "gstPercent": Decimal(data.get("gstPercent") or "0"),
             "gst": Money.from_paise(int(data.get("gstPaise") or 0)).rupees,
+            "brokerageInvoice": _brokerage_invoice(data.get("brokerageInvoice")), "paidOn": data.get("paidOn"),
+            "paymentReference": data.get("paymentReference"), "version": int(data.get("version") or 1),
             "createdAt": clock.iso(created) if hasattr(created, "isoformat") else None}
 
 
-@router.get("/api/commissions", permission=READ, query=CommissionQuery, response=CommissionPage, tags=("commissions",))
+@router.get("/api/commissions", permission=READ, query=CommissionQuery, response=CommissionPage, tags=TAGS)
 def list_commissions(req: ApiRequest) -> CommissionPage:
     """Brokerage per contract side (DUE once the contract is ACTIVE), newest first, in the caller's organizations."""
     from google.cloud.firestore_v1.base_query import FieldFilter
@@ -45,3 +69,35 @@ def list_commissions(req: ApiRequest) -> CommissionPage:
     snapshots, token = page(ref, [("createdAt", "DESCENDING")], req.query.page_size, req.query.page_token)
     return CommissionPage(items=[CommissionOut.model_validate(commission_out(s.id, s.to_dict() or {}))
                                  for s in snapshots], next_page_token=token)
+
+
+@router.get("/api/commissions/{commissionId}", permission=READ, response=CommissionOut, tags=TAGS,
+            errors={404: ("COMMISSION_NOT_FOUND",)})
+def get_commission(req: ApiRequest, commissionId: str) -> CommissionOut:
+    """One side's brokerage on a contract, with its brokerage invoice once INVOICED (back office)."""
+    data = commissions.get(commissionId, access.back_office(req.user, READ))
+    return CommissionOut.model_validate(commission_out(commissionId, data))
+
+
+@router.post("/api/commissions/{commissionId}/invoice", permission="invoices:manage", body=BrokerageInvoiceIn,
+             response=CommissionOut, idempotent=True, tags=TAGS,
+             errors={404: ("COMMISSION_NOT_FOUND",), 409: ("INVALID_TRANSITION", "FINANCIAL_YEAR_CLOSED"),
+                     422: ("FINANCIAL_YEAR_NOT_FOUND",)})
+def invoice_commission(req: ApiRequest, commissionId: str) -> CommissionOut:
+    """DUE → INVOICED: RNRL's brokerage invoice to the side's partner, the next number of the organization's
+    BRK series for the year, GST at the commodity's brokerage rate (CGST + SGST or IGST)."""
+    viewer = access.back_office(req.user, "invoices:manage")
+    data = run_in_transaction(lambda uow: commissions.invoice(uow, commissionId, viewer, req.body.invoice_date),
+                              req.actor)
+    return CommissionOut.model_validate(commission_out(commissionId, data))
+
+
+@router.post("/api/commissions/{commissionId}/pay", permission="payments:manage", body=CommissionPaymentIn,
+             response=CommissionOut, tags=TAGS, errors={404: ("COMMISSION_NOT_FOUND",), 409: ("INVALID_TRANSITION",)})
+def pay_commission(req: ApiRequest, commissionId: str) -> CommissionOut:
+    """INVOICED → PAID: the partner paid its brokerage invoice."""
+    viewer = access.back_office(req.user, "payments:manage")
+    body: CommissionPaymentIn = req.body
+    data = run_in_transaction(lambda uow: commissions.mark_paid(uow, commissionId, viewer, body.paid_on,
+                                                                body.reference), req.actor)
+    return CommissionOut.model_validate(commission_out(commissionId, data))

@@ -18,9 +18,9 @@ if TYPE_CHECKING:
     from shared.auth.principal import Actor
 
 KIND = Kind("commodities", "commodity", "Commodity", "COMMODITY_NOT_FOUND", cache_prefixes=(COMMODITY_PREFIX,))
-TEMPLATE_FIELDS = ("code", "name", "hsnCode", "gstRate", "defaultUnit", "units", "qualityParameters", "varieties",
-                   "tradeTypes", "bargainTypes", "passingTerms", "weightmentTerms", "deliveryTerms", "paymentTerms",
-                   "certificates", "active")
+TEMPLATE_FIELDS = ("code", "name", "hsnCode", "gstRate", "brokerageGstRate", "defaultUnit", "units",
+                   "qualityParameters", "varieties", "tradeTypes", "bargainTypes", "passingTerms", "weightmentTerms",
+                   "deliveryTerms", "paymentTerms", "certificates", "active")
 _CODED_LISTS = ("varieties", "tradeTypes", "bargainTypes", "passingTerms", "weightmentTerms", "deliveryTerms",
                 "paymentTerms", "certificates")
 

@@ -265,6 +265,9 @@ class CommodityIn(ApiModel):
     name: Label
     hsn_code: Annotated[str, Field(pattern=r"^\d{4}(\d{2}){0,2}$")]
     gst_rate: Annotated[Decimal, Field(ge=0, le=100)]
+    brokerage_gst_rate: Annotated[Decimal, Field(ge=0, le=100)] | None = Field(
+        None, description="GST % on brokerage for this commodity (18 for lint; kapas may be exempt); "
+                          "none: the brokerage SAC's rate")
     default_unit: Unit
     units: Annotated[list[Unit], Field(min_length=1, max_length=7)]
     quality_parameters: Annotated[list[QualityParameterIn], Field(max_length=30)] = Field(default_factory=list)
@@ -284,6 +287,7 @@ class CommodityPatch(ApiModel):
     name: Label | None = None
     hsn_code: Annotated[str, Field(pattern=r"^\d{4}(\d{2}){0,2}$")] | None = None
     gst_rate: Annotated[Decimal, Field(ge=0, le=100)] | None = None
+    brokerage_gst_rate: Annotated[Decimal, Field(ge=0, le=100)] | None = None
     default_unit: Unit | None = None
     units: Annotated[list[Unit], Field(min_length=1, max_length=7)] | None = None
     quality_parameters: Annotated[list[QualityParameterIn], Field(max_length=30)] | None = None
@@ -341,6 +345,7 @@ class CommodityTemplateOut(OutModel):
     name: str
     hsn_code: str
     gst_rate: Number
+    brokerage_gst_rate: Number | None = None
     default_unit: str
     units: list[str]
     quality_parameters: list[QualityParameterOut]

@@ -7,7 +7,8 @@
 - its typed domain events (functions/masters/events.py), for `uow.emit(...)` and the notifications catalog;
 - for contracts, what they copy: `commodity_in_force(id)`, `commission_structure_in_force(id)` (or the
   default one), `gst_rate_in_force(code_type, code)` (versions in force today, with their version
-  number), and `open_financial_year(uow, org_id, code)` read in the caller's transaction (a close that
+  number), `organization_gstin(org_id)` (its primary GSTIN, for the brokerage invoices it issues),
+  and `open_financial_year(uow, org_id, code)` read in the caller's transaction (a close that
   commits meanwhile makes that transaction retry and then refuse).
 """
 from __future__ import annotations
@@ -47,6 +48,7 @@ __all__ = [
     "gst_rate_in_force",
     "lexicon_rows",
     "open_financial_year",
+    "organization_gstin",
     "settings_from",
     "settings_ref",
 ]
@@ -112,6 +114,19 @@ def gst_rate_in_force(code_type: str, code: str) -> dict[str, Any] | None:
         return store.read(gst_rates.KIND, gst_rates.rate_id(code_type, code))[0]
     except NotFound:
         return None
+
+
+def organization_gstin(org_id: str) -> str | None:
+    """The organization's primary GSTIN (the first when none is marked primary); None without one."""
+    from functions.masters.access import ORGANIZATIONS
+
+    try:
+        organization = store.read(ORGANIZATIONS, org_id)[0]
+    except NotFound:
+        return None
+    gstins = [g for g in organization.get("gstins") or [] if g.get("gstin")]
+    primary = [g for g in gstins if g.get("primary")] or gstins
+    return primary[0]["gstin"] if primary else None
 
 
 def open_financial_year(uow: Any, org_id: str, code: str) -> dict[str, Any]:

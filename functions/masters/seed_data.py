@@ -69,7 +69,8 @@ PAYMENT_TERMS = _terms(("ADVANCE", "Advance before dispatch", 0), ("AGAINST_DELI
 
 def cotton() -> dict[str, Any]:
     return {
-        "code": "COTTON", "name": "Cotton (lint)", "hsnCode": "5201", "gstRate": 5.0, "defaultUnit": "CANDY",
+        "code": "COTTON", "name": "Cotton (lint)", "hsnCode": "5201", "gstRate": 5.0, "brokerageGstRate": 18.0,
+        "defaultUnit": "CANDY",
         "units": ["CANDY", "BALE", "KG", "QUINTAL", "TONNE", "MAUND"],
         "qualityParameters": COTTON_PARAMETERS,
         "varieties": variety_list("COTTON"),
@@ -94,7 +95,10 @@ def cotton() -> dict[str, Any]:
 
 def kapas() -> dict[str, Any]:
     return {
-        "code": "KAPAS", "name": "Kapas (seed cotton)", "hsnCode": "5201", "gstRate": 5.0, "defaultUnit": "QUINTAL",
+        "code": "KAPAS", "name": "Kapas (seed cotton)", "hsnCode": "5201", "gstRate": 5.0,
+        # a commission agent's services for agricultural produce are exempt, and kapas may count as such
+        # (domain/trading.md): 0% by default, an admin can change it
+        "brokerageGstRate": 0.0, "defaultUnit": "QUINTAL",
         "units": ["QUINTAL", "MAN", "KG", "TONNE"],
         "qualityParameters": KAPAS_PARAMETERS,
         # Kapas is the same crop before ginning: the lint varieties apply.

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from functions.auth.public import AccountLocked, NewDeviceSignIn
 from functions.contracts.public import (
+    CommissionDue,
     ContractAmended,
     ContractApproved,
     ContractCreated,
@@ -324,6 +325,19 @@ SPECS: tuple[EventSpec, ...] = (
                    "and due date in RNRL TradeHub." + _SIGN_OFF,
         sample={"invoiceId": "i1", "contractId": "c1", "buyerPartnerId": "p1", "orgId": "o1",
                 "invoiceNumber": "INV/2526/00042"},
+    ),
+    EventSpec(
+        CommissionDue, "contract", INFO,
+        (PartnerUsersRule("partnerId"), OrgPermissionRule("commissions:read", channels=frozenset({IN_APP}))),
+        title="Brokerage of Rs {amount} due on contract {contractNumber}",
+        body="Contract {contractNumber} is approved: brokerage of Rs {amount} ({side} side) is due. "
+             "RNRL's brokerage invoice follows.",
+        link=("contract", "contractId"),
+        email_subject="Brokerage due on contract {contractNumber}",
+        email_text="Hello {userName},\n\nContract {contractNumber} has been approved. Brokerage of Rs {amount} "
+                   "on your side of it is now due; RNRL's brokerage invoice will follow." + _SIGN_OFF,
+        sample={"commissionId": "c1-BUYER", "contractId": "c1", "partnerId": "p1", "side": "BUYER",
+                "amount": "21750.28", "orgId": "o1", "contractNumber": "SC/26-27/00001"},
     ),
     EventSpec(
         InvoiceOverdue, "contract", WARNING,

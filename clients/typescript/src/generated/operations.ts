@@ -5,6 +5,7 @@
 
 /** Path templates of the POSTs that accept an `Idempotency-Key` (x-idempotent). */
 export const IDEMPOTENT_POSTS: readonly string[] = [
+  "/api/commissions/{commissionId}/invoice",
   "/api/commodities",
   "/api/contracts",
   "/api/financial-years",

@@ -333,6 +333,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/commissions/{commissionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One side's brokerage on a contract, with its brokerage invoice once INVOICED (back office). */
+        get: operations["contracts_get_commission"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commissions/{commissionId}/invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * DUE → INVOICED: RNRL's brokerage invoice to the side's partner, the next number of the organization's
+         * @description BRK series for the year, GST at the commodity's brokerage rate (CGST + SGST or IGST).
+         */
+        post: operations["contracts_invoice_commission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commissions/{commissionId}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** INVOICED → PAID: the partner paid its brokerage invoice. */
+        post: operations["contracts_pay_commission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/commissions/health": {
         parameters: {
             query?: never;
@@ -3573,6 +3627,59 @@ export interface components {
              */
             name?: string | null;
         };
+        /** BrokerageInvoiceIn */
+        BrokerageInvoiceIn: {
+            /**
+             * Invoicedate
+             * @description India date; today when left out
+             * @default null
+             */
+            invoiceDate?: string | null;
+        };
+        /**
+         * BrokerageInvoiceOut
+         * @description RNRL's brokerage invoice to the partner of one side (series BRK, numbered per organization and year).
+         */
+        BrokerageInvoiceOut: {
+            /** Cgst */
+            cgst: number;
+            /** Financialyear */
+            financialYear: string;
+            /** Gstratepercent */
+            gstRatePercent: number;
+            /** Igst */
+            igst: number;
+            /** Invoicedate */
+            invoiceDate: string;
+            /** Number */
+            number: string;
+            /**
+             * Placeofsupply
+             * @default null
+             */
+            placeOfSupply?: string | null;
+            /**
+             * Saccode
+             * @default null
+             */
+            sacCode?: string | null;
+            /** Sgst */
+            sgst: number;
+            /**
+             * Suppliergstin
+             * @default null
+             */
+            supplierGstin?: string | null;
+            /** Taxablevalue */
+            taxableValue: number;
+            /**
+             * Taxtype
+             * @enum {string}
+             */
+            taxType: "INTRA_STATE" | "INTER_STATE";
+            /** Total */
+            total: number;
+        };
         /** CancelIn */
         CancelIn: {
             /**
@@ -3981,6 +4088,8 @@ export interface components {
              * @default null
              */
             basis?: string | null;
+            /** @default null */
+            brokerageInvoice?: components["schemas"]["BrokerageInvoiceOut"] | null;
             /** Contractid */
             contractId: string;
             /**
@@ -4004,10 +4113,20 @@ export interface components {
             /** Orgid */
             orgId: string;
             /**
+             * Paidon
+             * @default null
+             */
+            paidOn?: string | null;
+            /**
              * Partnerid
              * @default null
              */
             partnerId?: string | null;
+            /**
+             * Paymentreference
+             * @default null
+             */
+            paymentReference?: string | null;
             /**
              * Side
              * @enum {string}
@@ -4023,6 +4142,11 @@ export interface components {
              * @default null
              */
             structureCode?: string | null;
+            /**
+             * Version
+             * @default 1
+             */
+            version?: number;
         };
         /** CommissionPage */
         CommissionPage: {
@@ -4033,6 +4157,22 @@ export interface components {
              * @default null
              */
             nextPageToken?: string | null;
+        };
+        /**
+         * CommissionPaymentIn
+         * @description The partner paid the brokerage invoice.
+         */
+        CommissionPaymentIn: {
+            /**
+             * Paidon
+             * Format: date
+             */
+            paidOn: string;
+            /**
+             * Reference
+             * @description Bank reference of the payment
+             */
+            reference: string;
         };
         /** CommissionSideIn */
         CommissionSideIn: {
@@ -4191,6 +4331,12 @@ export interface components {
             active?: boolean;
             /** Bargaintypes */
             bargainTypes?: components["schemas"]["OptionIn"][];
+            /**
+             * Brokeragegstrate
+             * @description GST % on brokerage for this commodity (18 for lint; kapas may be exempt); none: the brokerage SAC's rate
+             * @default null
+             */
+            brokerageGstRate?: number | string | null;
             /** Certificates */
             certificates?: components["schemas"]["OptionIn"][];
             /** Code */
@@ -4240,6 +4386,11 @@ export interface components {
              * @default null
              */
             bargainTypes?: components["schemas"]["OptionIn"][] | null;
+            /**
+             * Brokeragegstrate
+             * @default null
+             */
+            brokerageGstRate?: number | string | null;
             /**
              * Certificates
              * @default null
@@ -4320,6 +4471,11 @@ export interface components {
             active?: boolean;
             /** Bargaintypes */
             bargainTypes: components["schemas"]["OptionOut"][];
+            /**
+             * Brokeragegstrate
+             * @default null
+             */
+            brokerageGstRate?: number | null;
             /** Certificates */
             certificates: components["schemas"]["OptionOut"][];
             /** Code */
@@ -5248,6 +5404,11 @@ export interface components {
             active?: boolean;
             /** Bargaintypes */
             bargainTypes: components["schemas"]["OptionOut"][];
+            /**
+             * Brokeragegstrate
+             * @default null
+             */
+            brokerageGstRate?: number | null;
             /** Certificates */
             certificates: components["schemas"]["OptionOut"][];
             /** Code */
@@ -10050,6 +10211,316 @@ export interface operations {
             };
             /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_get_commission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commissionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionOut"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, COMMISSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_invoice_commission: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays of the same key return the first response and write nothing. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                commissionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BrokerageInvoiceIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, COMMISSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: INVALID_TRANSITION, FINANCIAL_YEAR_CLOSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, FINANCIAL_YEAR_NOT_FOUND */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_pay_commission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commissionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommissionPaymentIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, COMMISSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: INVALID_TRANSITION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
