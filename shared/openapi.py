@@ -196,7 +196,8 @@ class _Builder:
     def _error_codes(route: Route) -> dict[int, list[str]]:
         """status -> codes: what the pipeline answers for a route of this shape (shared/http/pipeline.py,
         shared/auth/guard.py, shared/http/pagination.py, shared/http/etag.py), plus the route's own."""
-        codes: dict[int, list[str]] = {503: ["DEPENDENCY_UNAVAILABLE"]}
+        # CONTENTION: a transaction that never got through (shared/uow.py)
+        codes: dict[int, list[str]] = {503: ["DEPENDENCY_UNAVAILABLE", "CONTENTION"]}
         if route.method in BODY_METHODS:
             codes[400] = ["MALFORMED_JSON", "JSON_TOO_DEEP"]
             codes[413] = ["PAYLOAD_TOO_LARGE"]

@@ -6,6 +6,7 @@ writes the outbox events together (DESIGN.md §5 step 6). Events are published a
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from shared import audit, timers
 from shared.db import client, get_all
+from shared.errors import ServiceUnavailable
 from shared.events import outbox, relay
 
 if TYPE_CHECKING:
@@ -28,6 +30,12 @@ T = TypeVar("T")
 # the request's Idempotency-Key binds itself to the work this way (shared/http/idempotency.py).
 before_commit: ContextVar[Callable[[UnitOfWork], None] | None] = ContextVar("before_commit", default=None)
 MAX_TRANSACTION_ATTEMPTS = 60
+CONTENTION = "CONTENTION"
+# After a transaction of this process aborted, its transactions take turns for CONTENDED_SECONDS
+# (run_in_transaction). Reentrant: a unit of work may run another transaction.
+CONTENDED_SECONDS = 2.0
+_turn = threading.RLock()
+_contended_until = 0.0          # time.monotonic() until which transactions take turns
 
 
 @dataclass
@@ -94,9 +102,14 @@ def run_in_transaction(work: Callable[[UnitOfWork], T], actor: Actor | None = No
     """Run `work(uow)` in one Firestore transaction, retrying on contention, then publish its events.
 
     The client library retries an aborted transaction immediately, which starves under contention on
-    the emulator; we retry with jittered exponential backoff instead, so that a handful of writers on
-    one document (a counter, an offer being accepted) all get through.
+    the emulator; we retry with jittered exponential backoff instead. Transactions run in parallel until
+    one of this process aborts; then, for CONTENDED_SECONDS after the latest abort, they take turns
+    (`_turn`). Many requests on one document (twenty acceptances of one request, a counter) would
+    otherwise keep aborting each other, each collision costing a lock timeout, until they give up; in
+    turns each commits at its first try. Work that still cannot commit after MAX_TRANSACTION_ATTEMPTS is
+    503 CONTENTION with Retry-After, having changed nothing.
     """
+    global _contended_until
     from google.api_core.exceptions import Aborted
     from google.cloud import firestore
 
@@ -119,12 +132,20 @@ def run_in_transaction(work: Callable[[UnitOfWork], T], actor: Actor | None = No
         attempt += 1
         transaction = db.transaction(max_attempts=1, read_only=read_only)
         try:
-            result = body(transaction)
+            if time.monotonic() < _contended_until:
+                with _turn:
+                    result = body(transaction)
+            else:
+                result = body(transaction)
             break
         except (Aborted, ValueError) as error:
             retryable = isinstance(error, Aborted) or "Failed to commit transaction" in str(error)
-            if not retryable or attempt >= MAX_TRANSACTION_ATTEMPTS:
+            if not retryable:
                 raise
+            _contended_until = time.monotonic() + CONTENDED_SECONDS
+            if attempt >= MAX_TRANSACTION_ATTEMPTS:
+                raise ServiceUnavailable(CONTENTION, "Too many concurrent changes of the same records; nothing "
+                                         "was changed, try again shortly", retry_after=1) from error
             time.sleep(min(2.0, 0.01 * (2 ** attempt)) * random.uniform(0.5, 1.5))
     if publish and uow_holder and uow_holder[0].events:
         relay.publish_after_commit(uow_holder[0].events)

@@ -193,3 +193,49 @@ def test_helpers_that_read_then_write_compose_in_one_transaction(clean_db):
     assert run_in_transaction(work) == (1, 1)
     assert run_in_transaction(work) == (2, 2)
     assert collection("counters").document("org-1:2025-26:invoice").get().to_dict()["value"] == 2
+
+
+def test_work_that_never_gets_through_is_503_contention_and_writes_nothing(clean_db, monkeypatch):
+    from google.api_core.exceptions import Aborted
+
+    from shared import uow as uow_module
+    from shared.db import collection
+    from shared.errors import ServiceUnavailable
+
+    monkeypatch.setattr(uow_module, "MAX_TRANSACTION_ATTEMPTS", 3)
+    attempts = []
+
+    def always_contended(uow):
+        attempts.append(1)
+        uow.create(collection("sampleContracts").document("never"), {"n": len(attempts)})
+        uow.flush()
+        raise Aborted("Transaction lock timeout.")
+
+    with pytest.raises(ServiceUnavailable) as refused:
+        uow_module.run_in_transaction(always_contended)
+    assert len(attempts) == 3
+    assert refused.value.status == 503 and refused.value.code == "CONTENTION"
+    assert refused.value.headers["Retry-After"] == "1"
+    assert not collection("sampleContracts").document("never").get().exists
+
+
+def test_retries_take_turns_so_twenty_contending_increments_all_get_through(clean_db):
+    """Twenty read-then-write transactions on one document from twenty threads: every one commits once."""
+    from shared.db import collection
+    from shared.uow import run_in_transaction
+
+    ref = collection("sampleCounters").document("hot")
+    ref.set({"value": 0})
+
+    def bump(_: int) -> int:
+        def work(uow):
+            value = uow.get(ref).to_dict()["value"] + 1
+            uow.update(ref, {"value": value})
+            return value
+
+        return run_in_transaction(work)
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        places = sorted(pool.map(bump, range(20)))
+    assert places == list(range(1, 21))
+    assert ref.get().to_dict()["value"] == 20
