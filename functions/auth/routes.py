@@ -32,7 +32,8 @@ def login(req: ApiRequest):
 
 
 @router.post("/api/auth/refresh", public=True, body=m.RefreshIn, response=m.RefreshOut, tags=("auth",),
-             errors={401: ("INVALID_REFRESH_TOKEN", "REFRESH_TOKEN_EXPIRED", "REFRESH_TOKEN_REUSED")})
+             errors={401: ("INVALID_REFRESH_TOKEN", "REFRESH_TOKEN_EXPIRED", "REFRESH_TOKEN_REUSED"),
+                     409: ("REFRESH_TOKEN_ROTATED",)})
 def refresh(req: ApiRequest):
     """Exchange a refresh token for a new access token and a rotated refresh token."""
     return session_service.refresh(req.body.refresh_token, req.actor)

@@ -8,9 +8,13 @@ restrictedAtSignIn (the sign-in itself, not a later refresh, made it restricted)
 A refresh token is `<sid>.<generation>.<256-bit random>.<signature>`; only its SHA-256 is stored. Each
 use rotates it to the next generation. The signature (keyed with the server's secret) proves that we
 issued a token, so a validly signed token of an earlier generation than the session's is a rotated
-one shown again, however long ago: it was copied, and the whole session is revoked (both the access
-and the refresh token then answer 401). A refresh does not count as activity: the client reports real
-user activity with `POST /api/auth/session/activity`.
+one shown again: it was copied, and the whole session is revoked (both the access and the refresh token
+then answer 401). One exception: the token of the generation just before the current one, shown within
+`ROTATION_GRACE` of its rotation (`rotatedAt`), is a concurrent refresh of the same client (two tabs that
+share one storage: a tab may read the old token after the other rotated it, since browsers do not
+synchronise localStorage across tabs at once). It answers 409 REFRESH_TOKEN_ROTATED, revokes nothing and
+issues nothing: the client takes the tokens the other tab saved. A refresh does not count as activity: the
+client reports real user activity with `POST /api/auth/session/activity`.
 """
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ from shared.auth.principal import Actor, Principal
 from shared.auth.tokens import issue_access_token
 from shared.auth.users import ACTIVE
 from shared.db import collection
-from shared.errors import NotFound, Unauthorized
+from shared.errors import Conflict, NotFound, Unauthorized
 from shared.uow import run_in_transaction
 
 if TYPE_CHECKING:
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
     from shared.uow import UnitOfWork
 
 REFRESH_TTL = timedelta(days=7)
+ROTATION_GRACE = timedelta(seconds=10)
 MAX_SESSIONS_LISTED = 200
 SIGNATURE_CHARS = 32
 
@@ -108,7 +113,8 @@ def rotate(uow: UnitOfWork, ref: Any, session: dict[str, Any], **changes: Any) -
     """Replace the session's refresh token by one of the next generation; the new token."""
     generation = int(session.get("refreshGeneration") or 0) + 1
     new_refresh = new_refresh_token(ref.id, generation)
-    uow.update(ref, {"refreshTokenHash": token_hash(new_refresh), "refreshGeneration": generation, **changes})
+    uow.update(ref, {"refreshTokenHash": token_hash(new_refresh), "refreshGeneration": generation,
+                     "rotatedAt": clock.now(), **changes})
     return new_refresh
 
 
@@ -139,6 +145,15 @@ def revoke_all(uow: UnitOfWork, snapshots: list[Any], reason: str, *, keep: str 
 
 # ---- refresh -----------------------------------------------------------------------------------------------
 
+def just_rotated(session: dict[str, Any], generation: int) -> bool:
+    """A token of the generation before the session's, shown within the grace of its rotation (a concurrent
+    refresh of the same client, not a copy)."""
+    rotated_at = session.get("rotatedAt")
+    return (session.get("revokedAt") is None and rotated_at is not None
+            and generation == int(session.get("refreshGeneration") or 0) - 1
+            and clock.now() - rotated_at <= ROTATION_GRACE)
+
+
 def refresh(refresh_token: str, actor: Actor) -> dict[str, Any]:
     """A new access token and a rotated refresh token; reuse of an old refresh token revokes the session."""
     parsed = parse_refresh_token(refresh_token)
@@ -155,6 +170,8 @@ def refresh(refresh_token: str, actor: Actor) -> dict[str, Any]:
             return {"error": "INVALID_REFRESH_TOKEN"}
         user_id = session["userId"]
         if not same(presented, session.get("refreshTokenHash")):
+            if just_rotated(session, generation):
+                return {"error": "REFRESH_TOKEN_ROTATED"}
             if generation < int(session.get("refreshGeneration") or 0):
                 if session.get("revokedAt") is None:
                     revoke(uow, ref, "REFRESH_TOKEN_REUSED")
@@ -189,6 +206,9 @@ def refresh(refresh_token: str, actor: Actor) -> dict[str, Any]:
         return {"principal": principal, "refresh": new_refresh}
 
     outcome = run_in_transaction(work, actor)
+    if outcome.get("error") == "REFRESH_TOKEN_ROTATED":
+        raise Conflict("REFRESH_TOKEN_ROTATED", "This refresh token was rotated moments ago by another refresh of "
+                       "this session; use the tokens that refresh returned")
     if "error" in outcome:
         code = outcome["error"]
         message = ("The refresh token was already used; the session has been ended" if code == "REFRESH_TOKEN_REUSED"

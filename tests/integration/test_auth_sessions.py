@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import jwt
 import pytest
 
+from functions.auth.sessions import ROTATION_GRACE
 from shared import clock
 from tests.support.auth import audit_entries, make_user, sign_in
 
@@ -32,6 +33,7 @@ def test_a_refresh_token_works_once_and_its_reuse_ends_the_session(api, user):
     new_access, new_refresh = first.get_json()["tokens"]["accessToken"], first.get_json()["tokens"]["refreshToken"]
     assert new_refresh != refresh
     assert api.get("/api/auth/me", token=new_access).status_code == 200
+    clock.advance(ROTATION_GRACE + timedelta(seconds=1))
     reuse = api.post("/api/auth/refresh", json={"refreshToken": refresh})
     assert reuse.status_code == 401 and reuse.get_json()["code"] == "REFRESH_TOKEN_REUSED"
     for token in (access, new_access):
@@ -39,6 +41,26 @@ def test_a_refresh_token_works_once_and_its_reuse_ends_the_session(api, user):
     again = api.post("/api/auth/refresh", json={"refreshToken": new_refresh})
     assert again.status_code == 401
     assert len(audit_entries(action="auth.refresh_token_reused")) == 1
+
+
+def test_the_token_just_rotated_by_a_concurrent_refresh_is_409_and_ends_nothing(api, user):
+    # Two tabs sharing one storage: the second may still read the token the first has just rotated.
+    _, refresh = _session(api)
+    first = api.post("/api/auth/refresh", json={"refreshToken": refresh})
+    assert first.status_code == 200
+    rotated = first.get_json()["tokens"]
+    clock.advance(ROTATION_GRACE - timedelta(seconds=1))
+    late = api.post("/api/auth/refresh", json={"refreshToken": refresh})
+    assert late.status_code == 409 and late.get_json()["code"] == "REFRESH_TOKEN_ROTATED", late.get_json()
+    assert "tokens" not in late.get_json()
+    assert api.get("/api/auth/me", token=rotated["accessToken"]).status_code == 200
+    assert audit_entries(action="auth.refresh_token_reused") == []
+    # The rotated token still works once; the one before it, an older generation now, ends the session.
+    second = api.post("/api/auth/refresh", json={"refreshToken": rotated["refreshToken"]})
+    assert second.status_code == 200
+    older = api.post("/api/auth/refresh", json={"refreshToken": refresh})
+    assert older.status_code == 401 and older.get_json()["code"] == "REFRESH_TOKEN_REUSED"
+    assert api.get("/api/auth/me", token=second.get_json()["tokens"]["accessToken"]).status_code == 401
 
 
 def test_garbage_refresh_tokens_are_401_and_revoke_nothing(api, user):

@@ -6,7 +6,8 @@
  *   repeats the call; concurrent calls share one in-flight refresh (the refresh token rotates on each use
  *   and a reused one ends the session, so two refreshes would sign the user out). A refused refresh signs
  *   out and the call fails with `SessionEndedError`. Tabs sharing one storage refresh one at a time
- *   (Web Locks).
+ *   (Web Locks); a tab whose storage had not yet shown another tab's rotation gets 409
+ *   REFRESH_TOKEN_ROTATED (nothing revoked) and waits for the rotated tokens to show up.
  * - Creating POSTs (the document's `x-idempotent` routes) get an `Idempotency-Key` unless one is given;
  *   the repeat after a refresh sends the same key.
  * - The `ETag` of every answer is kept per resource path (see resourcePath) and sent as `If-Match` on that
@@ -35,11 +36,14 @@ export interface ClientOptions {
   onSignOut?: (reason: string) => void;
   /** `reportActivity()` posts at most once in this many milliseconds (default 2 minutes). */
   activityIntervalMs?: number;
+  /** How long a refresh answered 409 REFRESH_TOKEN_ROTATED waits for the other tab's tokens (default 5 s). */
+  rotationWaitMs?: number;
 }
 
 /** The Web Locks lock that serializes refreshes across the tabs sharing one token storage. */
 export const REFRESH_LOCK = "tradehub-token-refresh";
 const DEFAULT_ACTIVITY_INTERVAL_MS = 2 * 60 * 1000;
+const DEFAULT_ROTATION_WAIT_MS = 5000;
 
 // Calls that must never carry the session or trigger a refresh.
 const SESSIONLESS = new Set(["/api/auth/login", "/api/auth/refresh"]);
@@ -65,6 +69,7 @@ export class TradeHubClient {
   private readonly onSignOut?: (reason: string) => void;
   private refreshing: Promise<string> | null = null;
   private readonly activityIntervalMs: number;
+  private readonly rotationWaitMs: number;
   private lastActivity: { at: number; call: Promise<void> } | null = null;
   private readonly pending = new Map<string, Pending>();
   private readonly signOutListeners = new Set<(reason: string) => void>();
@@ -75,6 +80,7 @@ export class TradeHubClient {
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.onSignOut = options.onSignOut;
     this.activityIntervalMs = options.activityIntervalMs ?? DEFAULT_ACTIVITY_INTERVAL_MS;
+    this.rotationWaitMs = options.rotationWaitMs ?? DEFAULT_ROTATION_WAIT_MS;
     this.api = createClient<paths>({ baseUrl: this.baseUrl, fetch: (request) => this.fetch(request) });
     this.api.use(this.middleware());
   }
@@ -152,6 +158,17 @@ export class TradeHubClient {
     });
   }
 
+  /** The tokens another tab saved in place of `stale`, waiting up to `rotationWaitMs` for them to show. */
+  private async rotatedTokens(stale: string): Promise<Tokens | null> {
+    const deadline = Date.now() + this.rotationWaitMs;
+    for (;;) {
+      const now = this.storage.load();
+      if (now && now.refreshToken !== stale) return now;
+      if (Date.now() >= deadline) return null;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   private async refreshWith(tokens: Tokens | null): Promise<string> {
     if (!tokens) throw new SessionEndedError(401, { code: "NOT_SIGNED_IN", message: "Sign in first", details: {} });
     this.refreshCount += 1;
@@ -166,7 +183,14 @@ export class TradeHubClient {
       return body.tokens.accessToken;
     }
     const error = await errorFromResponse(response);
-    if (response.status === 401 || response.status === 403) {
+    const rotatedElsewhere = response.status === 409 && error.code === "REFRESH_TOKEN_ROTATED";
+    if (rotatedElsewhere) {
+      // Another tab rotated this token moments ago (the lock does not order localStorage between tabs):
+      // its new tokens reach this tab's storage shortly.
+      const rotated = await this.rotatedTokens(tokens.refreshToken);
+      if (rotated) return rotated.accessToken;
+    }
+    if (response.status === 401 || response.status === 403 || rotatedElsewhere) {
       this.endSession(error.code);
       throw new SessionEndedError(error.status, error, error.requestId);
     }

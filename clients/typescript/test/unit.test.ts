@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  ApiError, UnavailableError, ValidationError, createTradeHubClient, errorFromResponse, memoryStorage, pages,
-  parseRetryAfter, webStorage,
+  ApiError, SessionEndedError, UnavailableError, ValidationError, createTradeHubClient, errorFromResponse,
+  memoryStorage, pages, parseRetryAfter, webStorage,
 } from "../src/index.js";
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
@@ -120,4 +120,34 @@ test("a refresh refused for another reason than the session (503) keeps the sess
   assert.equal(error.retryAfter, 5);
   assert.equal(client.signedIn, true);
   assert.equal(signedOut, 0);
+});
+
+test("a refresh answered 409 REFRESH_TOKEN_ROTATED takes the tokens another tab saves meanwhile", async () => {
+  const storage = memoryStorage();
+  storage.save(TOKENS);
+  const rotated = { ...TOKENS, accessToken: "access-2", refreshToken: "refresh-2" };
+  const { fetch, sent } = scripted(
+    { status: 409, body: { code: "REFRESH_TOKEN_ROTATED", message: "rotated", details: {} } },
+  );
+  const client = createTradeHubClient({ baseUrl: "http://api.test", fetch, storage, rotationWaitMs: 2000 });
+  setTimeout(() => storage.save(rotated), 120);     // the other tab's save shows up a little later
+  assert.equal(await client.refresh(), "access-2");
+  assert.equal(sent.length, 1, "no second refresh with the stale token");
+  assert.equal(client.signedIn, true);
+});
+
+test("a refresh answered 409 REFRESH_TOKEN_ROTATED with no new tokens in time ends the session", async () => {
+  const storage = memoryStorage();
+  storage.save(TOKENS);
+  const { fetch } = scripted(
+    { status: 409, body: { code: "REFRESH_TOKEN_ROTATED", message: "rotated", details: {} } },
+  );
+  const ended: string[] = [];
+  const client = createTradeHubClient({ baseUrl: "http://api.test", fetch, storage, rotationWaitMs: 150,
+    onSignOut: (reason) => ended.push(reason) });
+  const error = await client.refresh().then(() => null, (e: unknown) => e);
+  assert.ok(error instanceof SessionEndedError, String(error));
+  assert.equal(error.status, 409);
+  assert.deepEqual(ended, ["REFRESH_TOKEN_ROTATED"]);
+  assert.equal(client.signedIn, false);
 });

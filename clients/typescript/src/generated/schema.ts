@@ -9812,7 +9812,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description State conflict or duplicate */
+            /** @description State conflict or duplicate. Codes: REFRESH_TOKEN_ROTATED */
             409: {
                 headers: {
                     [name: string]: unknown;
