@@ -2,13 +2,15 @@
 
 A custom role is a named set of catalogue permissions for back-office users. Nobody defines a role
 with permissions it does not hold itself. A role still assigned to a user cannot be deleted. Changes
-are permission changes in the audit log; users' sessions pick them up at their next refresh.
+are permission changes in the audit log. Permissions added reach the holders' sessions at their next
+refresh; a permission taken away ends every session of every holder right after the change commits
+(as a change of a user's own role does), so no access token keeps it.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from functions.auth import accounts
+from functions.auth import accounts, sessions
 from functions.auth.users_service import check_no_escalation, check_permission_names
 from shared import clock
 from shared.auth.permissions import BUILT_IN_ROLES, PERMISSIONS
@@ -116,10 +118,33 @@ def update_role(principal: Principal, name: str, body: Any, if_match: str | None
             changes["permissions"] = sorted(set(body.permissions))
         stamped = stamp_update(changes, principal.user_id, doc.get("version", 1))
         uow.update(ref, stamped)
-        uow.audit("role.updated", "role", name, before={k: doc.get(k) for k in changes}, after=changes)
-        return custom_view(name, {**doc, **stamped})
+        removed = sorted(set(doc.get("permissions") or ()) - set(changes.get("permissions", doc.get("permissions"))))
+        uow.audit("role.updated", "role", name, before={k: doc.get(k) for k in changes}, after=changes,
+                  **({"permissionsRemoved": removed} if removed else {}))
+        return custom_view(name, {**doc, **stamped}), removed
 
-    return run_in_transaction(work, actor)
+    view, removed = run_in_transaction(work, actor)
+    if removed:
+        end_holders_sessions(name, actor)
+    return view
+
+
+def end_holders_sessions(name: str, actor: Actor) -> int:
+    """End every live session of every user holding role `name` (one transaction per user, after the
+    role change committed: a role may be held by more users than one transaction may write); how many."""
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    ended = 0
+    for holder in collection(USERS).where(filter=FieldFilter("role", "==", name)).stream():
+        def work(uow: UnitOfWork, user_id: str = holder.id) -> int:
+            count = sessions.revoke_all(uow, sessions.live_sessions(uow, user_id), "ACCESS_CHANGED")
+            if count:
+                uow.audit("user.sessions_ended", "user", user_id, reason="ROLE_CHANGED", role=name,
+                          sessionsEnded=count)
+            return count
+
+        ended += run_in_transaction(work, actor)
+    return ended
 
 
 def delete_role(principal: Principal, name: str, actor: Actor) -> None:

@@ -145,3 +145,27 @@ def test_a_change_of_grants_or_organizations_ends_the_sessions_and_a_rename_does
                      json={"organizationIds": [ORG, OTHER_ORG]}).status_code == 200
     assert alive(token) == 401
     assert sign_in(api, "worker@example.com")["user"]["organizationIds"] == [ORG, OTHER_ORG]
+
+
+def test_taking_a_permission_from_a_custom_role_ends_its_holders_sessions_and_adding_one_does_not(api, admin,
+                                                                                               helpdesk):
+    bystander = sign_in(api, ADMIN)["tokens"]["accessToken"]
+    second = sign_in(api, HELPDESK)["tokens"]["accessToken"]
+    added = api.patch("/api/roles/USER_ADMIN", token=admin,
+                      json={"permissions": ["users:read", "users:manage", "audit:read"]})
+    assert added.status_code == 200, added.get_data(as_text=True)
+    assert api.get("/api/users", token=helpdesk).status_code == 200          # nothing taken away
+    assert audit_entries(action="user.sessions_ended") == []
+
+    taken = api.patch("/api/roles/USER_ADMIN", token=admin, json={"permissions": ["users:read", "audit:read"]})
+    assert taken.status_code == 200, taken.get_data(as_text=True)
+    for token in (helpdesk, second):                   # no window: the very next call is refused
+        assert api.get("/api/users", token=token).status_code == 401
+    assert api.get("/api/auth/me", token=bystander).status_code == 200      # other roles untouched
+    again = sign_in(api, HELPDESK)["tokens"]["accessToken"]
+    assert api.get("/api/users", token=again).status_code == 200
+    assert api.post("/api/users/x/disable", token=again, json={}).status_code == 403   # users:manage is gone
+    [ended] = audit_entries(action="user.sessions_ended")
+    assert ended["reason"] == "ROLE_CHANGED" and ended["sessionsEnded"] == 2
+    [change] = [e for e in audit_entries(action="role.updated") if e.get("permissionsRemoved")]
+    assert change["permissionsRemoved"] == ["users:manage"]
