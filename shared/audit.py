@@ -1,4 +1,11 @@
-"""Append-only audit entries, written in the same transaction as the change they describe."""
+"""Append-only audit entries, written in the same transaction as the change they describe.
+
+Each entry belongs to organizations (`orgIds`), and the audit log shows an administrator only the entries
+of its own organizations (functions/auth/audit_query.py): those the writer names (`orgIds=[...]` or
+`orgId=...` among the extra fields), else the acting user's (its changes are made within them; a
+sign-in attempt on an account acts as that account), else PLATFORM: entries of no organization (jobs,
+partner users, attempts on unknown e-mails), which every administrator of the audit log sees.
+"""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -12,6 +19,7 @@ if TYPE_CHECKING:
 
 AUDIT_COLLECTION = "auditLog"
 # Never copied into an audit entry, whatever the caller passes.
+PLATFORM = "*"                    # the orgIds of an entry that belongs to no organization
 SECRET_FIELDS = {"passwordHash", "passwordHistory", "refreshTokenHash", "previousRefreshHashes", "otpHash",
                  "codeHash", "nonce", "tokenHash", "inviteId", "knownDevices", "secret"}
 
@@ -28,10 +36,19 @@ def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) 
     return redact(changes)
 
 
+def entry_organizations(extra: dict[str, Any], actor: Any) -> list[str]:
+    """The organizations an entry belongs to (see the module's docstring)."""
+    named = extra.pop("orgIds", None) or ([extra["orgId"]] if extra.get("orgId") else None)
+    if named is None:
+        named = getattr(actor, "organization_ids", None) or ()
+    return sorted({str(org_id) for org_id in named}) or [PLATFORM]
+
+
 def write_entry(uow: UnitOfWork, action: str, entity: str, entity_id: str, before: dict | None,
                 after: dict | None, extra: dict[str, Any]) -> None:
     actor = uow.actor
     entry = {
+        "orgIds": entry_organizations(extra, actor),
         "at": clock.now(),
         "action": action,
         "entity": entity,

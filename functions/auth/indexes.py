@@ -3,8 +3,8 @@ tests/unit/test_firestore_indexes.py fails when one is missing there).
 
 - users list (users_service.list_users): by organization (array-contains-any) or by partner, optionally
   with status and/or role, newest first;
-- audit log (audit_query.search): equality on any combination of userId, action and entity (+ entityId),
-  with an optional range on `at`, newest first;
+- audit log (audit_query.search): the caller's organizations (orgIds contains any), equality on any
+  combination of userId, action and entity (+ entityId), with an optional range on `at`, newest first;
 - an organization's users still counted against its deletion (memberships.organization_user_count):
   organizationIds contains, status not DELETED.
 Single-field queries (users by email or role, sessions by userId and revokedAt, anything by expiresAt)
@@ -43,8 +43,7 @@ def _audit_indexes() -> list[dict[str, Any]]:
             fields.append(("entity", "ASCENDING"))
         if entity == 2:
             fields.append(("entityId", "ASCENDING"))
-        if fields:
-            out.append(_index("auditLog", [*fields, ("at", "DESCENDING")]))
+        out.append(_index("auditLog", [("orgIds", "CONTAINS"), *fields, ("at", "DESCENDING")]))
     return out
 
 

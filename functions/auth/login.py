@@ -82,7 +82,9 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
     if found is None or not found[1].get("passwordHash"):
         burn_verify(password)
         locked_until = _fail_unknown(email, found[0] if found else None,
-                                     Actor(user_id=None, ip=ip, user_agent=user_agent, request_id=request_id))
+                                     Actor(user_id=None, ip=ip, user_agent=user_agent, request_id=request_id,
+                                           organization_ids=tuple((found[1] if found else {}).get("organizationIds")
+                                                                  or ())))
         if locked_until is not None:
             raise account_locked(locked_until)
         raise invalid_credentials()
@@ -91,7 +93,8 @@ def login(email_input: str, password: str, *, ip: str | None, user_agent: str | 
     password_ok = verify_password(seen["passwordHash"], password)
     rehash = hash_password(password) if password_ok and needs_rehash(seen["passwordHash"]) else None
     device = devices.fingerprint(user_agent)
-    actor = Actor(user_id=user_id, ip=ip, user_agent=user_agent, request_id=request_id)
+    actor = Actor(user_id=user_id, ip=ip, user_agent=user_agent, request_id=request_id,
+                  organization_ids=tuple(seen.get("organizationIds") or ()))
 
     def work(uow: UnitOfWork) -> Outcome:
         now = clock.now()

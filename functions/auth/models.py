@@ -274,6 +274,8 @@ class AuditEntryOut(ApiModel):
     ip: str | None = None
     user_agent: str | None = None
     request_id: str | None = None
+    org_ids: list[str] = Field(default_factory=list, description='The organizations the entry belongs to; "*" for '
+                               "none (jobs, partner users, attempts on unknown e-mails)")
     changes: dict[str, Any] = Field(default_factory=dict)
     details: dict[str, Any] = Field(default_factory=dict)
 

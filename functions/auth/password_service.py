@@ -85,9 +85,10 @@ def password_from_link(user: dict[str, Any], password: str, field: str) -> tuple
     return policy, hash_password(password)
 
 
-def as_link_user(actor: Actor, user_id: str) -> Actor:
+def as_link_user(actor: Actor, user_id: str, user: dict[str, Any]) -> Actor:
     """The actor of a change made through a link: the link's user, from the caller's address."""
-    return Actor(user_id=user_id, ip=actor.ip, user_agent=actor.user_agent, request_id=actor.request_id)
+    return Actor(user_id=user_id, ip=actor.ip, user_agent=actor.user_agent, request_id=actor.request_id,
+                 organization_ids=tuple(user.get("organizationIds") or ()))
 
 
 def _role_doc(uow: UnitOfWork, user: dict[str, Any]) -> dict[str, Any] | None:
@@ -233,8 +234,7 @@ def request_reset(email_input: str, actor: Actor) -> None:
                          "ip": actor.ip})
         uow.audit("auth.password_reset_requested", "user", user_id)
 
-    run_in_transaction(work, Actor(user_id=user_id, ip=actor.ip, user_agent=actor.user_agent,
-                                   request_id=actor.request_id))
+    run_in_transaction(work, as_link_user(actor, user_id, user))
 
     mail.send_reset_email(user["email"], user.get("name", ""), token, user_id=user_id)
 
@@ -270,6 +270,6 @@ def confirm_reset(token: str, new_password: str, actor: Actor) -> None:
         uow.audit("auth.password_reset", "user", user_id, sessionsEnded=ended)
         return current
 
-    user = run_in_transaction(work, as_link_user(actor, user_id))
+    user = run_in_transaction(work, as_link_user(actor, user_id, user))
 
     mail.send_password_changed_email(user["email"], user.get("name", ""), "reset", user_id=user_id)

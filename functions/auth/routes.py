@@ -303,5 +303,6 @@ def delete_role(req: ApiRequest, roleName: str):
 
 @router.get("/api/audit", permission="audit:read", query=m.AuditQuery, response=m.AuditList, tags=("audit",))
 def audit_log(req: ApiRequest):
-    """The audit log, newest first; filter by user, entity, action and time range."""
-    return audit_query.search(req.query)
+    """The audit log of the caller's organizations (and entries of none), newest first; filter by user,
+    entity, action and time range."""
+    return audit_query.search(req.query, req.user.organization_ids)

@@ -448,5 +448,5 @@ def accept_invite(token: str, password: str, actor: Actor) -> dict[str, Any]:
         uow.audit("user.invite_accepted", "user", user_id, before={"status": INVITED}, after={"status": ACTIVE})
         return updated
 
-    updated = run_in_transaction(work, as_link_user(actor, user_id))
+    updated = run_in_transaction(work, as_link_user(actor, user_id, user))
     return _view(user_id, updated)

@@ -42,6 +42,8 @@ class Actor:
     ip: str | None = None
     user_agent: str | None = None
     request_id: str | None = None
+    # The acting user's organizations: the audit entries of its changes belong to them (shared/audit.py).
+    organization_ids: tuple[str, ...] = ()
 
 
 SYSTEM = Actor(user_id="system")

@@ -46,6 +46,7 @@ class ApiRequest:
             ip=self.ip,
             user_agent=self.user_agent,
             request_id=self.request_id,
+            organization_ids=tuple(principal.organization_ids) if principal else (),
         )
 
 

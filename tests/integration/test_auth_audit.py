@@ -87,3 +87,34 @@ def test_audit_query_filters_and_pages(api, admin, capture):
     bad = api.get("/api/audit?from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z", token=admin)
     assert bad.status_code == 422
     assert api.get("/api/audit?pageToken=garbage", token=admin).status_code == 400
+
+
+def test_the_audit_log_shows_an_admin_only_its_organizations_and_entries_of_none(api, admin, capture):
+    from tests.support.auth import OTHER_ORG
+
+    make_user("beta.admin@example.com", role="ADMIN", organization_ids=[OTHER_ORG])
+    beta_admin = sign_in(api, "beta.admin@example.com")["tokens"]["accessToken"]
+    beta_user = make_user("beta.worker@example.com", role="SALES", organization_ids=[OTHER_ORG])
+    login(api, "beta.worker@example.com", "Wrong#Password90")            # acts as the account: org-beta
+    etag = api.get(f"/api/users/{beta_user}", token=beta_admin).headers["ETag"]
+    renamed = api.patch(f"/api/users/{beta_user}", token=beta_admin, headers={"If-Match": etag},
+                        json={"name": "Renamed In Beta"})
+    assert renamed.status_code == 200
+    login(api, "nobody.here@example.com", "Wrong#Password91")            # no organization: platform
+
+    def entries(token, query=""):
+        response = api.get(f"/api/audit?pageSize=100{query}", token=token)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()["items"]
+
+    beta_view = entries(beta_admin, f"&entity=user&entityId={beta_user}")
+    assert {item["action"] for item in beta_view} >= {"auth.login_failed", "user.updated"}
+    assert all(item["orgIds"] == ["org-beta"] for item in beta_view)
+    # the alpha admin asks for the same user by id: nothing, not even that it exists
+    assert entries(admin, f"&entity=user&entityId={beta_user}") == []
+    assert entries(admin, f"&userId={beta_user}") == []
+    alpha_view = entries(admin)
+    assert not [item for item in alpha_view if "org-beta" in item["orgIds"]]
+    unknown = [item for item in alpha_view if item["entityId"] == "unknown"]
+    assert unknown and unknown[0]["orgIds"] == ["*"]
+    assert [item["id"] for item in entries(beta_admin) if item["entityId"] == "unknown"] == [unknown[0]["id"]]

@@ -148,8 +148,12 @@ def test_custom_roles_lifecycle(api, admin, capture):
     changed = api.patch("/api/roles/AUDITOR", token=admin, headers={"If-Match": created.headers["ETag"]},
                         json={"permissions": ["audit:read"]})
     assert changed.status_code == 200 and changed.get_json()["version"] == 2
-    refreshed = api.post("/api/auth/refresh", json={"refreshToken": session["tokens"]["refreshToken"]}).get_json()
-    assert api.get("/api/users", token=refreshed["tokens"]["accessToken"]).status_code == 403
+    # a permission taken away ended the holder's session; its next sign-in has the role's new permissions
+    ended = api.post("/api/auth/refresh", json={"refreshToken": session["tokens"]["refreshToken"]})
+    assert ended.status_code == 401
+    again = sign_in(api, "auditor@example.com")
+    assert sorted(again["user"]["permissions"]) == ["audit:read", "auth:self"]
+    assert api.get("/api/users", token=again["tokens"]["accessToken"]).status_code == 403
     assert api.delete("/api/roles/AUDITOR", token=admin).get_json()["code"] == "ROLE_IN_USE"
     assert api.patch("/api/roles/ADMIN", token=admin, json={"description": "x"}).status_code == 409
     assert api.post("/api/roles", token=admin, json={"name": "AUDITOR", "permissions": ["audit:read"]}

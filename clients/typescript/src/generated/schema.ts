@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit log, newest first; filter by user, entity, action and time range. */
+        /**
+         * The audit log of the caller's organizations (and entries of none), newest first; filter by user,
+         * @description entity, action and time range.
+         */
         get: operations["auth_audit_log"];
         put?: never;
         post?: never;
@@ -3470,6 +3473,11 @@ export interface components {
              * @default null
              */
             ip?: string | null;
+            /**
+             * Orgids
+             * @description The organizations the entry belongs to; "*" for none (jobs, partner users, attempts on unknown e-mails)
+             */
+            orgIds?: string[];
             /**
              * Requestid
              * @default null
