@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from shared.db import collection
 from tests.support.contracts import (
     APPROVER,
@@ -14,23 +12,9 @@ from tests.support.contracts import (
     ORG,
     contract_body,
     partner_token,
-    seed_masters,
     seed_party,
     staff,
 )
-
-
-@pytest.fixture
-def setup(api):
-    from functions.masters.cached import CACHE
-
-    CACHE.clear()
-    years = seed_masters()["financialYears"]
-    seed_party("buyer-1", legal_name=HINDI_BUYER, state_code="24", pan="AAACS1234F")
-    seed_party("seller-1", legal_name="Patel Ginning Factory", state_code="27", pan="AAAFP5678K")
-    seed_party("other-1", legal_name="Other Traders", state_code="27", pan="AAAFO9999K")
-    yield {"fy": years[ORG]}
-    CACHE.clear()
 
 
 def _create(api, token, **overrides):
@@ -47,12 +31,12 @@ def _active(api, maker, checker):
     return response.get_json()
 
 
-def test_a_contract_entered_by_hand_copies_the_masters_and_numbers_from_the_year(api, setup):
+def test_a_contract_entered_by_hand_copies_the_masters_and_numbers_from_the_year(api, contract_parties):
     maker, _ = staff()
     contract = _create(api, maker)
-    start, end = setup["fy"].split("-")
+    start, end = contract_parties["fy"].split("-")
     assert contract["number"] == f"SC/{start[-2:]}-{end[-2:]}/00001"
-    assert contract["status"] == "DRAFT" and contract["financialYear"] == setup["fy"]
+    assert contract["status"] == "DRAFT" and contract["financialYear"] == contract_parties["fy"]
     assert contract["buyer"]["legalName"] == HINDI_BUYER and contract["seller"]["gstin"].startswith("27")
     # 100 bales = 17,000 kg = 47.8039... candy at Rs 43,500.55: value to the paisa, GST 5% of the commodity
     candy = Decimal(17000) / Decimal("355.62")
@@ -75,13 +59,14 @@ def test_a_contract_entered_by_hand_copies_the_masters_and_numbers_from_the_year
     assert second["number"] == f"SC/{start[-2:]}-{end[-2:]}/00002"
     from functions.contracts.public import financial_year_close_counts
 
-    assert financial_year_close_counts(ORG, setup["fy"]).draft_contracts == 2     # they block the year's close
+    # they block the year's close
+    assert financial_year_close_counts(ORG, contract_parties["fy"]).draft_contracts == 2
     [entry] = [d.to_dict() for d in collection("auditLog").stream()
                if (d.to_dict() or {}).get("entityId") == contract["id"]]
     assert entry["action"] == "contract.create"
 
 
-def test_approval_is_maker_checker_and_writes_version_one(api, setup):
+def test_approval_is_maker_checker_and_writes_version_one(api, contract_parties):
     maker, _ = staff(MANAGER | APPROVER)
     checker, checker_principal = staff(APPROVER)
     contract = _create(api, maker)
@@ -107,7 +92,7 @@ def test_approval_is_maker_checker_and_writes_version_one(api, setup):
     assert again.status_code == 409
 
 
-def test_a_partner_sees_only_the_contracts_it_is_a_party_to(api, setup):
+def test_a_partner_sees_only_the_contracts_it_is_a_party_to(api, contract_parties):
     maker, _ = staff()
     contract = _create(api, maker)
     _create(api, maker, buyerPartnerId="other-1")
@@ -127,7 +112,7 @@ def test_a_partner_sees_only_the_contracts_it_is_a_party_to(api, setup):
     assert api.get("/api/contracts", token=outsider).get_json()["items"] == []
 
 
-def test_cancel_needs_a_reason_and_is_final(api, setup):
+def test_cancel_needs_a_reason_and_is_final(api, contract_parties):
     maker, _ = staff()
     contract = _create(api, maker)
     blank = api.post(f"/api/contracts/{contract['id']}/cancel", json={"reason": " "}, token=maker)
@@ -139,7 +124,7 @@ def test_cancel_needs_a_reason_and_is_final(api, setup):
     assert again.status_code == 409 and again.get_json()["details"]["allowed"] == []
 
 
-def test_an_amendment_becomes_version_two_once_someone_else_approves_it(api, setup):
+def test_an_amendment_becomes_version_two_once_someone_else_approves_it(api, contract_parties):
     maker, _ = staff(MANAGER | APPROVER)
     checker, _ = staff(MANAGER | APPROVER)
     contract = _active(api, maker, checker)
@@ -174,7 +159,7 @@ def test_an_amendment_becomes_version_two_once_someone_else_approves_it(api, set
     assert [e["data"]["version"] for e in amended] == [2]
 
 
-def test_a_draft_cannot_be_amended(api, setup):
+def test_a_draft_cannot_be_amended(api, contract_parties):
     maker, _ = staff()
     contract = _create(api, maker)
     response = api.post(f"/api/contracts/{contract['id']}/amendments", token=maker,
@@ -182,7 +167,7 @@ def test_a_draft_cannot_be_amended(api, setup):
     assert response.status_code == 409 and response.get_json()["code"] == "CONTRACT_NOT_AMENDABLE"
 
 
-def test_bad_input_is_a_clear_422(api, setup):
+def test_bad_input_is_a_clear_422(api, contract_parties):
     maker, _ = staff()
     same = api.post("/api/contracts", json=contract_body(sellerPartnerId="buyer-1"), token=maker)
     assert same.status_code == 422 and same.get_json()["code"] == "SAME_PARTY"
@@ -195,16 +180,17 @@ def test_bad_input_is_a_clear_422(api, setup):
     assert [d for d in collection("contracts").stream()] == []
 
 
-def test_a_closed_year_takes_no_new_contract(api, setup):
+def test_a_closed_year_takes_no_new_contract(api, contract_parties):
     from functions.masters import financial_years
 
-    collection("financialYears").document(financial_years.year_id(ORG, setup["fy"])).update({"status": "CLOSED"})
+    year = financial_years.year_id(ORG, contract_parties["fy"])
+    collection("financialYears").document(year).update({"status": "CLOSED"})
     maker, _ = staff()
     response = api.post("/api/contracts", json=contract_body(), token=maker)
     assert response.status_code == 409 and response.get_json()["code"] == "FINANCIAL_YEAR_CLOSED"
 
 
-def test_brokerage_becomes_due_when_the_contract_is_active_and_follows_an_amendment(api, setup):
+def test_brokerage_becomes_due_when_the_contract_is_active_and_follows_an_amendment(api, contract_parties):
     from functions.contracts.public import financial_year_close_counts
 
     maker, _ = staff(MANAGER | APPROVER)
@@ -219,7 +205,7 @@ def test_brokerage_becomes_due_when_the_contract_is_active_and_follows_an_amendm
     buyer = next(c for c in items if c["side"] == "BUYER")
     assert buyer["amount"] == active["commissions"]["buyer"]["amount"] and buyer["gstPercent"] == 18
     assert buyer["partnerId"] == "buyer-1"
-    assert financial_year_close_counts(ORG, setup["fy"]).due_commissions == 2
+    assert financial_year_close_counts(ORG, contract_parties["fy"]).due_commissions == 2
 
     api.post(f"/api/contracts/{contract['id']}/amendments", token=maker,
              json={"expectedVersion": 1, "reason": "Double", "quantity": {"value": 200, "unit": "BALE"}})
@@ -231,7 +217,7 @@ def test_brokerage_becomes_due_when_the_contract_is_active_and_follows_an_amendm
     assert api.get("/api/commissions", token=outsider).get_json()["items"] == []
 
 
-def test_the_demo_seed_makes_one_active_contract_with_an_invoice(api, setup):
+def test_the_demo_seed_makes_one_active_contract_with_an_invoice(api, contract_parties):
     from functions.contracts.seed import seed_contracts
 
     seed_party("demo-seller", legal_name="Saurashtra Cotton Ginning", state_code="24", pan="AAACS7777G")
@@ -247,7 +233,7 @@ def test_the_demo_seed_makes_one_active_contract_with_an_invoice(api, setup):
     assert len(list(collection("invoices").stream())) == 1
 
 
-def test_two_checkers_approving_at_once_make_one_version_and_one_event(api, setup):
+def test_two_checkers_approving_at_once_make_one_version_and_one_event(api, contract_parties):
     import threading
 
     maker, _ = staff(MANAGER)
@@ -274,7 +260,7 @@ def test_two_checkers_approving_at_once_make_one_version_and_one_event(api, setu
     assert len(list(collection("commissions").stream())) == 2
 
 
-def test_a_replayed_create_with_the_same_idempotency_key_makes_one_contract(api, setup):
+def test_a_replayed_create_with_the_same_idempotency_key_makes_one_contract(api, contract_parties):
     maker, _ = staff()
     headers = {"Idempotency-Key": "create-contract-1"}
     first = api.post("/api/contracts", json=contract_body(), token=maker, headers=headers)
@@ -284,11 +270,11 @@ def test_a_replayed_create_with_the_same_idempotency_key_makes_one_contract(api,
     assert len(list(collection("contracts").stream())) == 1
 
 
-def test_a_draft_made_while_the_year_closes_cannot_slip_past_the_close(api, setup, monkeypatch):
+def test_a_draft_made_while_the_year_closes_cannot_slip_past_the_close(api, contract_parties, monkeypatch):
     from functions.masters import financial_years
     from tests.support.masters import admin_token
 
-    fy_id = financial_years.year_id(ORG, setup["fy"])
+    fy_id = financial_years.year_id(ORG, contract_parties["fy"])
     collection("financialYears").document(fy_id).update({"active": False})
     maker, _ = staff()
     counted = financial_years.close_state

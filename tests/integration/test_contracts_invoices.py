@@ -7,35 +7,17 @@ import re
 import threading
 from decimal import Decimal
 
-import pytest
-
 from tests.support.contracts import (
     APPROVER,
     HINDI_BUYER,
     MANAGER,
-    ORG,
     contract_body,
     partner_token,
-    seed_masters,
-    seed_party,
     staff,
 )
 
 INVOICING = frozenset({"invoices:read", "invoices:manage", "contracts:read"})
 PATTERN = re.compile(r"^[A-Z1-9][A-Z0-9/-]{0,15}$")
-
-
-@pytest.fixture
-def setup(api):
-    from functions.masters.cached import CACHE
-
-    CACHE.clear()
-    years = seed_masters()["financialYears"]
-    seed_party("buyer-1", legal_name=HINDI_BUYER, state_code="24", pan="AAACS1234F")
-    seed_party("seller-1", legal_name="Patel Ginning Factory", state_code="27", pan="AAAFP5678K")
-    seed_party("other-1", legal_name="Other Traders", state_code="27", pan="AAAFO9999K")
-    yield {"fy": years[ORG]}
-    CACHE.clear()
 
 
 def _active_contract(api, **overrides):
@@ -53,7 +35,7 @@ def _prefix(fy: str) -> str:
     return f"INV/{start[-2:]}{end[-2:]}/"
 
 
-def test_inter_and_intra_state_split_to_the_paisa_without_floats(api, setup):
+def test_inter_and_intra_state_split_to_the_paisa_without_floats(api, contract_parties):
     contract = _active_contract(api, rate={"amount": 41.40, "unit": "CANDY"})
     accounts, _ = staff(INVOICING)
     one_candy = {"value": 1, "unit": "CANDY"}
@@ -63,7 +45,7 @@ def test_inter_and_intra_state_split_to_the_paisa_without_floats(api, setup):
     body = inter.get_json()
     assert body["taxType"] == "INTER_STATE" and body["placeOfSupply"] == "24" and body["supplierState"] == "27"
     assert (body["taxableValue"], body["igst"], body["cgst"], body["sgst"], body["total"]) == (41.4, 2.07, 0, 0, 43.47)
-    assert body["number"] == _prefix(setup["fy"]) + "00001" and PATTERN.match(body["number"])
+    assert body["number"] == _prefix(contract_parties["fy"]) + "00001" and PATTERN.match(body["number"])
     assert body["recipient"]["legalName"] == HINDI_BUYER and body["hsnCode"] == "5201"
     assert body["dueDate"] > body["invoiceDate"] and body["status"] == "UNPAID" and body["balance"] == 43.47
 
@@ -73,10 +55,10 @@ def test_inter_and_intra_state_split_to_the_paisa_without_floats(api, setup):
                                                             "placeOfSupplyStateCode": "27"}).get_json()
     assert intra["taxType"] == "INTRA_STATE"
     assert (intra["cgst"], intra["sgst"], intra["igst"], intra["total"]) == (1.04, 1.04, 0, 43.48)
-    assert intra["number"] == _prefix(setup["fy"]) + "00002"
+    assert intra["number"] == _prefix(contract_parties["fy"]) + "00002"
 
 
-def test_twenty_concurrent_invoices_get_twenty_consecutive_numbers(api, setup):
+def test_twenty_concurrent_invoices_get_twenty_consecutive_numbers(api, contract_parties):
     contract = _active_contract(api)
     accounts, _ = staff(INVOICING)
     results: list = []
@@ -95,14 +77,14 @@ def test_twenty_concurrent_invoices_get_twenty_consecutive_numbers(api, setup):
         thread.join(timeout=120)
     assert [status for status, _ in results] == [201] * 20, [b for s, b in results if s != 201][:2]
     numbers = sorted(body["number"] for _, body in results)
-    assert numbers == [f"{_prefix(setup['fy'])}{n:05d}" for n in range(1, 21)]
+    assert numbers == [f"{_prefix(contract_parties['fy'])}{n:05d}" for n in range(1, 21)]
     assert all(PATTERN.match(number) and len(number) <= 16 for number in numbers)
     over = api.post("/api/invoices", token=accounts,
                     json={"contractId": contract["id"], "quantity": {"value": 106, "unit": "BALE"}})
     assert over.status_code == 409 and over.get_json()["code"] == "QUANTITY_EXCEEDS_CONTRACT"
 
 
-def test_a_cancelled_invoice_keeps_its_number_and_the_next_one_moves_on(api, setup):
+def test_a_cancelled_invoice_keeps_its_number_and_the_next_one_moves_on(api, contract_parties):
     contract = _active_contract(api)
     accounts, _ = staff(INVOICING)
     first = api.post("/api/invoices", token=accounts, json={"contractId": contract["id"]}).get_json()
@@ -114,10 +96,10 @@ def test_a_cancelled_invoice_keeps_its_number_and_the_next_one_moves_on(api, set
     again = api.post(f"/api/invoices/{first['id']}/cancel", token=accounts, json={"reason": "twice"})
     assert again.status_code == 409
     second = api.post("/api/invoices", token=accounts, json={"contractId": contract["id"]}).get_json()
-    assert second["number"] == _prefix(setup["fy"]) + "00002"
+    assert second["number"] == _prefix(contract_parties["fy"]) + "00002"
 
 
-def test_only_active_contracts_are_invoiced_and_partners_see_their_own(api, setup):
+def test_only_active_contracts_are_invoiced_and_partners_see_their_own(api, contract_parties):
     maker, _ = staff(MANAGER)
     accounts, _ = staff(INVOICING)
     draft = api.post("/api/contracts", json=contract_body(), token=maker).get_json()
@@ -139,7 +121,7 @@ def test_only_active_contracts_are_invoiced_and_partners_see_their_own(api, setu
         == 403
 
 
-def test_the_buyer_is_told_an_invoice_was_issued(api, setup):
+def test_the_buyer_is_told_an_invoice_was_issued(api, contract_parties):
     from shared.db import collection
     from tests.support.notifications import Tap, push, seed_user
 

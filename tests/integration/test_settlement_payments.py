@@ -2,7 +2,6 @@
 never above an invoice's balance, the invoice's status in the same transaction, under concurrency."""
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import pytest
@@ -12,6 +11,7 @@ from functions.contracts.payments import Allocation
 from shared.errors import ApiError
 from shared.money import Money
 from shared.uow import run_in_transaction
+from tests.support.concurrency import run_together
 
 
 def _invoice(invoice_id: str, total: str, buyer: str = "buyer-1", status: str = "UNPAID") -> None:
@@ -41,23 +41,8 @@ def _pay(amount: str, reference: str, allocations: list[tuple[str, str]], mode: 
 
 
 def _attempt_all(calls: list) -> list[str]:
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(call) -> None:
-        try:
-            result = "OK:" + call()
-        except ApiError as error:
-            result = error.code
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return outcomes
+    """Each call's "OK:<its answer>", or its error code."""
+    return run_together([lambda call=call: "OK:" + call() for call in calls], timeout=120)
 
 
 def test_two_payments_settle_an_invoice_and_the_remainder_stays_on_the_payment(clean_db):

@@ -8,13 +8,10 @@ import pytest
 
 from tests.support.contracts import (
     APPROVER,
-    HINDI_BUYER,
     MANAGER,
     ORG,
     contract_body,
     partner_token,
-    seed_masters,
-    seed_party,
     staff,
 )
 
@@ -22,14 +19,7 @@ ACCOUNTS = frozenset({"invoices:read", "invoices:manage", "payments:manage", "co
 
 
 @pytest.fixture
-def invoice(api):
-    from functions.masters.cached import CACHE
-
-    CACHE.clear()
-    seed_masters()
-    seed_party("buyer-1", legal_name=HINDI_BUYER, state_code="24", pan="AAACS1234F")
-    seed_party("seller-1", legal_name="Patel Ginning Factory", state_code="27", pan="AAAFP5678K")
-    seed_party("other-1", legal_name="Other Traders", state_code="27", pan="AAAFO9999K")
+def invoice(api, contract_parties):
     maker, _ = staff(MANAGER)
     checker, _ = staff(APPROVER)
     contract = api.post("/api/contracts", json=contract_body(), token=maker).get_json()
@@ -39,8 +29,7 @@ def invoice(api):
     issued = api.post("/api/invoices", json={"contractId": contract["id"], "quantity": {"value": 2, "unit": "BALE"}},
                       token=accounts)
     assert issued.status_code == 201, issued.get_json()
-    yield {"invoice": issued.get_json(), "token": accounts}
-    CACHE.clear()
+    return {"invoice": issued.get_json(), "token": accounts}
 
 
 def _payment(amount: str, reference: str, allocations: list, mode: str = "NEFT") -> dict:

@@ -3,7 +3,6 @@ offer accepted twice, the other live offers rejected when the request fills, OFF
 timer, NOT_YOUR_TURN and STALE_VERSION with nothing written."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,6 +11,7 @@ import pytest
 from functions.tradedesk import acceptance, keys
 from shared import clock
 from shared.errors import Conflict
+from tests.support.concurrency import run_together
 
 BALE_KG = Decimal(170)
 
@@ -44,31 +44,13 @@ def _seed(open_bales: int, offers: dict[str, int], *, turn: str = "OWNER", valid
         keys.key_ref("t1", maker).set({"offerId": offer_id})
 
 
-def _race(calls):
-    outcomes, lock = [], threading.Lock()
-
-    def run(call):
-        try:
-            result = call()
-        except Conflict as error:
-            result = error.code
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(300)
-    return outcomes
-
 
 def test_twenty_concurrent_acceptances_never_overfill_a_500_bale_request(clean_db):
     from shared.db import collection
 
     offers = {f"o{n:02d}": 30 for n in range(20)}          # 600 bales offered on 500 open
     _seed(500, offers)
-    outcomes = _race([lambda oid=oid: acceptance.accept(oid, 2, "buyer", None, contract_writer=_contract_writer)
+    outcomes = run_together([lambda oid=oid: acceptance.accept(oid, 2, "buyer", None, contract_writer=_contract_writer)
                       for oid in offers])
     accepted = [o for o in outcomes if isinstance(o, dict)]
     assert len(outcomes) == 20
@@ -89,7 +71,7 @@ def test_two_concurrent_accepts_of_the_same_version_make_one_contract_and_one_40
     from shared.db import collection
 
     _seed(500, {"o1": 100})
-    outcomes = _race([lambda: acceptance.accept("o1", 2, "buyer", None, contract_writer=_contract_writer)] * 2)
+    outcomes = run_together([lambda: acceptance.accept("o1", 2, "buyer", None, contract_writer=_contract_writer)] * 2)
     assert sorted(type(o).__name__ for o in outcomes) == ["dict", "str"]
     assert [o for o in outcomes if isinstance(o, str)] == ["OFFER_CLOSED"]
     assert len(list(collection("testContracts").stream())) == 1

@@ -3,7 +3,6 @@ signed URL (content checked), AVAILABLE -> RESERVED/SOLD/EXPIRED, and reservatio
 transaction raced from several threads."""
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -12,6 +11,7 @@ import requests
 from functions.tradedesk import lots
 from shared.adapters import storage
 from shared.errors import Conflict
+from tests.support.concurrency import run_together
 from tests.support.identity import token_for
 from tests.support.partners import PDF, PNG
 
@@ -183,21 +183,8 @@ def _stored(lot_id: str) -> dict:
 
 def test_concurrent_reservations_never_take_more_than_the_lot_has(desk):
     lot = create(desk, seed_partner("seller-1"), quantity={"value": 100, "unit": "BALE"}).get_json()
-    outcomes, lock = [], threading.Lock()
-
-    def run(n: int) -> None:
-        try:
-            result = _reserve(lot["id"], f"offer-{n}", str(30 * 170))
-        except Conflict as error:
-            result = error.code
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    outcomes = run_together([lambda n=n: _reserve(lot["id"], f"offer-{n}", str(30 * 170)) for n in range(6)],
+                            timeout=120)
     assert sorted(o for o in outcomes if isinstance(o, str)) == ["LOT_QUANTITY_EXCEEDED"] * 3
     stored = _stored(lot["id"])
     assert Decimal(stored["reservedKg"]) == 90 * 170 and Decimal(stored["availableKg"]) == 10 * 170

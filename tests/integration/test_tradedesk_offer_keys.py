@@ -1,12 +1,11 @@
 """One live offer per counterparty per request, under concurrency, on the Firestore emulator."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from functions.tradedesk import keys
 from shared.errors import Conflict
+from tests.support.concurrency import run_together
 
 
 def _claim(trade_id: str, partner_id: str, offer_id: str) -> str:
@@ -18,22 +17,7 @@ def _claim(trade_id: str, partner_id: str, offer_id: str) -> str:
 
 
 def test_concurrent_first_offers_of_one_counterparty_leave_exactly_one(clean_db):
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def attempt(n: int) -> None:
-        try:
-            result = _claim("t1", "seller", f"offer-{n}")
-        except Conflict as error:
-            result = error.code
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    outcomes = run_together([lambda n=n: _claim("t1", "seller", f"offer-{n}") for n in range(6)], timeout=120)
     winners = [o for o in outcomes if o.startswith("offer-")]
     assert len(outcomes) == 6
     assert len(winners) == 1, outcomes
