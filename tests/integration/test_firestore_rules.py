@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support.browser import stop
+
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "infra" / "firestore.rules"
 PROJECT = "demo-tradehub-rules"
@@ -39,12 +41,7 @@ def rules_emulator(tmp_path_factory):
         wait_http(f"http://127.0.0.1:{port}/", 60, process)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        stop(process, log)
 
 
 def id_token(uid: str | None = None, **claims) -> str:

@@ -31,6 +31,16 @@ def _tail(output: str | bytes | None, lines: int = 5) -> str:
     return " | ".join(text.strip().splitlines()[-lines:])
 
 
+def stop(process: subprocess.Popen, log) -> None:
+    """Stop an emulator started by a fixture (killed if it does not end within 10 s) and close its log."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
 def ensure_node_packages() -> None:
     ensure_npm_packages(DEV, NEEDED, "dev/ packages (firebase, firebase-tools, playwright-core)")
 
@@ -100,12 +110,7 @@ def auth_emulator(project: str) -> Iterator[str]:
             time.sleep(0.2)
         yield f"127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        stop(process, log)
 
 
 @pytest.fixture(scope="session")
