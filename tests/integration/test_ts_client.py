@@ -72,10 +72,11 @@ def test_the_realtime_helpers(api, clean_db, firebase_auth_emulator, firestore_r
 
 
 def test_the_client_logic_with_a_scripted_fetch():
-    """test/unit.test.ts: error mapping, Retry-After, storage, paging limits, ETag keys (no server)."""
+    """test/unit.test.ts: error mapping, Retry-After, storage, paging limits, ETag keys, a refresh rotated by
+    another tab (no server)."""
     build_client()
     done = subprocess.run(["node", "--test", "dist/test/unit.test.js"], cwd=CLIENT, capture_output=True, text=True,
                           timeout=NODE_TIMEOUT, check=False)
     report = done.stdout + done.stderr
     assert done.returncode == 0, report
-    assert "# fail 0" in report and "# pass 6" in report, report
+    assert "# fail 0" in report and "# pass 8" in report, report

@@ -37,6 +37,15 @@ def sessions_of(user_id: str) -> int:
     return len(list(collection("sessions").where(filter=FieldFilter("userId", "==", user_id)).stream()))
 
 
+def reuse_revocations(user_id: str) -> int:
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    from shared.db import collection
+
+    sessions = collection("sessions").where(filter=FieldFilter("userId", "==", user_id)).stream()
+    return sum(1 for s in sessions if (s.to_dict() or {}).get("revokedReason") == "REFRESH_TOKEN_REUSED")
+
+
 @pytest.fixture
 def web_app_origins():
     """Set WEB_APP_ORIGINS for this test (yields a setter)."""
@@ -114,7 +123,10 @@ def test_the_client_works_from_the_web_apps_origin_and_not_from_another(api, cle
             # One tab refreshed; the other waited for the lock and took the rotated tokens (no reuse).
             assert "error" not in tabs["refreshed"][0] and "error" not in tabs["refreshed"][1], tabs
             assert tabs["refreshed"][0] == tabs["refreshed"][1], "both tabs hold the same new access token (its tail)"
-            assert sorted(tabs["refreshes"]) == [0, 1], tabs
+            # The second tab either found the rotated tokens after the lock, or its storage lagged: its refresh
+            # was 409 REFRESH_TOKEN_ROTATED and it waited for them. Never a reuse that ends the session.
+            assert sorted(tabs["refreshes"]) in ([0, 1], [1, 1]), tabs
+            assert reuse_revocations(user_id) == 0
             assert tabs["calls"] == [{"ok": user_id}, {"ok": user_id}], tabs
             assert browser.wait(timeout=30) == 0, output.rest(5)
             everything = output.rest(5)
