@@ -88,7 +88,7 @@ def make_head_office(req: ApiRequest, partnerId: str, branchId: str) -> ApiRespo
     return branch_response(partnerId, branchId, data)
 
 
-@router.delete(f"{BASE}/branches/{{branchId}}", permission=WRITE, tags=("branches",))
+@router.delete(f"{BASE}/branches/{{branchId}}", permission=WRITE, status=204, tags=("branches",))
 def delete_branch(req: ApiRequest, partnerId: str, branchId: str) -> None:
     """Remove a branch (not the head office)."""
     branches.delete_branch(partnerId, branchId, _scope(req, partnerId, BACK_OFFICE_WRITE), req.actor)
@@ -138,7 +138,7 @@ def download_document(req: ApiRequest, partnerId: str, documentId: str) -> Downl
     return DownloadOut(url=url, expires_at=expires)
 
 
-@router.delete(f"{BASE}/documents/{{documentId}}", permission=WRITE, tags=("documents",))
+@router.delete(f"{BASE}/documents/{{documentId}}", permission=WRITE, status=204, tags=("documents",))
 def delete_document(req: ApiRequest, partnerId: str, documentId: str) -> None:
     """Soft-delete a document."""
     documents.delete_document(partnerId, documentId, _scope(req, partnerId, BACK_OFFICE_WRITE), req.actor)
@@ -186,7 +186,8 @@ def update_certification(req: ApiRequest, partnerId: str, certificationId: str) 
     return certification_response(partnerId, certificationId, data)
 
 
-@router.delete(f"{BASE}/certifications/{{certificationId}}", permission=WRITE, tags=("certifications",))
+@router.delete(f"{BASE}/certifications/{{certificationId}}", permission=WRITE, status=204,
+               tags=("certifications",))
 def delete_certification(req: ApiRequest, partnerId: str, certificationId: str) -> None:
     """Soft-delete a certification."""
     certifications.delete(partnerId, certificationId, _scope(req, partnerId, BACK_OFFICE_WRITE), req.actor)

@@ -114,7 +114,7 @@ def move_head_office(req: ApiRequest, applicationId: str, branchId: str) -> ApiR
     return branch_response(applicationId, branchId, data)
 
 
-@router.delete(f"{BASE}/branches/{{branchId}}", public=True,
+@router.delete(f"{BASE}/branches/{{branchId}}", public=True, status=204,
              tags=TAGS, errors=APPLICANT_ERRORS)
 def remove_branch(req: ApiRequest, applicationId: str, branchId: str) -> None:
     """Remove a branch (not the head office)."""
@@ -149,7 +149,7 @@ def complete_upload(req: ApiRequest, applicationId: str, documentId: str) -> Doc
     return store.document_out(applicationId, documentId, data)
 
 
-@router.delete(f"{BASE}/documents/{{documentId}}", public=True,
+@router.delete(f"{BASE}/documents/{{documentId}}", public=True, status=204,
              tags=TAGS, errors=APPLICANT_ERRORS)
 def remove_document(req: ApiRequest, applicationId: str, documentId: str) -> None:
     """Soft-delete a document of the application."""

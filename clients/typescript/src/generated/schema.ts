@@ -16313,14 +16313,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Done; no content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_APPLICATION_TOKEN, INVALID_APPLICATION_TOKEN, APPLICATION_TOKEN_EXPIRED, APPLICATION_CLOSED, APPLICATION_TOKEN_REVOKED */
             401: {
@@ -16808,14 +16806,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Done; no content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_APPLICATION_TOKEN, INVALID_APPLICATION_TOKEN, APPLICATION_TOKEN_EXPIRED, APPLICATION_CLOSED, APPLICATION_TOKEN_REVOKED */
             401: {
@@ -19370,14 +19366,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Done; no content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
             401: {
@@ -19985,14 +19979,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Done; no content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
             401: {
@@ -21227,14 +21219,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Done; no content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
             401: {
