@@ -335,6 +335,13 @@ class BrokerageInvoiceOut(OutModel):
     sgst: ApiAmount
     igst: ApiAmount
     total: ApiAmount
+    tds_section: Literal["194H"] = "194H"
+    tds_rate_percent: OutNumber
+    tds_base: ApiAmount = Field(description="The brokerage the TDS is taken on: none while the partner's brokerage "
+                                "of the year stays within Rs 20,000; the year's so far on the invoice that passes it")
+    tds: ApiAmount = Field(description="TDS the partner deducts under section 194H, to the nearest rupee")
+    net_receivable: ApiAmount = Field(description="What the partner is to pay: total less TDS")
+    year_brokerage: ApiAmount = Field(description="The partner's brokerage invoiced in the year, this one included")
 
 
 class BrokerageInvoiceIn(ApiModel):

@@ -35,8 +35,11 @@ def _brokerage_invoice(document: dict[str, Any] | None) -> dict[str, Any] | None
     return {**{k: document.get(k) for k in ("number", "invoiceDate", "financialYear", "supplierGstin",
                                             "placeOfSupply", "taxType", "sacCode")},
             "gstRatePercent": Decimal(document.get("gstRatePercent") or "0"),
-            **{name: _rupees(document.get(f"{name}Paise")) for name in ("cgst", "sgst", "igst", "total")},
-            "taxableValue": _rupees(document.get("taxableValuePaise"))}
+            **{name: _rupees(document.get(f"{name}Paise")) for name in ("cgst", "sgst", "igst", "total", "tdsBase",
+                                                                         "tds", "netReceivable", "yearBrokerage")},
+            "taxableValue": _rupees(document.get("taxableValuePaise")),
+            "tdsSection": document.get("tdsSection") or "194H",
+            "tdsRatePercent": Decimal(document.get("tdsRatePercent") or "2")}
 
 
 def commission_out(commission_id: str, data: dict[str, Any]) -> dict[str, Any]:

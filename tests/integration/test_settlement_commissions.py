@@ -106,3 +106,34 @@ def test_commissions_are_back_office_only_and_scoped(api, contract_parties):
     reader, _ = staff(frozenset({"commissions:read"}))
     assert api.post(f"/api/commissions/{commission_id}/invoice", json={}, token=reader).status_code == 403
     assert api.get(f"/api/commissions/{commission_id}", token=token).get_json()["status"] == "DUE"
+
+
+def test_the_brokerage_invoice_shows_tds_under_194h_past_the_partners_yearly_20000(api, contract_parties):
+    from shared import clock, fiscal
+    from tests.support.contracts import ORG
+
+    token, _ = staff(BROKERAGE)
+    contract = active_contract(api)
+    sides = _commissions(api, token, contract["id"])
+    fy = fiscal.financial_year_of(clock.today_india())
+    # The buyer was invoiced Rs 19,999 of brokerage earlier this year; the seller nothing.
+    collection("brokerageYears").document(f"{ORG}:{fy}:buyer-1").set({"brokeragePaise": 1_999_900})
+
+    seller = api.post(f"/api/commissions/{sides['SELLER']['id']}/invoice", json={}, token=token).get_json()
+    first = seller["brokerageInvoice"]
+    seller_amount = Decimal(str(sides["SELLER"]["amount"]))
+    assert seller_amount <= 20_000
+    assert (first["tdsSection"], first["tdsBase"], first["tds"]) == ("194H", 0, 0)
+    assert first["netReceivable"] == first["total"]
+    assert Decimal(str(first["yearBrokerage"])) == seller_amount
+
+    buyer = api.post(f"/api/commissions/{sides['BUYER']['id']}/invoice", json={}, token=token).get_json()
+    crossing = buyer["brokerageInvoice"]
+    buyer_amount = Decimal(str(sides["BUYER"]["amount"]))
+    year = Decimal("19999") + buyer_amount
+    assert Decimal(str(crossing["tdsBase"])) == year == Decimal(str(crossing["yearBrokerage"]))
+    expected = (year * Decimal("0.02")).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    assert Decimal(str(crossing["tds"])) == expected > 0
+    assert Decimal(str(crossing["netReceivable"])) == Decimal(str(crossing["total"])) - expected
+    kept = collection("brokerageYears").document(f"{ORG}:{fy}:buyer-1").get().to_dict()
+    assert kept["brokeragePaise"] == int(year * 100)

@@ -3659,6 +3659,11 @@ export interface components {
             igst: number;
             /** Invoicedate */
             invoiceDate: string;
+            /**
+             * Netreceivable
+             * @description What the partner is to pay: total less TDS
+             */
+            netReceivable: number;
             /** Number */
             number: string;
             /**
@@ -3685,8 +3690,31 @@ export interface components {
              * @enum {string}
              */
             taxType: "INTRA_STATE" | "INTER_STATE";
+            /**
+             * Tds
+             * @description TDS the partner deducts under section 194H, to the nearest rupee
+             */
+            tds: number;
+            /**
+             * Tdsbase
+             * @description The brokerage the TDS is taken on: none while the partner's brokerage of the year stays within Rs 20,000; the year's so far on the invoice that passes it
+             */
+            tdsBase: number;
+            /** Tdsratepercent */
+            tdsRatePercent: number;
+            /**
+             * Tdssection
+             * @default 194H
+             * @constant
+             */
+            tdsSection?: "194H";
             /** Total */
             total: number;
+            /**
+             * Yearbrokerage
+             * @description The partner's brokerage invoiced in the year, this one included
+             */
+            yearBrokerage: number;
         };
         /** CancelIn */
         CancelIn: {
