@@ -254,7 +254,7 @@ def seed_demo_data(say: Any = print) -> list[dict[str, Any]]:
     if seed_contracts is not None:
         demo = seed_contracts(org_ids)
         if demo.get("number"):
-            say(f"  contracts: {demo['number']} (ACTIVE)" + (f", invoice {demo['invoiceNumber']}"
+            say(f"  contracts: {demo['number']} (ACTIVE)" + (f", invoice {demo['invoiceNumber']} part-paid"
                                                              if demo.get("invoiceNumber") else ""))
     seed_identity = _optional("functions.auth.seed", "seed_identity")
     if seed_identity is None:

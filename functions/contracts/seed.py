@@ -1,12 +1,14 @@
 """Demo data for `make run`: one ACTIVE sales contract between the demo seller and buyer, with an invoice
+part-paid by an NEFT payment, so the desk shows a PARTIALLY_PAID invoice, a payment and a statement
 (idempotent: a second run finds the demo contract and does nothing). Made through the same lifecycle as
 the API (number, masters copied, maker-checker approval by two seed users, version 1, commissions DUE)."""
 from __future__ import annotations
 
 from typing import Any
 
-from functions.contracts import invoices, lifecycle, store
+from functions.contracts import invoices, lifecycle, payments, store
 from functions.contracts.access import Viewer
+from shared import clock
 from shared.auth.principal import Actor
 from shared.db import collection
 from shared.errors import ApiError
@@ -16,6 +18,7 @@ from shared.uow import run_in_transaction
 
 MAKER, CHECKER = "system-seed-maker", "system-seed-checker"
 DEMO_SOURCE = "DEMO"
+DEMO_PAYMENT_REFERENCE = "SBIN526336123456"      # an NEFT UTR: 4-letter bank, 1 digit, 11 more
 
 
 def _demo_contract() -> Any:
@@ -61,6 +64,13 @@ def _make(new: lifecycle.NewContract) -> dict[str, Any]:
     data = run_in_transaction(lambda uow: lifecycle.submit(uow, contract_id, data, MAKER), Actor(MAKER))
     run_in_transaction(lambda uow: lifecycle.approve(uow, contract_id, data, CHECKER), Actor(CHECKER))
     viewer = Viewer(CHECKER, True, all_organizations=True)
-    _, invoice = run_in_transaction(lambda uow: invoices.issue(uow, contract_id, viewer, Quantity.of(40, Unit.BALE),
-                                                               None, None, False, False), Actor(CHECKER))
-    return {"contractId": contract_id, "number": data["number"], "invoiceNumber": invoice["number"], "created": True}
+    invoice_id, invoice = run_in_transaction(
+        lambda uow: invoices.issue(uow, contract_id, viewer, Quantity.of(40, Unit.BALE), None, None, False, False),
+        Actor(CHECKER))
+    part = Money.of(Money.from_paise(invoice["totalPaise"] * 40 // 100).rupees.to_integral_value())   # 40%, whole
+    payment_id, _ = run_in_transaction(lambda uow: payments.record(
+        uow, org_id=new.org_id, buyer_partner_id=new.buyer_partner_id, amount=part, payment_day=clock.today_india(),
+        mode="NEFT", reference=DEMO_PAYMENT_REFERENCE, allocations=[payments.Allocation(invoice_id, part)],
+        actor_id=CHECKER), Actor(CHECKER))
+    return {"contractId": contract_id, "number": data["number"], "invoiceNumber": invoice["number"],
+            "paymentId": payment_id, "created": True}

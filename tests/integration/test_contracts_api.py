@@ -217,7 +217,7 @@ def test_brokerage_becomes_due_when_the_contract_is_active_and_follows_an_amendm
     assert api.get("/api/commissions", token=outsider).get_json()["items"] == []
 
 
-def test_the_demo_seed_makes_one_active_contract_with_an_invoice(api, contract_parties):
+def test_the_demo_seed_makes_one_active_contract_with_a_part_paid_invoice(api, contract_parties):
     from functions.contracts.seed import seed_contracts
 
     seed_party("demo-seller", legal_name="Saurashtra Cotton Ginning", state_code="24", pan="AAACS7777G")
@@ -230,7 +230,12 @@ def test_the_demo_seed_makes_one_active_contract_with_an_invoice(api, contract_p
     assert again == {"contractId": first["contractId"], "number": first["number"], "created": False}
     contract = collection("contracts").document(first["contractId"]).get().to_dict()
     assert contract["status"] == "ACTIVE" and contract["approvedBy"] != contract["submittedBy"]
-    assert len(list(collection("invoices").stream())) == 1
+    [invoice] = [s.to_dict() for s in collection("invoices").stream()]
+    assert invoice["status"] == "PARTIALLY_PAID" and 0 < invoice["paidPaise"] < invoice["totalPaise"]
+    assert invoice["balancePaise"] == invoice["totalPaise"] - invoice["paidPaise"]
+    [payment] = [s.to_dict() for s in collection("payments").stream()]
+    assert (payment["mode"], payment["allocatedPaise"], payment["unallocatedPaise"]) == (
+        "NEFT", invoice["paidPaise"], 0)
 
 
 def test_two_checkers_approving_at_once_make_one_version_and_one_event(api, contract_parties):
