@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from shared.errors import PreconditionFailed
-from shared.http.etag import check_if_match
+from shared.http.etag import check_if_match, etag
 
 
 @pytest.mark.parametrize("header", ['"v3"', '"v2", "v3"', "*", ' "v3" '])
@@ -17,3 +17,11 @@ def test_a_weak_or_other_tag_is_412(header):
     with pytest.raises(PreconditionFailed) as raised:
         check_if_match(header, 3)
     assert raised.value.code == "STALE_VERSION"
+
+
+def test_if_match_accepts_current_and_wildcard_and_refuses_stale():
+    check_if_match(None, 3)
+    check_if_match(etag(3), 3)
+    check_if_match("*", 3)
+    with pytest.raises(PreconditionFailed):
+        check_if_match('"v2"', 3)
