@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.adapters import DeliveryFailed
-from shared.adapters.masking import mask_email, mask_phone
 from shared.adapters.retry import (
     PRODUCTION_POLICY,
     RetryableFailure,
@@ -95,11 +94,3 @@ def test_a_final_failure_is_not_retried():
     with pytest.raises(DeliveryFailed):
         run_with_retry(attempt, RetryPolicy(attempts=4), sleep=lambda _: pytest.fail("must not wait"))
     assert calls == [1]
-
-
-def test_masks():
-    assert mask_email("asha.rao@example.com") == "a***@example.com"
-    assert mask_email("nonsense") == "***"
-    assert mask_phone("+919876543210") == "+91******3210"
-    assert mask_phone("9876543210") == "******3210"
-    assert mask_phone("+1") == "***"

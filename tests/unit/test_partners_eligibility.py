@@ -5,6 +5,7 @@ import pytest
 
 from functions.partners import eligibility
 from functions.partners import lifecycle as lc
+from functions.partners.eligibility import refusal
 from shared.errors import Conflict, NotFound
 
 
@@ -30,3 +31,11 @@ def test_check_names_the_reason_and_a_missing_partner_is_404():
         eligibility.check("p1", None)
     with pytest.raises(NotFound):
         eligibility.check("p1", {"status": "ACTIVE", "deletedAt": "2026-01-01"})
+
+
+def test_the_shared_trade_guard_rule():
+    today = date(2026, 1, 31)
+    assert refusal("ACTIVE", date(2026, 1, 2), today) is None
+    assert refusal("ACTIVE", date(2026, 1, 1), today) == "KYC_OVERDUE"
+    assert refusal("SUSPENDED", None, today) == "PARTNER_SUSPENDED"
+    assert refusal("", None, today) == "PARTNER_UNKNOWN"

@@ -1,8 +1,6 @@
-from datetime import date
 
 import pytest
 
-from functions.partners.eligibility import refusal
 from functions.partners.models import ProfileIn
 from functions.partners.validation import identity_keys, missing_for_submission, profile_changes
 from shared.errors import Unprocessable
@@ -53,11 +51,3 @@ def test_missing_for_submission_and_keys():
                                   [{"isHeadOffice": True}]) == []
     assert identity_keys(partner, [{"gstin": "24AAPFU0939F1ZZ"}, {"gstin": "24X", "deletedAt": 1}]) == {
         f"pan:{PAN}", f"gstin:{GSTIN}", "gstin:24AAPFU0939F1ZZ"}
-
-
-def test_the_shared_trade_guard_rule():
-    today = date(2026, 1, 31)
-    assert refusal("ACTIVE", date(2026, 1, 2), today) is None
-    assert refusal("ACTIVE", date(2026, 1, 1), today) == "KYC_OVERDUE"
-    assert refusal("SUSPENDED", None, today) == "PARTNER_SUSPENDED"
-    assert refusal("", None, today) == "PARTNER_UNKNOWN"

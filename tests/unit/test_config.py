@@ -1,3 +1,4 @@
+"""shared/config.py: loading and checking the settings per environment."""
 import pytest
 
 from shared.config import ConfigError, load_settings
