@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from functions.contracts import access, commissions
+from functions.contracts import access, commissions, tds
 from functions.contracts.lifecycle import COMMISSIONS
 from functions.contracts.models import (
     BrokerageInvoiceIn,
@@ -38,8 +38,8 @@ def _brokerage_invoice(document: dict[str, Any] | None) -> dict[str, Any] | None
             **{name: _rupees(document.get(f"{name}Paise")) for name in ("cgst", "sgst", "igst", "total", "tdsBase",
                                                                          "tds", "netReceivable", "yearBrokerage")},
             "taxableValue": _rupees(document.get("taxableValuePaise")),
-            "tdsSection": document.get("tdsSection") or "194H",
-            "tdsRatePercent": Decimal(document.get("tdsRatePercent") or "2")}
+            "tdsSection": document.get("tdsSection") or tds.SECTION,
+            "tdsRatePercent": Decimal(document.get("tdsRatePercent") or tds.RATE_PERCENT)}
 
 
 def commission_out(commission_id: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -67,7 +67,7 @@ def _make(new: lifecycle.NewContract) -> dict[str, Any]:
     invoice_id, invoice = run_in_transaction(
         lambda uow: invoices.issue(uow, contract_id, viewer, Quantity.of(40, Unit.BALE), None, None, False, False),
         Actor(CHECKER))
-    part = Money.of(Money.from_paise(invoice["totalPaise"] * 40 // 100).rupees.to_integral_value())   # 40%, whole
+    part = Money.from_paise(invoice["totalPaise"]).times("0.4")
     payment_id, _ = run_in_transaction(lambda uow: payments.record(
         uow, org_id=new.org_id, buyer_partner_id=new.buyer_partner_id, amount=part, payment_day=clock.today_india(),
         mode="NEFT", reference=DEMO_PAYMENT_REFERENCE, allocations=[payments.Allocation(invoice_id, part)],

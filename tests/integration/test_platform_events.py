@@ -219,7 +219,7 @@ def test_work_that_never_gets_through_is_503_contention_and_writes_nothing(clean
     assert not collection("sampleContracts").document("never").get().exists
 
 
-def test_retries_take_turns_so_twenty_contending_increments_all_get_through(clean_db):
+def test_after_an_abort_transactions_take_turns_so_twenty_contending_increments_all_get_through(clean_db):
     """Twenty read-then-write transactions on one document from twenty threads: every one commits once."""
     from shared.db import collection
     from shared.uow import run_in_transaction
