@@ -1,5 +1,5 @@
-"""The demo partner login of the local stack: partners' demo seed, then its seller's primary user signed
-up through auth (cross-group demo seeding lives here, not in either group).
+"""The demo partner logins of the local stack: partners' demo seed, then each demo partner's primary user
+signed up through auth (cross-group demo seeding lives here, not in either group).
 
 On the approval run the invite is accepted through auth's own `accept_invite` with a generated password;
 on a later run (the invite is spent) the user gets a fresh password, like functions/auth/seed.py's logins.
@@ -15,7 +15,7 @@ SEED_ACTOR_ID = "system-seed-maker"
 
 
 def seed_partners_with_logins() -> list[dict[str, Any]]:
-    """`seed_partners()`, the demo-login partner also carrying `login` (e-mail and password of its primary
+    """`seed_partners()`, each demo-login partner also carrying `login` (e-mail and password of its primary
     user, for .local/demo-credentials.json)."""
     partners = seed_partners()
     for partner in partners:

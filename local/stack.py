@@ -248,8 +248,11 @@ def seed_demo_data(say: Any = print) -> list[dict[str, Any]]:
         partner_logins = [partner["login"] for partner in partners if partner.get("login")]
         say("  partners: " + ", ".join(f"{p.get('code')} {p.get('legalName')} ({p.get('kind')})" for p in partners))
         seed_tradedesk = _optional("functions.tradedesk.seed", "seed_tradedesk")
-        if seed_tradedesk is not None and seed_tradedesk(partners).get("lotId"):
-            say("  trade desk: a tested lot of the demo seller")
+        desk = seed_tradedesk(partners, org_ids) if seed_tradedesk is not None else {}
+        if desk.get("lotId"):
+            say("  trade desk: a tested lot of the demo seller" + (
+                f"; posted requests {', '.join(desk['requests'])} with an offer and a counter"
+                if desk.get("requests") else ""))
     seed_contracts = _optional("functions.contracts.seed", "seed_contracts")
     if seed_contracts is not None:
         demo = seed_contracts(org_ids)
@@ -260,8 +263,8 @@ def seed_demo_data(say: Any = print) -> list[dict[str, Any]]:
     if seed_identity is None:
         say("  seed: functions.auth.seed.seed_identity is not there yet; no demo logins")
         return partner_logins
-    # No partner id for seed_identity: every approved partner already has its primary user (the seller's is
-    # the demo partner login above), and seed_identity would add partner@demo.rnrl.in as a second one.
+    # No partner id for seed_identity: every approved partner already has its primary user (the demo
+    # partner logins above), and seed_identity would add partner@demo.rnrl.in as a second one.
     return normalize_logins(seed_identity(org_ids, None)) + partner_logins
 
 

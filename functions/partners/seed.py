@@ -12,8 +12,8 @@ A partner is found by its PAN (its `partnerKeys/pan:…` document, or a query fo
 interrupted run left unsubmitted), so a second run creates nothing; a half-done one is taken on from
 where it stopped.
 
-The seller's primary user is the demo partner login; setting its password crosses into the auth group,
-so that part lives in local/demo_partners.py.
+Each partner's primary user is a demo partner login (a seller, a buyer and a trader to try the desk
+with); setting its password crosses into the auth group, so that part lives in local/demo_partners.py.
 """
 from __future__ import annotations
 
@@ -96,12 +96,14 @@ DEMO_PARTNERS: tuple[DemoPartner, ...] = (
                 pan="AADCK7350R", state="Tamil Nadu", state_code="33", line1="112 Avinashi Road, Peelamedu",
                 city="Coimbatore", pincode="641004", account_number="610200078431", ifsc="IOBA0000612",
                 bank_name="Indian Overseas Bank", bank_branch="Peelamedu", contact_name="Senthil Kumar",
-                designation="Purchase Head", email=f"mill.coimbatore@{DEMO_DOMAIN}", mobile="9843010002"),
+                designation="Purchase Head", email=f"mill.coimbatore@{DEMO_DOMAIN}", mobile="9843010002",
+                demo_login=True),
     DemoPartner(kind="TRADER", legal_name="Vidarbha Cotton Traders", trade_name="Vidarbha Cotton",
                 pan="AAJFV2684N", state="Maharashtra", state_code="27", line1="7 Cotton Market Yard, Old City",
                 city="Akola", pincode="444001", account_number="50200011223344", ifsc="HDFC0001876",
                 bank_name="HDFC Bank", bank_branch="Akola", contact_name="Prakash Deshmukh",
-                designation="Partner", email=f"trader.akola@{DEMO_DOMAIN}", mobile="9822010003"),
+                designation="Partner", email=f"trader.akola@{DEMO_DOMAIN}", mobile="9822010003",
+                demo_login=True),
 )
 
 
@@ -159,8 +161,8 @@ def _onboard(demo: DemoPartner, found: tuple[str, dict[str, Any]] | None) -> dic
 
 def seed_partners() -> list[dict[str, Any]]:
     """The three demo partners (idempotent): for each its id, code, legal name, kind, status, `created`,
-    and `inviteToken` when this run approved it (the seller's is already used); the seller also carries
-    `login` (e-mail and password of its primary user, for .local/demo-credentials.json)."""
+    `inviteToken` when this run approved it, and `demoLogin` (local/demo_partners.py signs its primary user
+    up as a demo login)."""
     if settings().is_production:
         raise SeedRefused("demo partners are never seeded in production")
     found = _find([demo.pan for demo in DEMO_PARTNERS])

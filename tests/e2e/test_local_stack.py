@@ -61,6 +61,48 @@ print(json.dumps({"deliveries": sorted(entry["duplicate"] for entry in fired),
 """
 
 
+def _call(base: str, method: str, path: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{base}{path}", data=data, method=method, headers={
+        "Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def _the_demo_desk_is_not_empty(base: str, logins: list[dict]) -> None:
+    """What a new user sees with the demo logins: a seller, a buyer and a trader; the buyer's posted
+    request with the seller's offer countered by the buyer (the seller's turn), the seller's tested lot,
+    the trader's availability on the buyer's market, an active contract."""
+    partners = {login["description"].rsplit("(", 1)[1].rstrip(")"): login for login in logins
+                if login.get("kind") == "partner"}
+    assert set(partners) == {"SELLER", "BUYER", "TRADER"}
+    tokens = {}
+    for kind, login in partners.items():
+        status, body = _call(base, "POST", "/api/auth/login", {"email": login["email"], "password": login["password"]})
+        assert status == 200, (kind, body)
+        tokens[kind] = body["tokens"]["accessToken"]
+    status, mine = _call(base, "GET", "/api/trades?scope=mine", token=tokens["BUYER"])
+    assert status == 200, mine
+    [request] = mine["items"]
+    assert (request["side"], request["status"]) == ("BUY", "NEGOTIATING")
+    assert request["number"].startswith("TR-")
+    status, offers = _call(base, "GET", f"/api/trades/{request['id']}/offers", token=tokens["BUYER"])
+    assert status == 200, offers
+    [offer] = offers["items"]
+    assert (offer["status"], offer["negotiationVersion"]) == ("COUNTERED", 2)
+    status, market = _call(base, "GET", "/api/trades?scope=market", token=tokens["BUYER"])
+    assert status == 200 and [t["side"] for t in market["items"]] == ["SELL"], market
+    status, seller_market = _call(base, "GET", "/api/trades?scope=market", token=tokens["SELLER"])
+    assert status == 200 and request["id"] in [t["id"] for t in seller_market["items"]], seller_market
+    status, lots = _call(base, "GET", "/api/tested-lots", token=tokens["SELLER"])
+    assert status == 200 and [lot["status"] for lot in lots["items"]] == ["AVAILABLE"], lots
+    status, contracts = _call(base, "GET", "/api/contracts", token=tokens["SELLER"])
+    assert status == 200 and [c["status"] for c in contracts["items"]] == ["ACTIVE"], contracts
+
+
 @pytest.fixture
 def stack_env(tmp_path):
     try:
@@ -131,7 +173,9 @@ def test_make_run_serves_every_function_then_stops_everything(stack_env):
         for line in secrets_file.read_text().splitlines():
             if "=" in line and not line.startswith("#"):
                 assert line.split("=", 1)[1] not in banner
-        assert json.loads((local / "demo-credentials.json").read_text())["baseUrl"] == base
+        credentials = json.loads((local / "demo-credentials.json").read_text())
+        assert credentials["baseUrl"] == base
+        _the_demo_desk_is_not_empty(base, credentials["logins"])
 
         # A second `make run` refuses clearly.
         second = subprocess.run([sys.executable, "-m", "local.stack"], cwd=ROOT, env=env, capture_output=True,

@@ -70,11 +70,13 @@ def test_seed_makes_three_active_partners_through_the_review_flow(api, capture):
     assert _counter() == 3
     approved = collection("outbox").where(filter=FieldFilter("type", "==", "PartnerApproved")).stream()
     assert sorted(e.to_dict()["data"]["partnerId"] for e in approved) == sorted(p["id"] for p in results)
-    # only the seller's invite is accepted (the demo partner login, local/); the others wait for theirs
+    # every invite is accepted: a seller, a buyer and a trader demo partner login (local/demo_partners.py)
     statuses = {p["kind"]: collection("users").document(p["primaryUserId"]).get().to_dict()["status"]
                 for p in results}
-    assert statuses == {"SELLER": "ACTIVE", "BUYER": "INVITED", "TRADER": "INVITED"}
-    assert "login" not in results[1] and "login" not in results[2]
+    assert statuses == {"SELLER": "ACTIVE", "BUYER": "ACTIVE", "TRADER": "ACTIVE"}
+    assert [p["login"]["email"] for p in results] == [
+        "ginner.rajkot@demo.rnrl.in", "mill.coimbatore@demo.rnrl.in", "trader.akola@demo.rnrl.in"]
+    assert len({p["login"]["password"] for p in results}) == 3
 
 
 def test_seeding_twice_changes_nothing(api):
