@@ -88,3 +88,9 @@ def on_contract_version(cloud_event):
     from functions.contracts.documents import handle
 
     handle(cloud_event)
+
+
+def on_financial_year(cloud_event):
+    from functions.contracts.carry_forward import handle
+
+    handle(cloud_event)

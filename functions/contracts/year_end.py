@@ -1,7 +1,8 @@
 """What a financial year's close needs from contracts and settlement: counts by status (DOMAIN.md
 "Contracts and settlement"), with aggregation queries (one read per 1,000 index entries, never a
 scan). The queries work whether or not the collections hold anything yet (a count of nothing is 0).
-Fields relied on: `orgId`, `financialYear` (code) and `status`.
+Fields relied on: `orgId`, `financialYear` (code) and `status`. What the close then does to these
+records (contracts CARRIED_FORWARD, the others marked) is carry_forward.py's consumer.
 """
 from __future__ import annotations
 
