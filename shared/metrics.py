@@ -3,7 +3,8 @@
 The counts come from the Firestore RPCs themselves (documents returned by BatchGetDocuments and
 RunQuery, aggregation queries, writes in Commit), so they match what Firestore bills, whatever code
 issued the calls. The pipeline starts a fresh count per request and, outside production, returns it
-in the `X-Firestore-Reads` / `X-Firestore-Writes` response headers.
+in the `X-Firestore-Reads` / `X-Firestore-Writes` response headers, with `X-Transaction-Retries` (how
+many of its transactions aborted and ran again, the cost of contention).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import Any
 class FirestoreOps:
     reads: int = 0
     writes: int = 0
+    retries: int = 0               # transactions of the request that aborted and ran again (shared/uow.py)
 
 
 _current: contextvars.ContextVar[FirestoreOps | None] = contextvars.ContextVar("firestore_ops", default=None)
@@ -45,6 +47,12 @@ def paused() -> Iterator[None]:
         yield
     finally:
         _current.reset(token)
+
+
+def count_retry() -> None:
+    ops = _current.get()
+    if ops is not None:
+        ops.retries += 1
 
 
 def _count(reads: int = 0, writes: int = 0) -> None:

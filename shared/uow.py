@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from shared import audit, timers
+from shared import audit, metrics, timers
 from shared.db import client, get_all
 from shared.errors import ServiceUnavailable
 from shared.events import outbox, relay
@@ -143,6 +143,7 @@ def run_in_transaction(work: Callable[[UnitOfWork], T], actor: Actor | None = No
             if not retryable:
                 raise
             _contended_until = time.monotonic() + CONTENDED_SECONDS
+            metrics.count_retry()
             if attempt >= MAX_TRANSACTION_ATTEMPTS:
                 raise ServiceUnavailable(CONTENTION, "Too many concurrent changes of the same records; nothing "
                                          "was changed, try again shortly", retry_after=1) from error

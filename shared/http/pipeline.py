@@ -90,6 +90,7 @@ def handle(router: Router, request: Any, prefixes: tuple[str, ...] = ()) -> Any:
         if not settings().is_production:
             response.headers["X-Firestore-Reads"] = str(ops.reads)
             response.headers["X-Firestore-Writes"] = str(ops.writes)
+            response.headers["X-Transaction-Retries"] = str(ops.retries)
         elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
         # Still inside the request's context: the access line carries the request id and trace too.
         log(logger, logging.INFO, "request", method=request.method, path=request.path, status=response.status,

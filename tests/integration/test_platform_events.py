@@ -211,9 +211,16 @@ def test_work_that_never_gets_through_is_503_contention_and_writes_nothing(clean
         uow.flush()
         raise Aborted("Transaction lock timeout.")
 
-    with pytest.raises(ServiceUnavailable) as refused:
-        uow_module.run_in_transaction(always_contended)
+    from shared import metrics
+
+    ops, token = metrics.start_counting()
+    try:
+        with pytest.raises(ServiceUnavailable) as refused:
+            uow_module.run_in_transaction(always_contended)
+    finally:
+        metrics.stop_counting(token)
     assert len(attempts) == 3
+    assert ops.retries == 3                  # every abort is counted (X-Transaction-Retries, for bench/)
     assert refused.value.status == 503 and refused.value.code == "CONTENTION"
     assert refused.value.headers["Retry-After"] == "1"
     assert not collection("sampleContracts").document("never").get().exists
