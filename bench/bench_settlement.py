@@ -41,18 +41,17 @@ def seed() -> dict[str, Any]:
 
 
 def active_contract(api: Any, parties: dict[str, Any], rows: dict[str, Row] | None = None) -> dict[str, Any]:
+    """A contract entered, submitted and approved (maker-checker); counted in `rows` when given."""
     from tests.support.contracts import contract_body
 
-    def call(label: str, make: Any) -> Any:
-        return timed(rows[label], make) if rows is not None else make()
+    def call(label: str, path: str, status: int, **kwargs: Any) -> dict[str, Any]:
+        response = timed(rows[label], api.post, path, **kwargs) if rows is not None else api.post(path, **kwargs)
+        return body_of(response, status)
 
     maker, checker = parties["maker"](), parties["checker"]()
-    created = body_of(call("POST /api/contracts", lambda: api.post("/api/contracts", json=contract_body(),
-                                                                     token=maker)), 201)
-    cid = created["id"]
-    body_of(call("POST /api/contracts/{id}/submit", lambda: api.post(f"/api/contracts/{cid}/submit", token=maker)), 200)
-    return body_of(call("POST /api/contracts/{id}/approve", lambda: api.post(f"/api/contracts/{cid}/approve",
-                                                                               token=checker)), 200)
+    cid = call("POST /api/contracts", "/api/contracts", 201, json=contract_body(), token=maker)["id"]
+    call("POST /api/contracts/{id}/submit", f"/api/contracts/{cid}/submit", 200, token=maker)
+    return call("POST /api/contracts/{id}/approve", f"/api/contracts/{cid}/approve", 200, token=checker)
 
 
 def per_route(api: Any, parties: dict[str, Any], repeat: int) -> list[Row]:
@@ -67,33 +66,33 @@ def per_route(api: Any, parties: dict[str, Any], repeat: int) -> list[Row]:
         "GET /api/invoices/statement (partner)")}
     for round_number in range(repeat):
         accounts, buyer = parties["accounts"](), parties["buyer"]()
-        contract = active_contract(api, parties, rows)
-        cid = contract["id"]
-        timed(rows["GET /api/contracts/{id}"], lambda: api.get(f"/api/contracts/{cid}", token=accounts))
-        timed(rows["GET /api/contracts"], lambda: api.get("/api/contracts", token=accounts))
-        timed(rows["GET /api/contracts/{id}/versions"], lambda: api.get(f"/api/contracts/{cid}/versions",
-                                                                        token=accounts))
-        invoice = body_of(timed(rows["POST /api/invoices"], lambda: api.post("/api/invoices", json={
-            "contractId": cid, "quantity": {"value": 2, "unit": "BALE"}}, token=accounts)), 201)
-        iid = invoice["id"]
-        timed(rows["GET /api/invoices/{id}"], lambda: api.get(f"/api/invoices/{iid}", token=accounts))
-        timed(rows["GET /api/invoices"], lambda: api.get("/api/invoices", token=accounts))
-        payment = {"orgId": ORG, "buyerPartnerId": "buyer-1", "amount": 1000.0, "paymentDate": "2026-12-02",
-                   "mode": "NEFT", "reference": f"N{round_number:05d}{int(time.time() * 1000) % 10**10:010d}",
-                   "allocations": [{"invoiceId": iid, "amount": 500.0}]}
-        paid = body_of(timed(rows["POST /api/payments"], lambda: api.post("/api/payments", json=payment,
-                                                                          token=accounts)), 201)
-        body_of(timed(rows["POST /api/payments/{id}/allocations"], lambda: api.post(
-            f"/api/payments/{paid['id']}/allocations", json={"allocations": [{"invoiceId": iid, "amount": 500.0}]},
-            token=accounts)), 200)
-        timed(rows["GET /api/payments"], lambda: api.get("/api/payments", token=accounts))
-        body_of(timed(rows["POST /api/invoices/{id}/notes"], lambda: api.post(f"/api/invoices/{iid}/notes", json={
-            "kind": "CREDIT", "taxableValue": 100.10, "reason": "quality claim: micronaire"}, token=accounts)), 201)
-        timed(rows["GET /api/commissions"], lambda: api.get("/api/commissions", token=accounts))
-        timed(rows["GET /api/invoices/aging"], lambda: api.get(f"/api/invoices/aging?orgId={ORG}", token=accounts))
-        timed(rows["GET /api/invoices/statement"], lambda: api.get(
-            f"/api/invoices/statement?partnerId=buyer-1&orgId={ORG}", token=accounts))
-        timed(rows["GET /api/invoices/statement (partner)"], lambda: api.get("/api/invoices/statement", token=buyer))
+
+        def call(label: str, path: str, status: int | None = None, accounts: str = accounts, **kwargs: Any) -> Any:
+            method = api.post if label.startswith("POST") else api.get
+            response = timed(rows[label], method, path, **{"token": accounts, **kwargs})
+            return body_of(response, status) if status else response
+
+        cid = active_contract(api, parties, rows)["id"]
+        call("GET /api/contracts/{id}", f"/api/contracts/{cid}")
+        call("GET /api/contracts", "/api/contracts")
+        call("GET /api/contracts/{id}/versions", f"/api/contracts/{cid}/versions")
+        iid = call("POST /api/invoices", "/api/invoices", 201,
+                   json={"contractId": cid, "quantity": {"value": 2, "unit": "BALE"}})["id"]
+        call("GET /api/invoices/{id}", f"/api/invoices/{iid}")
+        call("GET /api/invoices", "/api/invoices")
+        reference = f"N{round_number:05d}{int(time.time() * 1000) % 10**10:010d}"
+        payment_id = call("POST /api/payments", "/api/payments", 201, json={
+            "orgId": ORG, "buyerPartnerId": "buyer-1", "amount": 1000.0, "paymentDate": "2026-12-02",
+            "mode": "NEFT", "reference": reference, "allocations": [{"invoiceId": iid, "amount": 500.0}]})["id"]
+        call("POST /api/payments/{id}/allocations", f"/api/payments/{payment_id}/allocations", 200,
+             json={"allocations": [{"invoiceId": iid, "amount": 500.0}]})
+        call("GET /api/payments", "/api/payments")
+        call("POST /api/invoices/{id}/notes", f"/api/invoices/{iid}/notes", 201,
+             json={"kind": "CREDIT", "taxableValue": 100.10, "reason": "quality claim: micronaire"})
+        call("GET /api/commissions", "/api/commissions")
+        call("GET /api/invoices/aging", f"/api/invoices/aging?orgId={ORG}")
+        call("GET /api/invoices/statement", f"/api/invoices/statement?partnerId=buyer-1&orgId={ORG}")
+        call("GET /api/invoices/statement (partner)", "/api/invoices/statement", token=buyer)
     return list(rows.values())
 
 

@@ -44,9 +44,10 @@ class Row:
                 f"{statistics.median(self.ms):.1f}", f"{percentile(self.ms, 0.95):.1f}"]
 
 
-def timed(row: Row, call: Any) -> Any:
+def timed(row: Row, method: Any, path: str, **kwargs: Any) -> Any:
+    """`method(path, **kwargs)` (an ApiClient call), counted in `row`."""
     started = time.perf_counter()
-    response = call()
+    response = method(path, **kwargs)
     return row.add(response, (time.perf_counter() - started) * 1000)
 
 
@@ -85,30 +86,30 @@ def per_route(api: Any, parties: dict[str, Any], repeat: int) -> list[Row]:
     message = "Need 200 bales Shankar-6, staple 29mm, mic 3.8-4.5, at 56000 per candy, ex-gin Rajkot, 15 days credit"
     for _ in range(repeat):
         buyer, seller, sales = parties["buyer"](), parties["seller"](0), parties["sales"]()
-        draft = body_of(timed(rows["POST /api/trades"], lambda: api.post(
-            "/api/trades", json=request_body(), token=buyer)), 201)
-        trade_id = draft["id"]
-        body_of(timed(rows["POST /api/trades/{id}/post"], lambda: api.post(
-            f"/api/trades/{trade_id}/post", token=buyer)), 200)
-        timed(rows["GET /api/trades/{id}"], lambda: api.get(f"/api/trades/{trade_id}", token=seller))
-        timed(rows["GET /api/trades?scope=market"], lambda: api.get("/api/trades?scope=market", token=seller))
-        timed(rows["GET /api/trades?scope=mine"], lambda: api.get("/api/trades?scope=mine", token=buyer))
-        timed(rows["GET /api/trades/{id}/matches"], lambda: api.get(f"/api/trades/{trade_id}/matches", token=buyer))
-        timed(rows["POST /api/trades/from-message"], lambda: api.post(
-            "/api/trades/from-message", json={"text": message, "orgId": "rnrl-gujarat"}, token=buyer))
-        offer = body_of(timed(rows["POST /api/offers"], lambda: api.post(
-            "/api/offers", json=offer_body(trade_id), token=seller)), 201)
-        offer_id = offer["id"]
-        body_of(timed(rows["POST /api/offers/{id}/counter"], lambda: api.post(
-            f"/api/offers/{offer_id}/counter", json={"version": 1, "price": 56200}, token=buyer)), 200)
-        timed(rows["GET /api/trades/{id}/offers"], lambda: api.get(f"/api/trades/{trade_id}/offers", token=buyer))
-        timed(rows["GET /api/negotiations/{id}/history"], lambda: api.get(
-            f"/api/negotiations/{offer_id}/history", token=seller))
-        body_of(timed(rows["POST /api/offers/{id}/accept"], lambda: api.post(
-            f"/api/offers/{offer_id}/accept", json={"version": 2}, token=seller)), 200)
-        timed(rows["GET /api/tested-lots"], lambda: api.get("/api/tested-lots", token=seller))
-        timed(rows["GET /api/dashboard/trades-summary"], lambda: api.get("/api/dashboard/trades-summary", token=sales))
-        timed(rows["GET /api/dashboard/trades"], lambda: api.get("/api/dashboard/trades", token=sales))
+
+        def call(label: str, path: str, status: int | None = None, **kwargs: Any) -> Any:
+            method = api.post if label.startswith("POST") else api.get
+            response = timed(rows[label], method, path, **kwargs)
+            return body_of(response, status) if status else response
+
+        trade_id = call("POST /api/trades", "/api/trades", 201, json=request_body(), token=buyer)["id"]
+        call("POST /api/trades/{id}/post", f"/api/trades/{trade_id}/post", 200, token=buyer)
+        call("GET /api/trades/{id}", f"/api/trades/{trade_id}", token=seller)
+        call("GET /api/trades?scope=market", "/api/trades?scope=market", token=seller)
+        call("GET /api/trades?scope=mine", "/api/trades?scope=mine", token=buyer)
+        call("GET /api/trades/{id}/matches", f"/api/trades/{trade_id}/matches", token=buyer)
+        call("POST /api/trades/from-message", "/api/trades/from-message", token=buyer,
+             json={"text": message, "orgId": "rnrl-gujarat"})
+        offer_id = call("POST /api/offers", "/api/offers", 201, json=offer_body(trade_id), token=seller)["id"]
+        call("POST /api/offers/{id}/counter", f"/api/offers/{offer_id}/counter", 200, token=buyer,
+             json={"version": 1, "price": 56200})
+        call("GET /api/trades/{id}/offers", f"/api/trades/{trade_id}/offers", token=buyer)
+        call("GET /api/negotiations/{id}/history", f"/api/negotiations/{offer_id}/history", token=seller)
+        call("POST /api/offers/{id}/accept", f"/api/offers/{offer_id}/accept", 200, json={"version": 2},
+             token=seller)
+        call("GET /api/tested-lots", "/api/tested-lots", token=seller)
+        call("GET /api/dashboard/trades-summary", "/api/dashboard/trades-summary", token=sales)
+        call("GET /api/dashboard/trades", "/api/dashboard/trades", token=sales)
     return list(rows.values())
 
 
