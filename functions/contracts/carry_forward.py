@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from functions.contracts import states, store, year_end
+from functions.contracts import states, store, views, year_end
 from shared import clock, fiscal
 from shared.db import collection, stamp_update
 from shared.events.consumer import PROCESSED, DomainEvent, consume_once, decode
@@ -92,7 +92,9 @@ def _contract_change(source: str, target: str, code: str) -> Callable[[Any, Any,
         else:
             return False
         changes["carriedForwardFrom"] = code if target == states.CARRIED_FORWARD else None
-        uow.update(ref, stamp_update(changes, SYSTEM_ACTOR, int(current.get("version", 1))))
+        update = stamp_update(changes, SYSTEM_ACTOR, int(current.get("version", 1)))
+        uow.update(ref, update)
+        views.write_views(uow, ref.id, {**current, **update})
         uow.audit("contract.carry_forward" if target == states.CARRIED_FORWARD else "contract.carry_forward.undo",
                   "contract", ref.id, before={"status": current.get("status")}, after=changes,
                   orgId=current.get("orgId"))

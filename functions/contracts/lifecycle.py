@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from functions.contracts import states, store, terms
+from functions.contracts import states, store, terms, views
 from functions.contracts.events import CommissionDue, ContractAmended, ContractApproved, ContractCreated
 from functions.masters.public import (
     commission_structure_in_force,
@@ -159,6 +159,7 @@ def create_draft(uow: Any, new: NewContract, actor_id: str | None, masters: Mast
     contract_id = uuid.uuid4().hex
     data = stamp_new(data, actor_id)
     uow.create(store.contract_ref(contract_id), data)
+    views.write_views(uow, contract_id, data)
     uow.audit("contract.create", "contract", contract_id, after={"number": data["number"], "status": states.DRAFT,
                                                                 "source": data["source"].get("kind")})
     uow.emit(ContractCreated(contract_id=contract_id, buyer_partner_id=new.buyer_partner_id,
@@ -171,7 +172,9 @@ def _update(uow: Any, contract_id: str, current: dict[str, Any], changes: dict[s
             ) -> dict[str, Any]:
     update = stamp_update(changes, actor_id, int(current.get("version", 1)))
     uow.update(store.contract_ref(contract_id), update)
-    return {**current, **update}
+    result = {**current, **update}
+    views.write_views(uow, contract_id, result)
+    return result
 
 
 def submit(uow: Any, contract_id: str, current: dict[str, Any], actor_id: str | None) -> dict[str, Any]:

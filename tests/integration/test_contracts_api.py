@@ -296,3 +296,23 @@ def test_a_draft_made_while_the_year_closes_cannot_slip_past_the_close(api, cont
     monkeypatch.setattr(financial_years, "close_state", counted)
     blocked = api.post(f"/api/financial-years/{fy_id}/close", token=admin_token(organization_ids=(ORG,)))
     assert blocked.status_code == 409 and blocked.get_json()["code"] == "FINANCIAL_YEAR_HAS_BLOCKERS"
+
+
+def test_the_parties_realtime_documents_follow_the_contracts_status(api, contract_parties):
+    maker, _ = staff(MANAGER)
+    checker, _ = staff(APPROVER)
+    contract = _create(api, maker)
+
+    def views() -> dict[str, dict]:
+        return {party: collection("partnerViews").document(party).collection("contracts")
+                .document(contract["id"]).get().to_dict() for party in ("buyer-1", "seller-1", "other-1")}
+
+    first = views()
+    assert (first["buyer-1"]["status"], first["buyer-1"]["role"]) == ("DRAFT", "BUYER")
+    assert first["seller-1"]["counterparty"]["partnerId"] == "buyer-1" and first["other-1"] is None
+    api.post(f"/api/contracts/{contract['id']}/submit", token=maker)
+    assert views()["seller-1"]["status"] == "PENDING_APPROVAL"
+    api.post(f"/api/contracts/{contract['id']}/approve", token=checker)
+    active = views()
+    assert {active[p]["status"] for p in ("buyer-1", "seller-1")} == {"ACTIVE"}
+    assert active["buyer-1"]["number"] == contract["number"] and "commissions" not in active["buyer-1"]

@@ -55,6 +55,9 @@ def test_closing_a_year_carries_its_open_business_forward_and_a_reopen_brings_it
 
     stored = collection("contracts").document(contract["id"]).get().to_dict()
     assert (stored["status"], stored["carriedForwardFrom"]) == ("CARRIED_FORWARD", code)
+    for party in ("buyer-1", "seller-1"):           # the parties' realtime documents follow
+        view = collection("partnerViews").document(party).collection("contracts").document(contract["id"]).get()
+        assert view.to_dict()["status"] == "CARRIED_FORWARD"
     assert api.get(f"/api/contracts/{contract['id']}", token=staff()[0]).get_json()["status"] == "CARRIED_FORWARD"
     mark = collection("invoices").document(invoice_id).get().to_dict()["carriedForward"]
     assert (mark["fromFinancialYear"], mark["toFinancialYear"]) == (code, following)

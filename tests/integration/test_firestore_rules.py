@@ -119,6 +119,9 @@ def rest(rules_emulator):
         "partnerViews/P2/offers/o1": {"status": "PENDING", "makerHandle": "Seller-BBBBBB"},
         "partnerViews/P2/trades/t2": {"status": "POSTED"},
         "partnerViews/P1/secrets/x": {"status": "NOT_A_VIEW"},
+        "partnerViews/P1/contracts/c1": {"status": "ACTIVE", "number": "SC/26-27/00001"},
+        "partnerViews/P2/contracts/c1": {"status": "ACTIVE", "number": "SC/26-27/00001"},
+        "contracts/c1": {"status": "ACTIVE", "buyer": {"partnerId": "P1"}, "seller": {"partnerId": "P2"}},
         "sessions/s1": {"userId": "asha"},
         "notificationPreferences/asha": {"language": "en"},
         "partners/P1": {"code": "BP-000001"},
@@ -158,7 +161,16 @@ def test_trade_desk_views_of_the_own_partner_only(rest):
     assert rest.get("partnerViews/P2/offers/o1", ASHA).status_code == 403       # the other party's view
     assert rest.get("partnerViews/P2/trades/t2", ASHA).status_code == 403
     assert rest.get("partnerViews/P1/offers/o1").status_code == 403              # not signed in
-    assert rest.get("partnerViews/P1/secrets/x", ASHA).status_code == 403       # only trades and offers
+    assert rest.get("partnerViews/P1/secrets/x", ASHA).status_code == 403       # only trades, offers, contracts
+
+
+def test_contract_views_of_the_own_partner_only(rest):
+    mine = rest.get("partnerViews/P1/contracts/c1", ASHA)
+    assert mine.status_code == 200 and mine.json()["fields"]["status"] == {"stringValue": "ACTIVE"}
+    assert rest.get("partnerViews/P2/contracts/c1", RAVI).status_code == 200
+    assert rest.get("partnerViews/P2/contracts/c1", ASHA).status_code == 403
+    assert rest.get("partnerViews/P1/contracts/c1", STAFF).status_code == 403
+    assert rest.get("contracts/c1", ASHA).status_code == 403                     # the raw contract: nobody
 
 
 def test_raw_trade_desk_documents_are_readable_by_no_client(rest):
