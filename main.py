@@ -88,3 +88,9 @@ def on_contract_version(cloud_event):
     from functions.contracts.documents import handle
 
     handle(cloud_event)
+
+
+def on_trade_event(cloud_event):
+    from functions.tradedesk.view_writer import handle
+
+    handle(cloud_event)
