@@ -55,3 +55,21 @@ class OfferRejected(_OfferEvent):
 
 class OfferExpiring(_OfferEvent):
     pass
+
+
+# Facts the notifications catalog does not (yet) tell anyone about; the trade desk's own consumer
+# (`on_trade_event`) brings the realtime views up to date on them.
+class OfferWithdrawn(_OfferEvent):
+    """The maker took back its live offer (`recipientPartnerId`: the request's owner)."""
+
+
+class OfferExpired(_OfferEvent):
+    """A live offer lapsed at its validity (`recipientPartnerId`: its maker)."""
+
+
+class TradeCancelled(DomainEventModel):
+    """The owner cancelled its request (its live offers are rejected, each with OfferRejected)."""
+
+    producer = "tradedesk"
+    trade_id: str
+    trade_number: str | None = None

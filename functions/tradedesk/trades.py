@@ -215,7 +215,7 @@ def cancel(principal: Principal, trade_id: str, reason: str | None, if_match: st
     """The owner withdraws its request; its live offers are rejected (REQUEST_CANCELLED)."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    from functions.tradedesk.events import OfferRejected
+    from functions.tradedesk.events import OfferRejected, TradeCancelled
     from shared.db import collection, stamp_update
     from shared.uow import run_in_transaction
 
@@ -237,6 +237,7 @@ def cancel(principal: Principal, trade_id: str, reason: str | None, if_match: st
             keys.release(uow, trade_id, data["makerPartnerId"])
             uow.emit(OfferRejected(offer_id=offer.id, trade_id=trade_id, recipient_partner_id=data["makerPartnerId"],
                                    trade_number=trade.get("number")), subject=offer.id)
+        uow.emit(TradeCancelled(trade_id=trade_id, trade_number=trade.get("number")), subject=trade_id)
         uow.audit("trade.cancel", "trade", trade_id, before={"status": trade["status"]},
                   after={"status": states.CANCELLED, "offersRejected": len(live)}, reason=reason)
         return {**trade, **update_doc}

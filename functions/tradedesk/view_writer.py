@@ -33,8 +33,8 @@ AUDIENCES = "tradeAudiences"
 # writes at most 3 views, so 100 offers and a 50-partner audience stay inside a transaction's 500 writes.
 MAX_OFFERS = 100
 # The trade desk's events that change what a party of a request sees (each names the request).
-VIEW_EVENTS = frozenset({"TradeRequestPosted", "TradeExpired", "OfferReceived", "OfferCountered", "OfferAccepted",
-                         "OfferRejected", "OfferExpiring"})
+VIEW_EVENTS = frozenset({"TradeRequestPosted", "TradeCancelled", "TradeExpired", "OfferReceived", "OfferCountered",
+                         "OfferAccepted", "OfferRejected", "OfferWithdrawn", "OfferExpired", "OfferExpiring"})
 logger = get_logger("tradedesk.views")
 
 

@@ -193,3 +193,24 @@ def test_a_seller_with_a_matching_lot_hears_of_the_posted_request_and_gets_its_m
     time.sleep(1.0)                                # the announcement's fan-out had time to reach everyone
     assert inbox("seller2") == {} and views("seller2", "trades") == {}
     assert collection("tradeAudiences").document(trade["id"]).get().to_dict()["partnerIds"] == ["p-seller"]
+
+
+def test_a_withdrawn_offer_and_a_cancelled_request_reach_the_views_and_the_market_view_goes(desk):
+    api, buyer, seller = desk["api"], desk["tokens"]["buyer"], desk["tokens"]["seller"]
+    _lot(desk, "seller2", {"stapleMm": 29.2, "micronaire": 4.1})           # seller2 is told of the request
+    trade = _ok(api.post("/api/trades", json=request_body(), token=buyer), 201)
+    _ok(api.post(f"/api/trades/{trade['id']}/post", token=buyer))
+    assert trade["id"] in _until(lambda: views("seller2", "trades"), lambda found: trade["id"] in found)
+    offer = _ok(api.post("/api/offers", token=seller, json=offer_body(trade["id"])), 201)
+    assert _until(lambda: views("buyer", "offers"), lambda v: offer["id"] in v)[offer["id"]]["status"] == "PENDING"
+
+    _ok(api.post(f"/api/offers/{offer['id']}/withdraw", token=seller, json={}))
+    owner_view = _until(lambda: views("buyer", "offers")[offer["id"]], lambda v: v["status"] != "PENDING")
+    assert owner_view["status"] == "WITHDRAWN"
+
+    _ok(api.post(f"/api/trades/{trade['id']}/cancel", token=buyer, json={"reason": "bought elsewhere"}))
+    market = _until(lambda: views("seller2", "trades"), lambda found: trade["id"] not in found)
+    assert market == {}                                                    # it left seller2's market
+    assert _until(lambda: views("seller", "trades")[trade["id"]],
+                  lambda v: v["status"] == "CANCELLED")["status"] == "CANCELLED"   # the maker keeps its view
+    assert views("buyer", "trades")[trade["id"]]["status"] == "CANCELLED"

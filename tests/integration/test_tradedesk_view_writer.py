@@ -65,3 +65,20 @@ def test_the_market_views_of_a_closed_request_are_removed_and_the_parties_keep_t
     assert view("third", "trades", "t1") is None                     # it left the market
     assert view("seller", "trades", "t1")["status"] == "CANCELLED"   # a party with an offer keeps its view
     assert view("buyer", "trades", "t1")["status"] == "CANCELLED"
+
+
+def test_an_offer_that_lapses_by_its_timer_tells_the_view_writer(clean_db):
+    from datetime import timedelta
+
+    from functions.tradedesk import expiry
+    from functions.tradedesk.view_writer import write_views
+    from shared import clock
+    from tests.support.partners import outbox
+
+    _seed()
+    collection("offers").document("o1").update({"negotiationVersion": 1, "validUntil": clock.now() - timedelta(1)})
+    assert expiry.run_handler(expiry.expire_offer, "o1", 1) == {"expired": True}
+    [lapsed] = outbox("OfferExpired")
+    assert lapsed["data"] == {"tradeId": "t1", "offerId": "o1", "recipientPartnerId": "seller"}
+    assert write_views(DomainEvent(lapsed["eventId"], "OfferExpired", "o1", lapsed["data"], None)) is True
+    assert (view("buyer", "offers", "o1")["status"], view("seller", "offers", "o1")["status"]) == ("EXPIRED", "EXPIRED")
