@@ -94,3 +94,9 @@ def on_financial_year(cloud_event):
     from functions.contracts.carry_forward import handle
 
     handle(cloud_event)
+
+
+def on_trade_event(cloud_event):
+    from functions.tradedesk.view_writer import handle
+
+    handle(cloud_event)

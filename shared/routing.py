@@ -44,6 +44,7 @@ EVENT_FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec("on_sms_requested", "event", topic="sms-requests", module="functions.notifications.delivery"),
     FunctionSpec("on_contract_version", "event", topic="domain-events", module="functions.contracts.documents"),
     FunctionSpec("on_financial_year", "event", topic="domain-events", module="functions.contracts.carry_forward"),
+    FunctionSpec("on_trade_event", "event", topic="domain-events", module="functions.tradedesk.view_writer"),
 )
 
 ALL_FUNCTIONS = HTTP_FUNCTIONS + SCHEDULER_FUNCTIONS + EVENT_FUNCTIONS

@@ -19,7 +19,17 @@ class _OfferEvent(_TradeEvent):
 
 
 class TradePosted(_TradeEvent):
-    pass
+    """A posted request matches the recipient's tested lots or availabilities (functions/tradedesk/announce.py
+    emits one per matching counterparty; the notification names no identity of the request's owner)."""
+
+
+class TradeRequestPosted(DomainEventModel):
+    """The owner posted its request (DRAFT -> POSTED). Not a notification: the trade desk's own consumer
+    (`on_trade_event`) announces it to the matching counterparties (TradePosted) and writes the views."""
+
+    producer = "tradedesk"
+    trade_id: str
+    trade_number: str | None = None
 
 
 class TradeExpired(_TradeEvent):
@@ -45,3 +55,21 @@ class OfferRejected(_OfferEvent):
 
 class OfferExpiring(_OfferEvent):
     pass
+
+
+# Facts the notifications catalog does not (yet) tell anyone about; the trade desk's own consumer
+# (`on_trade_event`) brings the realtime views up to date on them.
+class OfferWithdrawn(_OfferEvent):
+    """The maker took back its live offer (`recipientPartnerId`: the request's owner)."""
+
+
+class OfferExpired(_OfferEvent):
+    """A live offer lapsed at its validity (`recipientPartnerId`: its maker)."""
+
+
+class TradeCancelled(DomainEventModel):
+    """The owner cancelled its request (its live offers are rejected, each with OfferRejected)."""
+
+    producer = "tradedesk"
+    trade_id: str
+    trade_number: str | None = None

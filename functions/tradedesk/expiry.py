@@ -17,7 +17,7 @@ from typing import Any
 
 from functions.tradedesk import keys, rules, states
 from functions.tradedesk.acceptance import OFFERS, TRADES, offer_ref, trade_ref
-from functions.tradedesk.events import OfferExpiring, TradeExpired
+from functions.tradedesk.events import OfferExpired, OfferExpiring, TradeExpired
 from shared import clock
 from shared.auth.principal import SYSTEM
 from shared.db import collection, stamp_update
@@ -42,6 +42,8 @@ def expire_offer(uow: Any, offer_id: str, version: int, payload: Any = None) -> 
     keys.release(uow, offer["tradeId"], offer["makerPartnerId"])
     uow.audit("offer.expire", "offer", offer_id, before={"status": offer["status"]},
               after={"status": states.EXPIRED})
+    uow.emit(OfferExpired(offer_id=offer_id, trade_id=offer["tradeId"], recipient_partner_id=offer["makerPartnerId"]),
+             subject=offer_id)
     return {"expired": True}
 
 

@@ -182,6 +182,7 @@ def missing_to_post(trade: dict[str, Any]) -> list[str]:
 def post(principal: Principal, trade_id: str, if_match: str | None, actor: Any) -> dict[str, Any]:
     """DRAFT -> POSTED once every required field is there; its expiry timer is set for validUntil."""
     from functions.partners.public import ensure_can_trade
+    from functions.tradedesk.events import TradeRequestPosted
     from shared.db import stamp_update
     from shared.uow import run_in_transaction
 
@@ -201,6 +202,7 @@ def post(principal: Principal, trade_id: str, if_match: str | None, actor: Any) 
                                    "validUntil": valid_until}, principal.user_id, version)
         uow.update(trade_ref(trade_id), update_doc)
         uow.schedule_timer("trade-expiry", trade_id, version + 1, valid_until)
+        uow.emit(TradeRequestPosted(trade_id=trade_id, trade_number=trade.get("number")), subject=trade_id)
         uow.audit("trade.post", "trade", trade_id, before={"status": trade["status"]},
                   after={"status": states.POSTED, "validUntil": valid_until.isoformat()})
         return {**trade, **update_doc}
@@ -213,7 +215,7 @@ def cancel(principal: Principal, trade_id: str, reason: str | None, if_match: st
     """The owner withdraws its request; its live offers are rejected (REQUEST_CANCELLED)."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    from functions.tradedesk.events import OfferRejected
+    from functions.tradedesk.events import OfferRejected, TradeCancelled
     from shared.db import collection, stamp_update
     from shared.uow import run_in_transaction
 
@@ -235,6 +237,7 @@ def cancel(principal: Principal, trade_id: str, reason: str | None, if_match: st
             keys.release(uow, trade_id, data["makerPartnerId"])
             uow.emit(OfferRejected(offer_id=offer.id, trade_id=trade_id, recipient_partner_id=data["makerPartnerId"],
                                    trade_number=trade.get("number")), subject=offer.id)
+        uow.emit(TradeCancelled(trade_id=trade_id, trade_number=trade.get("number")), subject=trade_id)
         uow.audit("trade.cancel", "trade", trade_id, before={"status": trade["status"]},
                   after={"status": states.CANCELLED, "offersRejected": len(live)}, reason=reason)
         return {**trade, **update_doc}

@@ -72,6 +72,12 @@ def encode(value):
         return {"booleanValue": value}
     if isinstance(value, int):
         return {"integerValue": str(value)}
+    if isinstance(value, float):
+        return {"doubleValue": value}
+    if isinstance(value, dict):
+        return {"mapValue": {"fields": {k: encode(v) for k, v in value.items()}}}
+    if isinstance(value, list | tuple):
+        return {"arrayValue": {"values": [encode(v) for v in value]}}
     return {"stringValue": str(value)}
 
 
@@ -227,3 +233,47 @@ def test_every_write_is_denied(rest, method, path, data, token):
     assert after.status_code == before.status_code
     if before.status_code == 200:
         assert after.json()["fields"] == before.json()["fields"]
+
+
+# The documents the trade desk's view writer stores (functions/tradedesk/views.py), for a request of P1
+# and P2's offer on it, next to the raw documents they are projected from.
+RAW_TRADE = {"id": "t9", "number": "TR-25-26-000009", "side": "BUY", "status": "NEGOTIATING", "ownerPartnerId": "P1",
+             "createdBy": "asha", "updatedBy": "asha", "ownerHandleSecret": "k9", "version": 3,
+             "quality": {"stapleMm": {"min": "29", "max": "30"}}}
+RAW_OFFER = {"id": "o9", "tradeId": "t9", "status": "COUNTERED", "ownerPartnerId": "P1", "makerPartnerId": "P2",
+             "makerUserId": "ravi", "createdBy": "ravi", "updatedBy": "asha", "makerHandle": "Seller-CCCCCC",
+             "terms": {"price": "55800"}, "negotiationVersion": 3, "version": 3}
+
+
+@pytest.fixture(scope="module")
+def written_views(rest):
+    from functions.tradedesk.views import view_documents
+
+    documents = view_documents(RAW_TRADE, [RAW_OFFER])
+    assert set(documents) == {"partnerViews/P1/trades/t9", "partnerViews/P1/offers/o9",
+                              "partnerViews/P2/trades/t9", "partnerViews/P2/offers/o9"}
+    for path, data in {**documents, "trades/t9": RAW_TRADE, "offers/o9": RAW_OFFER}.items():
+        response = rest.put(path, data)
+        assert response.status_code == 200, response.text
+    return documents
+
+
+def test_a_partner_user_reads_its_own_written_views_and_nothing_of_the_other_partys(rest, written_views):
+    for token, mine, theirs in ((ASHA, "P1", "P2"), (RAVI, "P2", "P1")):
+        for kind, doc_id in (("trades", "t9"), ("offers", "o9")):
+            own = rest.get(f"partnerViews/{mine}/{kind}/{doc_id}", token)
+            assert own.status_code == 200, own.text
+            assert own.json()["fields"]["status"]["stringValue"] == written_views[
+                f"partnerViews/{mine}/{kind}/{doc_id}"]["status"]
+            assert rest.get(f"partnerViews/{theirs}/{kind}/{doc_id}", token).status_code == 403
+        listed = rest.query(f"partnerViews/{mine}", "offers", token)
+        assert listed.status_code == 200, listed.text
+        assert "o9" in [row["document"]["name"].rsplit("/", 1)[-1] for row in listed.json() if "document" in row]
+        assert rest.query(f"partnerViews/{theirs}", "offers", token).status_code == 403
+        assert rest.get("trades/t9", token).status_code == 403 and rest.get("offers/o9", token).status_code == 403
+    # what each reads of the other side before acceptance: the handle and the terms, no id or user
+    seen_by_buyer = rest.get("partnerViews/P1/offers/o9", ASHA).text
+    assert "Seller-CCCCCC" in seen_by_buyer and "55800" in seen_by_buyer
+    assert '"P2"' not in seen_by_buyer and '"ravi"' not in seen_by_buyer
+    seen_by_seller = rest.get("partnerViews/P2/trades/t9", RAVI).text + rest.get("partnerViews/P2/offers/o9", RAVI).text
+    assert '"P1"' not in seen_by_seller and '"asha"' not in seen_by_seller and "k9" not in seen_by_seller
