@@ -45,3 +45,14 @@ class OfferRejected(_OfferEvent):
 
 class OfferExpiring(_OfferEvent):
     pass
+
+
+class OfferWithdrawn(_OfferEvent):
+    """The maker took back a live offer: told to the request's owner."""
+
+
+class OfferExpired(_OfferEvent):
+    """A live offer lapsed: its own validity ended (VALIDITY_ENDED, told to the party waiting for an
+    answer) or its request expired (REQUEST_EXPIRED, told to the maker)."""
+
+    reason: str | None = None

@@ -16,7 +16,7 @@ from typing import Any
 from functions.tradedesk import expiry, keys, lots, offer_score, rules, states
 from functions.tradedesk.acceptance import answerable, load_offer, offer_ref, party_of, trade_ref
 from functions.tradedesk.anonymity import Viewer, version_for
-from functions.tradedesk.events import OfferCountered, OfferRejected
+from functions.tradedesk.events import OfferCountered, OfferRejected, OfferWithdrawn
 from functions.tradedesk.trades import template_of
 from shared import clock
 from shared.db import stamp_update
@@ -112,6 +112,9 @@ def withdraw(offer_id: str, partner_id: str, actor: Any) -> dict[str, Any]:
         keys.release(uow, offer["tradeId"], offer["makerPartnerId"])
         uow.audit("offer.withdraw", "offer", offer_id, before={"status": offer["status"]},
                   after={"status": states.WITHDRAWN})
+        uow.emit(OfferWithdrawn(offer_id=offer_id, trade_id=offer["tradeId"],
+                                recipient_partner_id=offer["ownerPartnerId"], trade_number=offer.get("tradeNumber")),
+                 subject=offer_id)
         return {**offer, **update}
 
     return run_in_transaction(work, actor)
