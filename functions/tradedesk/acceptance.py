@@ -160,9 +160,9 @@ def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
                                     actor_id, int(trade.get("version", 1)))
         uow.update(trade_ref(trade["id"]), trade_update)
         uow.audit("offer.accept", "offer", offer_id, before={"status": offer["status"]},
-                  after={"status": states.ACCEPTED, "contractId": offer_update["contractId"]})
+                  after={"status": states.ACCEPTED, "contractId": offer_update["contractId"]}, orgId=trade.get("orgId"))
         uow.audit("trade.fill", "trade", trade["id"], before={"status": trade["status"], "openKg": trade["openKg"]},
-                  after={"status": status, "openKg": str(open_kg)})
+                  after={"status": status, "openKg": str(open_kg)}, orgId=trade.get("orgId"))
         for other in others:
             data = other.to_dict() or {}
             uow.update(other.reference, stamp_update({"status": states.REJECTED, "rejectedAt": now,
@@ -170,7 +170,7 @@ def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
                                                      actor_id, int(data.get("version", 1))))
             keys.release(uow, trade["id"], data["makerPartnerId"])
             uow.audit("offer.reject", "offer", other.id, before={"status": data.get("status")},
-                      after={"status": states.REJECTED, "reason": "REQUEST_FILLED"})
+                      after={"status": states.REJECTED, "reason": "REQUEST_FILLED"}, orgId=trade.get("orgId"))
             uow.emit(OfferRejected(offer_id=other.id, trade_id=trade["id"],
                                    recipient_partner_id=data["makerPartnerId"], trade_number=trade.get("number")),
                      subject=other.id)

@@ -55,7 +55,7 @@ def _expire_offer(uow: Any, ref: Any, offer_id: str, offer: dict[str, Any], reas
                                   "turn": None}, SYSTEM.user_id, int(offer.get("version", 1))))
     keys.release(uow, offer["tradeId"], offer["makerPartnerId"])
     uow.audit("offer.expire", "offer", offer_id, before={"status": offer["status"]},
-              after={"status": states.EXPIRED, "reason": reason})
+              after={"status": states.EXPIRED, "reason": reason}, orgId=offer.get("orgId"))
     uow.emit(OfferExpired(offer_id=offer_id, trade_id=offer["tradeId"], recipient_partner_id=recipient,
                           trade_number=offer.get("tradeNumber"), reason=reason), subject=offer_id)
 
@@ -95,7 +95,7 @@ def expire_trade(uow: Any, trade_id: str, version: int, payload: Any = None) -> 
         data = {"tradeNumber": trade.get("number"), **(offer.to_dict() or {})}
         _expire_offer(uow, offer.reference, offer.id, data, REQUEST_EXPIRED, data["makerPartnerId"])
     uow.audit("trade.expire", "trade", trade_id, before={"status": trade["status"]},
-              after={"status": states.EXPIRED, "offersExpired": len(live)})
+              after={"status": states.EXPIRED, "offersExpired": len(live)}, orgId=trade.get("orgId"))
     uow.emit(TradeExpired(trade_id=trade_id, recipient_partner_id=trade.get("ownerPartnerId"),
                           trade_number=trade.get("number")), subject=trade_id)
     return {"expired": True, "offersExpired": len(live)}

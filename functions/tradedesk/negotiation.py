@@ -72,7 +72,8 @@ def counter(offer_id: str, expected_version: int, partner_id: str, changes: dict
         uow.audit("offer.counter", "offer", offer_id,
                   before={"status": offer["status"], "negotiationVersion": number - 1},
                   after={"status": states.COUNTERED, "negotiationVersion": number, "changes": sorted(diff),
-                         **({"matchScore": rescored["matchScore"]["total"]} if rescored else {})})
+                         **({"matchScore": rescored["matchScore"]["total"]} if rescored else {})},
+                  orgId=offer.get("orgId"))
         uow.emit(OfferCountered(offer_id=offer_id, trade_id=offer["tradeId"],
                                 recipient_partner_id=_partner_of(offer, _other(party))), subject=offer_id)
         return {**offer, **update}
@@ -90,7 +91,7 @@ def reject(offer_id: str, expected_version: int, partner_id: str, reason: str | 
         uow.update(offer_ref(offer_id), update)
         keys.release(uow, offer["tradeId"], offer["makerPartnerId"])
         uow.audit("offer.reject", "offer", offer_id, before={"status": offer["status"]},
-                  after={"status": states.REJECTED, "reason": reason})
+                  after={"status": states.REJECTED, "reason": reason}, orgId=offer.get("orgId"))
         uow.emit(OfferRejected(offer_id=offer_id, trade_id=offer["tradeId"],
                                recipient_partner_id=_partner_of(offer, _other(party))), subject=offer_id)
         return {**offer, **update}
@@ -111,7 +112,7 @@ def withdraw(offer_id: str, partner_id: str, actor: Any) -> dict[str, Any]:
         uow.update(offer_ref(offer_id), update)
         keys.release(uow, offer["tradeId"], offer["makerPartnerId"])
         uow.audit("offer.withdraw", "offer", offer_id, before={"status": offer["status"]},
-                  after={"status": states.WITHDRAWN})
+                  after={"status": states.WITHDRAWN}, orgId=offer.get("orgId"))
         uow.emit(OfferWithdrawn(offer_id=offer_id, trade_id=offer["tradeId"],
                                 recipient_partner_id=offer["ownerPartnerId"], trade_number=offer.get("tradeNumber")),
                  subject=offer_id)

@@ -132,11 +132,12 @@ def create(principal: Principal, body: Any, actor: Any) -> dict[str, Any]:
             uow.update(trade_ref(trade["id"]), stamp_update({"status": states.NEGOTIATING}, SYSTEM.user_id,
                                                             int(trade.get("version", 1))))
             uow.audit("trade.negotiate", "trade", trade["id"], before={"status": trade["status"]},
-                      after={"status": states.NEGOTIATING, "offerId": offer_id})
+                      after={"status": states.NEGOTIATING, "offerId": offer_id}, orgId=trade.get("orgId"))
         expiry.schedule_offer_timers(uow, offer_id, 1, valid_until)
         uow.audit("offer.create", "offer", offer_id, after={"status": states.PENDING, "tradeId": trade["id"],
                                                             "lotId": body.lot_id,
-                                                            "matchScore": doc["matchScore"]["total"]})
+                                                            "matchScore": doc["matchScore"]["total"]},
+                  orgId=trade.get("orgId"))
         uow.emit(OfferReceived(offer_id=offer_id, trade_id=trade["id"], recipient_partner_id=trade["ownerPartnerId"],
                                trade_number=trade.get("number")), subject=offer_id)
         return {"id": offer_id, **doc}

@@ -120,7 +120,7 @@ def create(principal: Principal, fields: dict[str, Any], side: str, partner_id: 
                          "ownerHandleSecret": secrets.token_hex(16), "validUntil": None,
                          **_quantity_fields(stored.get("quantity"))}, acting.user_id)
         uow.create(trade_ref(trade_id), doc)
-        uow.audit("trade.create", "trade", trade_id, after={"status": states.DRAFT, "number": number})
+        uow.audit("trade.create", "trade", trade_id, after={"status": states.DRAFT, "number": number}, orgId=org)
         return {"id": trade_id, **doc}
 
     return run_in_transaction(work, actor)
@@ -169,7 +169,7 @@ def update(principal: Principal, trade_id: str, fields: dict[str, Any], if_match
         update_doc = stamp_update(changes, principal.user_id, int(trade.get("version", 1)))
         uow.update(trade_ref(trade_id), update_doc)
         uow.audit("trade.update", "trade", trade_id, before={k: trade.get(k) for k in fields},
-                  after={k: stored.get(k) for k in fields})
+                  after={k: stored.get(k) for k in fields}, orgId=trade.get("orgId"))
         return {**trade, **update_doc}
 
     return run_in_transaction(work, actor)
@@ -202,7 +202,8 @@ def post(principal: Principal, trade_id: str, if_match: str | None, actor: Any) 
         uow.update(trade_ref(trade_id), update_doc)
         expiry.schedule_trade_timer(uow, trade_id, validity["validityVersion"], valid_until)
         uow.audit("trade.post", "trade", trade_id, before={"status": trade["status"]},
-                  after={"status": states.POSTED, "validUntil": valid_until.isoformat()})
+                  after={"status": states.POSTED, "validUntil": valid_until.isoformat()},
+                  orgId=trade.get("orgId"))
         return {**trade, **update_doc}
 
     return run_in_transaction(work, actor)
@@ -234,11 +235,12 @@ def cancel(principal: Principal, trade_id: str, reason: str | None, if_match: st
                                                      principal.user_id, int(data.get("version", 1))))
             keys.release(uow, trade_id, data["makerPartnerId"])
             uow.audit("offer.reject", "offer", offer.id, before={"status": data.get("status")},
-                      after={"status": states.REJECTED, "reason": "REQUEST_CANCELLED"})
+                      after={"status": states.REJECTED, "reason": "REQUEST_CANCELLED"}, orgId=trade.get("orgId"))
             uow.emit(OfferRejected(offer_id=offer.id, trade_id=trade_id, recipient_partner_id=data["makerPartnerId"],
                                    trade_number=trade.get("number")), subject=offer.id)
         uow.audit("trade.cancel", "trade", trade_id, before={"status": trade["status"]},
-                  after={"status": states.CANCELLED, "offersRejected": len(live)}, reason=reason)
+                  after={"status": states.CANCELLED, "offersRejected": len(live)}, reason=reason,
+                  orgId=trade.get("orgId"))
         return {**trade, **update_doc}
 
     return run_in_transaction(work, actor)
