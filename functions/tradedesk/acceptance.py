@@ -5,7 +5,9 @@ timer fired), answered at its current negotiation version (409 STALE_VERSION) by
 it is (409 NOT_YOUR_TURN); the request's open quantity drops by the offer's and never below zero (409
 QUANTITY_EXCEEDS_OPEN); the request becomes PARTIALLY_FILLED or, when nothing is left open, AGREED and
 every other live offer on it REJECTED with the reason REQUEST_FILLED; the offer keys are released; an
-audit entry per change and the OfferAccepted event are written with it. Both parties must still be
+audit entry per change and the OfferAccepted event are written with it. An offer on a tested lot
+reserves its quantity on the lot in the same unit of work (409 LOT_UNAVAILABLE when the lot no longer
+has it: nothing is written). Both parties must still be
 allowed to trade (partners.public.ensure_can_trade: 409 PARTNER_CANNOT_TRADE, e.g. suspended since the offer).
 Concurrent acceptances on one
 request serialise on the request document (Firestore retries the losers, which then see the new open
@@ -100,6 +102,21 @@ def draft_contract(uow: Any, trade: dict[str, Any], offer: dict[str, Any], maste
     return {"id": ref.id, "number": ref.number}
 
 
+def reserve_lot(uow: Any, trade: dict[str, Any], offer: dict[str, Any], kg: Decimal) -> None:
+    """Reserve the accepted quantity on the offer's tested lot in the acceptance's unit of work (the
+    concurrent acceptances of offers on one lot serialise on the lot document); 409 LOT_UNAVAILABLE,
+    and nothing written, when the lot is gone, no longer AVAILABLE or has less than `kg` available."""
+    from functions.tradedesk import lots
+
+    seller = offer["makerPartnerId"] if trade.get("side") == "BUY" else offer["ownerPartnerId"]
+    try:
+        lots.reserve(uow, offer["lotId"], kg, offer_id=offer["id"], seller_partner_id=seller)
+    except Conflict as error:
+        raise Conflict("LOT_UNAVAILABLE", "The offer's tested lot no longer has this quantity available",
+                       {"lotId": offer["lotId"], "reason": error.code, "offerKg": str(kg),
+                        **{k: v for k, v in (error.details or {}).items() if k == "availableKg"}}) from None
+
+
 def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
            contract_writer: ContractWriter | None = draft_contract) -> dict[str, Any]:
     """Accept `offer_id` for `partner_id` (the party whose turn it is); returns the accepted offer with
@@ -119,6 +136,8 @@ def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
             raise Conflict("TRADE_CLOSED", f"The request is {trade.get('status')}", {"status": trade.get("status")})
         accepted_kg = Decimal(offer["quantity"]["kg"])
         open_kg, status = rules.fill(Decimal(trade["openKg"]), accepted_kg)
+        if offer.get("lotId"):
+            reserve_lot(uow, trade, offer, accepted_kg)
         others: list[Any] = []
         if status == states.AGREED:
             query = collection(OFFERS).where(filter=FieldFilter("tradeId", "==", trade["id"])).where(
@@ -141,9 +160,9 @@ def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
                                     actor_id, int(trade.get("version", 1)))
         uow.update(trade_ref(trade["id"]), trade_update)
         uow.audit("offer.accept", "offer", offer_id, before={"status": offer["status"]},
-                  after={"status": states.ACCEPTED, "contractId": offer_update["contractId"]})
+                  after={"status": states.ACCEPTED, "contractId": offer_update["contractId"]}, orgId=trade.get("orgId"))
         uow.audit("trade.fill", "trade", trade["id"], before={"status": trade["status"], "openKg": trade["openKg"]},
-                  after={"status": status, "openKg": str(open_kg)})
+                  after={"status": status, "openKg": str(open_kg)}, orgId=trade.get("orgId"))
         for other in others:
             data = other.to_dict() or {}
             uow.update(other.reference, stamp_update({"status": states.REJECTED, "rejectedAt": now,
@@ -151,7 +170,7 @@ def accept(offer_id: str, expected_version: int, partner_id: str, actor: Any, *,
                                                      actor_id, int(data.get("version", 1))))
             keys.release(uow, trade["id"], data["makerPartnerId"])
             uow.audit("offer.reject", "offer", other.id, before={"status": data.get("status")},
-                      after={"status": states.REJECTED, "reason": "REQUEST_FILLED"})
+                      after={"status": states.REJECTED, "reason": "REQUEST_FILLED"}, orgId=trade.get("orgId"))
             uow.emit(OfferRejected(offer_id=other.id, trade_id=trade["id"],
                                    recipient_partner_id=data["makerPartnerId"], trade_number=trade.get("number")),
                      subject=other.id)

@@ -25,6 +25,9 @@ TRADE_IDENTITY = frozenset({"ownerPartnerId", "buyerPartnerId", "sellerPartnerId
 OFFER_MAKER_IDENTITY = frozenset({"makerPartnerId", "createdBy", "updatedBy", "withdrawnBy", "makerUserId"})
 OFFER_OWNER_IDENTITY = frozenset({"ownerPartnerId", "ownerUserId"})
 PARTY_FIELDS = ("buyerPartnerId", "sellerPartnerId")
+# The match score of an offer against the request is the request owner's (and the back office's) aid
+# for ranking what it received: the maker never reads it, before or after acceptance.
+OFFER_OWNER_ONLY = frozenset({"matchScore", "matchBreakdown"})
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,16 @@ def trade_for(viewer: Viewer, trade: Mapping[str, Any], *, revealed: bool = Fals
 
 def offer_for(viewer: Viewer, offer: Mapping[str, Any]) -> dict[str, Any]:
     """The offer as `viewer` may see it: the maker hidden from the owner, the owner from the maker,
-    until the offer is ACCEPTED (then both parties see each other); the back office sees all."""
-    if viewer.back_office or offer.get("status") == "ACCEPTED":
+    until the offer is ACCEPTED (then both parties see each other); the match score to the owner only;
+    the back office sees all."""
+    if viewer.back_office:
         return dict(offer)
-    if viewer.partner_id and viewer.partner_id == offer.get("makerPartnerId"):
-        hidden = OFFER_OWNER_IDENTITY | {field for field in PARTY_FIELDS if offer.get(field) != viewer.partner_id}
+    is_maker = bool(viewer.partner_id) and viewer.partner_id == offer.get("makerPartnerId")
+    if offer.get("status") == "ACCEPTED":
+        return _without(offer, OFFER_OWNER_ONLY) if is_maker else dict(offer)
+    if is_maker:
+        hidden = (OFFER_OWNER_IDENTITY | OFFER_OWNER_ONLY
+                  | {field for field in PARTY_FIELDS if offer.get(field) != viewer.partner_id})
         return _without(offer, hidden)
     if viewer.partner_id and viewer.partner_id == offer.get("ownerPartnerId"):
         hidden = OFFER_MAKER_IDENTITY | {field for field in PARTY_FIELDS if offer.get(field) != viewer.partner_id}

@@ -57,14 +57,17 @@ class OfferExpiring(_OfferEvent):
     pass
 
 
-# Facts the notifications catalog does not (yet) tell anyone about; the trade desk's own consumer
-# (`on_trade_event`) brings the realtime views up to date on them.
+# OfferWithdrawn, OfferExpired and TradeCancelled are not in the notifications catalog yet; the trade
+# desk's own consumer (`on_trade_event`) brings the realtime views up to date on them.
 class OfferWithdrawn(_OfferEvent):
-    """The maker took back its live offer (`recipientPartnerId`: the request's owner)."""
+    """The maker took back a live offer: told to the request's owner."""
 
 
 class OfferExpired(_OfferEvent):
-    """A live offer lapsed at its validity (`recipientPartnerId`: its maker)."""
+    """A live offer lapsed: its own validity ended (VALIDITY_ENDED, told to the party waiting for an
+    answer) or its request expired (REQUEST_EXPIRED, told to the maker)."""
+
+    reason: str | None = None
 
 
 class TradeCancelled(DomainEventModel):

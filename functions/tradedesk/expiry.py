@@ -1,13 +1,15 @@
 """Expiry of offers and requests: the timer handlers and the sweep backstop (DOMAIN.md "Trade desk").
 
 Handlers follow the kernel's timer signature `handler(uow, entity_id, version, payload) -> dict`
-(shared/timers.py runs them in the transaction that records the timer as processed): the timer is
-named by entity and negotiation version, so a counter (a new version with a new validity) makes the
-old timer stale. Each handler re-reads the record in the unit of work and does nothing unless it is
-still open and at the version the timer was set for: an ACCEPTED, REJECTED or WITHDRAWN offer, or an
-AGREED or CANCELLED request, never becomes EXPIRED. `schedule_offer_timers` sets an offer version's
-timers; `sweep` expires whatever a lost timer left open past its validity (or that never had one), and
-reports what it did.
+(shared/timers.py runs them in the transaction that records the timer as processed): the timer is named
+by entity and version (an offer's negotiation version, a request's `validityVersion`, one up whenever its
+validUntil is set), so a new validity makes the old timer stale. Each handler re-reads the record in the
+unit of work and does nothing unless it is still open and at the version the timer was set for: an
+ACCEPTED, REJECTED or WITHDRAWN offer, or an AGREED or CANCELLED request, never becomes EXPIRED. Each
+expiry writes an audit entry and an event (OfferExpired with its reason, TradeExpired).
+`schedule_offer_timers` sets an offer version's timers, `schedule_trade_timer` a request validity's;
+`sweep` expires whatever a lost timer left open past its validity (or that never had one), and reports
+what it did.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from shared.db import collection, stamp_update
 from shared.uow import run_in_transaction
 
 WARNING_BEFORE_SECONDS = 3600
+VALIDITY_ENDED, REQUEST_EXPIRED = "VALIDITY_ENDED", "REQUEST_EXPIRED"    # an expired offer's expiryReason
 
 
 def expire_offer(uow: Any, offer_id: str, version: int, payload: Any = None) -> dict[str, Any]:
@@ -37,14 +40,24 @@ def expire_offer(uow: Any, offer_id: str, version: int, payload: Any = None) -> 
         return {"expired": False, "reason": "stale version"}
     if offer.get("validUntil") is not None and clock.now() < offer["validUntil"]:
         return {"expired": False, "reason": "still valid"}
-    uow.update(offer_ref(offer_id), stamp_update({"status": states.EXPIRED, "expiredAt": clock.now(),
-                                                  "turn": None}, SYSTEM.user_id, int(offer.get("version", 1))))
+    _expire_offer(uow, offer_ref(offer_id), offer_id, offer, VALIDITY_ENDED, _waiting_party(offer))
+    return {"expired": True}
+
+
+def _waiting_party(offer: dict[str, Any]) -> str:
+    """The partner waiting for an answer when an offer lapses: the one whose turn it is not."""
+    return offer["makerPartnerId"] if offer.get("turn") == rules.OWNER else offer["ownerPartnerId"]
+
+
+def _expire_offer(uow: Any, ref: Any, offer_id: str, offer: dict[str, Any], reason: str, recipient: str) -> None:
+    """A live offer becomes EXPIRED with `reason`: its key released, an audit entry, OfferExpired to `recipient`."""
+    uow.update(ref, stamp_update({"status": states.EXPIRED, "expiredAt": clock.now(), "expiryReason": reason,
+                                  "turn": None}, SYSTEM.user_id, int(offer.get("version", 1))))
     keys.release(uow, offer["tradeId"], offer["makerPartnerId"])
     uow.audit("offer.expire", "offer", offer_id, before={"status": offer["status"]},
-              after={"status": states.EXPIRED})
-    uow.emit(OfferExpired(offer_id=offer_id, trade_id=offer["tradeId"], recipient_partner_id=offer["makerPartnerId"]),
-             subject=offer_id)
-    return {"expired": True}
+              after={"status": states.EXPIRED, "reason": reason}, orgId=offer.get("orgId"))
+    uow.emit(OfferExpired(offer_id=offer_id, trade_id=offer["tradeId"], recipient_partner_id=recipient,
+                          trade_number=offer.get("tradeNumber"), reason=reason), subject=offer_id)
 
 
 def warn_offer_expiring(uow: Any, offer_id: str, version: int, payload: Any = None) -> dict[str, Any]:
@@ -62,13 +75,16 @@ def warn_offer_expiring(uow: Any, offer_id: str, version: int, payload: Any = No
 
 def expire_trade(uow: Any, trade_id: str, version: int, payload: Any = None) -> dict[str, Any]:
     """An open request past its validity becomes EXPIRED (TradeExpired to its owner); its live offers
-    expire with it."""
+    expire with it (REQUEST_EXPIRED, OfferExpired to each maker). `version` is the request's
+    `validityVersion` the timer was set for: a timer of an older validity does nothing."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     snapshot = uow.get(trade_ref(trade_id))
     trade = snapshot.to_dict() if snapshot.exists else None
     if trade is None or trade["status"] not in states.TRADE_OPEN:
         return {"expired": False, "reason": "not open"}
+    if int(trade.get("validityVersion") or 0) != int(version):
+        return {"expired": False, "reason": "stale version"}
     if trade.get("validUntil") is not None and clock.now() < trade["validUntil"]:
         return {"expired": False, "reason": "still valid"}
     live = uow.query(collection(OFFERS).where(filter=FieldFilter("tradeId", "==", trade_id))
@@ -76,15 +92,25 @@ def expire_trade(uow: Any, trade_id: str, version: int, payload: Any = None) -> 
     uow.update(trade_ref(trade_id), stamp_update({"status": states.EXPIRED, "expiredAt": clock.now()},
                                                  SYSTEM.user_id, int(trade.get("version", 1))))
     for offer in live:
-        data = offer.to_dict() or {}
-        uow.update(offer.reference, stamp_update({"status": states.EXPIRED, "expiredAt": clock.now(),
-                                                  "turn": None}, SYSTEM.user_id, int(data.get("version", 1))))
-        keys.release(uow, trade_id, data["makerPartnerId"])
+        data = {"tradeNumber": trade.get("number"), **(offer.to_dict() or {})}
+        _expire_offer(uow, offer.reference, offer.id, data, REQUEST_EXPIRED, data["makerPartnerId"])
     uow.audit("trade.expire", "trade", trade_id, before={"status": trade["status"]},
-              after={"status": states.EXPIRED, "offersExpired": len(live)})
+              after={"status": states.EXPIRED, "offersExpired": len(live)}, orgId=trade.get("orgId"))
     uow.emit(TradeExpired(trade_id=trade_id, recipient_partner_id=trade.get("ownerPartnerId"),
                           trade_number=trade.get("number")), subject=trade_id)
     return {"expired": True, "offersExpired": len(live)}
+
+
+def schedule_trade_timer(uow: Any, trade_id: str, validity_version: int, valid_until: Any) -> None:
+    """The request's expiry timer at validUntil, named by request and validity version."""
+    if isinstance(valid_until, datetime):
+        uow.schedule_timer("trade-expiry", trade_id, validity_version, valid_until)
+
+
+def new_validity(trade: dict[str, Any], valid_until: datetime) -> dict[str, Any]:
+    """The fields of a request whose validUntil is (re)set: validityVersion one up, so the timer of the
+    previous validity goes stale."""
+    return {"validUntil": valid_until, "validityVersion": int(trade.get("validityVersion") or 0) + 1}
 
 
 def schedule_offer_timers(uow: Any, offer_id: str, negotiation_version: int, valid_until: Any) -> None:
@@ -118,6 +144,6 @@ def sweep(limit: int = 200) -> dict[str, Any]:
         result = run_handler(expire_offer, snapshot.id, int((snapshot.to_dict() or {}).get("negotiationVersion", 0)))
         report["offersExpired" if result["expired"] else "skipped"] += 1
     for snapshot in overdue(TRADES, states.TRADE_OPEN):
-        result = run_handler(expire_trade, snapshot.id, int((snapshot.to_dict() or {}).get("version", 0)))
+        result = run_handler(expire_trade, snapshot.id, int((snapshot.to_dict() or {}).get("validityVersion") or 0))
         report["tradesExpired" if result["expired"] else "skipped"] += 1
     return report

@@ -400,6 +400,30 @@ def _read_for_offer(uow: Any, lot_id: str, seller_partner_id: str) -> dict[str, 
     return lot
 
 
+def offered_lot(uow: Any, lot_id: str, seller_partner_id: str, commodity_id: str | None, kg: Decimal
+                ) -> dict[str, Any]:
+    """The lot an offer of `seller_partner_id` names, read in the offer's unit of work: 404 LOT_NOT_FOUND
+    unless it is the seller's own (another partner's lot is as unknown as a missing one), 409
+    LOT_NOT_AVAILABLE unless AVAILABLE, 422 LOT_COMMODITY_MISMATCH for another commodity than the
+    request's, 409 LOT_QUANTITY_EXCEEDED when the offer's `kg` is more than the lot has available."""
+    lot = _live(uow.get(lot_ref(lot_id)))
+    if lot is None or lot.get("partnerId") != seller_partner_id:
+        raise NotFound("LOT_NOT_FOUND", "No such tested lot of yours", {"lotId": lot_id})
+    if lot["status"] != states.AVAILABLE:
+        raise Conflict("LOT_NOT_AVAILABLE", f"The tested lot is {lot['status']}",
+                       {"lotId": lot_id, "status": lot["status"]})
+    if commodity_id and lot.get("commodityId") != commodity_id:
+        raise Unprocessable("LOT_COMMODITY_MISMATCH", "The tested lot is of another commodity than the request",
+                            {"lotId": lot_id, "lotCommodityId": lot.get("commodityId"), "commodityId": commodity_id,
+                             "fields": [{"field": "lotId", "rule": "same_commodity",
+                                         "message": "The lot's commodity must be the request's"}]})
+    available = Decimal(lot["availableKg"])
+    if kg > available:
+        raise Conflict("LOT_QUANTITY_EXCEEDED", "The offer's quantity is more than the lot has available",
+                       {"lotId": lot_id, "availableKg": str(available), "offerKg": str(kg)})
+    return lot
+
+
 def offer_quality(uow: Any, lot_id: str, seller_partner_id: str) -> dict[str, Any]:
     """What an offer copies from its lot: {hvi, stationId, location, availableKg, commodityId, varietyId}
     (409 LOT_NOT_AVAILABLE unless the seller's lot is AVAILABLE)."""

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 
 from functions.tradedesk.parsing.model import ParsedTrade
-from shared.models import ApiModel, PageQuery
+from shared.models import ApiModel, DocId, PageQuery
 from shared.money import ApiAmount
 from shared.units import ApiDecimal, ApiQuantity, Unit
 
@@ -113,7 +113,10 @@ class OfferIn(ApiModel):
     price: ApiAmount
     price_unit: Unit
     quantity: ApiQuantity
-    quality: dict[Annotated[str, Field(max_length=40)], ApiDecimal] = Field(default_factory=dict, max_length=20)
+    quality: dict[Annotated[str, Field(max_length=40)], ApiDecimal] = Field(
+        default_factory=dict, max_length=20, description="Actual quality values (none when the offer names a lot)")
+    lot_id: DocId | None = Field(None, description="The seller's own AVAILABLE tested lot: its HVI values become "
+                                                   "the offer's quality, its station the offer's station")
     station_id: str | None = Field(None, max_length=200)
     validity_hours: int = Field(24, ge=1, le=720)
     message: str | None = Field(None, max_length=1000)
@@ -141,8 +144,29 @@ class WithdrawIn(ApiModel):
     partner_id: str | None = Field(None, min_length=1, max_length=200)
 
 
+class OfferScoreOut(ApiModel):
+    """The offer's match score against its request (0-100, 2 decimals) and its label."""
+
+    model_config = ConfigDict(extra="allow")
+    total: float
+    label: Literal["Best", "Good", "Average", "Poor"]
+
+
+class OfferBreakdownOut(ApiModel):
+    """The parts of the match score (each 0-100): quality (weighted), price, location, terms, and the
+    score of each requested quality parameter."""
+
+    model_config = ConfigDict(extra="allow")
+    quality: float
+    price: float
+    location: float
+    terms: float
+    parameters: dict[str, float] = Field(default_factory=dict)
+
+
 class OfferOut(ApiModel):
-    """An offer as the caller may see it (the other side's identity only after acceptance)."""
+    """An offer as the caller may see it (the other side's identity only after acceptance; the match
+    score only to the request's owner and the back office)."""
 
     model_config = ConfigDict(extra="allow")
     id: str
@@ -152,6 +176,9 @@ class OfferOut(ApiModel):
     turn: str | None = None
     contract_id: str | None = None
     contract_number: str | None = None
+    lot_id: str | None = None
+    match_score: OfferScoreOut | None = None
+    match_breakdown: OfferBreakdownOut | None = None
 
 
 class OfferPage(ApiModel):

@@ -13,16 +13,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from functions.tradedesk import expiry, keys, rules, states
+from functions.tradedesk import expiry, keys, lots, offer_score, rules, states
 from functions.tradedesk.acceptance import answerable, load_offer, offer_ref, party_of, trade_ref
 from functions.tradedesk.anonymity import Viewer, version_for
 from functions.tradedesk.events import OfferCountered, OfferRejected, OfferWithdrawn
+from functions.tradedesk.trades import template_of
 from shared import clock
 from shared.db import stamp_update
 from shared.errors import Forbidden, NotFound
 from shared.uow import run_in_transaction
 
 VERSIONS = "versions"
+SCORED_TERMS = frozenset({"price", "priceUnit", "quantity"})   # a counter changing one re-scores the offer
 
 
 def _other(party: str) -> str:
@@ -45,9 +47,16 @@ def counter(offer_id: str, expected_version: int, partner_id: str, changes: dict
     def work(uow: Any) -> dict[str, Any]:
         offer, party = answerable(uow, offer_id, partner_id, expected_version)
         terms = {**(offer.get("terms") or {}), **changes}
-        if "quantity" in changes:
+        rescored: dict[str, Any] = {}
+        if SCORED_TERMS & set(changes):
             trade = uow.get(trade_ref(offer["tradeId"])).to_dict() or {}
-            rules.fill(Decimal(trade["openKg"]), Decimal(changes["quantity"]["kg"]))   # <= open, positive
+            if "quantity" in changes:
+                kg = Decimal(changes["quantity"]["kg"])
+                rules.fill(Decimal(trade["openKg"]), kg)   # <= open, positive
+                if offer.get("lotId"):
+                    lots.offered_lot(uow, offer["lotId"], offer["makerPartnerId"], trade.get("commodityId"), kg)
+            if trade.get("commodityId"):
+                rescored = offer_score.fields_for(trade, template_of(trade["commodityId"]), {**offer, "terms": terms})
         number = int(offer["negotiationVersion"]) + 1
         actor_id = getattr(actor, "user_id", None)
         diff = {key: {"from": (offer.get("terms") or {}).get(key), "to": value} for key, value in changes.items()
@@ -56,12 +65,15 @@ def counter(offer_id: str, expected_version: int, partner_id: str, changes: dict
                    version_doc(number, party, terms, actor_id, diff))
         update = stamp_update({"status": states.COUNTERED, "negotiationVersion": number, "turn": _other(party),
                                "terms": terms, "validUntil": terms.get("validUntil", offer.get("validUntil")),
-                               "quantity": terms.get("quantity", offer.get("quantity"))},
+                               "quantity": terms.get("quantity", offer.get("quantity")), **rescored},
                               actor_id, int(offer.get("version", 1)))
         uow.update(offer_ref(offer_id), update)
         expiry.schedule_offer_timers(uow, offer_id, number, update["validUntil"])
-        uow.audit("offer.counter", "offer", offer_id, before={"negotiationVersion": number - 1},
-                  after={"negotiationVersion": number, "changes": sorted(diff)})
+        uow.audit("offer.counter", "offer", offer_id,
+                  before={"status": offer["status"], "negotiationVersion": number - 1},
+                  after={"status": states.COUNTERED, "negotiationVersion": number, "changes": sorted(diff),
+                         **({"matchScore": rescored["matchScore"]["total"]} if rescored else {})},
+                  orgId=offer.get("orgId"))
         uow.emit(OfferCountered(offer_id=offer_id, trade_id=offer["tradeId"],
                                 recipient_partner_id=_partner_of(offer, _other(party))), subject=offer_id)
         return {**offer, **update}
@@ -79,7 +91,7 @@ def reject(offer_id: str, expected_version: int, partner_id: str, reason: str | 
         uow.update(offer_ref(offer_id), update)
         keys.release(uow, offer["tradeId"], offer["makerPartnerId"])
         uow.audit("offer.reject", "offer", offer_id, before={"status": offer["status"]},
-                  after={"status": states.REJECTED, "reason": reason})
+                  after={"status": states.REJECTED, "reason": reason}, orgId=offer.get("orgId"))
         uow.emit(OfferRejected(offer_id=offer_id, trade_id=offer["tradeId"],
                                recipient_partner_id=_partner_of(offer, _other(party))), subject=offer_id)
         return {**offer, **update}
@@ -100,9 +112,10 @@ def withdraw(offer_id: str, partner_id: str, actor: Any) -> dict[str, Any]:
         uow.update(offer_ref(offer_id), update)
         keys.release(uow, offer["tradeId"], offer["makerPartnerId"])
         uow.audit("offer.withdraw", "offer", offer_id, before={"status": offer["status"]},
-                  after={"status": states.WITHDRAWN})
+                  after={"status": states.WITHDRAWN}, orgId=offer.get("orgId"))
         uow.emit(OfferWithdrawn(offer_id=offer_id, trade_id=offer["tradeId"],
-                                recipient_partner_id=offer["ownerPartnerId"]), subject=offer_id)
+                                recipient_partner_id=offer["ownerPartnerId"], trade_number=offer.get("tradeNumber")),
+                 subject=offer_id)
         return {**offer, **update}
 
     return run_in_transaction(work, actor)

@@ -6,8 +6,13 @@ the maker's kind must allow the offer's side; no offer on one's own request nor 
 PAN or GSTIN (409 SELF_TRADE); required certificates held, verified, unexpired (422 CERTIFICATE_MISMATCH);
 actual quality values inside the template's bounds (422 PARAMETERS_OUT_OF_RANGE); quantity at most the
 open quantity (409 QUANTITY_EXCEEDS_OPEN); one live offer per counterparty (offerKeys, 409 DUPLICATE_OFFER).
+An offer may name the seller's own tested lot (`lotId`): 404 LOT_NOT_FOUND unless it is the maker's, 409
+LOT_NOT_AVAILABLE unless AVAILABLE, 422 LOT_COMMODITY_MISMATCH for another commodity, 409
+LOT_QUANTITY_EXCEEDED above its available quantity, 422 LOT_NOT_ALLOWED on a SELL request; the lot's HVI
+values become the offer's quality and its station the offer's (the acceptance reserves the quantity).
 The offer stores a pseudonymous `makerHandle` (anonymity.handle under the request's secret), version 1 of
-its terms, the turn (the owner answers first), and its expiry timers.
+its terms, the turn (the owner answers first), its match score against the request (offer_score.py:
+`matchScore`, `matchBreakdown`) and its expiry timers.
 """
 from __future__ import annotations
 
@@ -16,10 +21,11 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from functions.tradedesk import acceptance, expiry, keys, negotiation, rules, states
+from functions.tradedesk import acceptance, expiry, keys, lots, negotiation, offer_score, rules, states
 from functions.tradedesk.acceptance import OFFERS, offer_ref, trade_ref
 from functions.tradedesk.anonymity import Viewer, handle, offer_for
 from functions.tradedesk.events import OfferReceived
+from functions.tradedesk.lots import place_of_station
 from functions.tradedesk.parties import acting_partner, viewer_of
 from functions.tradedesk.trades import MARKET_SIDES, not_found, template_of
 from shared import clock
@@ -52,6 +58,12 @@ def create(principal: Principal, body: Any, actor: Any) -> dict[str, Any]:
     acting = acting_partner(principal, body.partner_id)
     offer_id = uuid.uuid4().hex
     quantity = _quantity(body.quantity)
+    if body.lot_id is not None and body.quality:
+        raise Unprocessable("VALIDATION_FAILED", "An offer on a tested lot takes the lot's quality values",
+                            {"fields": [{"field": "quality", "rule": "lot_quality",
+                                         "message": "Leave quality out when naming a lotId"}]})
+    # The offer's place for the match score's location tier (422 STATION_NOT_FOUND for an unknown station).
+    place = place_of_station(body.station_id) if body.station_id else {}
 
     def work(uow: Any) -> dict[str, Any]:
         snapshot = uow.get(trade_ref(body.trade_id))
@@ -74,23 +86,42 @@ def create(principal: Principal, body: Any, actor: Any) -> dict[str, Any]:
         rules.check_certificates(trade.get("certificates") or [], held_certifications(uow, acting.partner_id),
                                  clock.today_india())
         template = template_of(trade["commodityId"])
-        quality = rules.check_values(body.quality, template.get("qualityParameters") or [])
+        side = rules.offer_side(trade["side"])
+        lot_place = None
+        if body.lot_id is not None:
+            if side != "SELL":
+                raise Unprocessable("LOT_NOT_ALLOWED", "Only a seller's offer on a BUY request may name a tested lot",
+                                    {"fields": [{"field": "lotId", "rule": "sell_offer_only",
+                                                 "message": "A tested lot backs a seller's offer only"}]})
+            lot = lots.offered_lot(uow, body.lot_id, acting.partner_id, trade.get("commodityId"),
+                                   Decimal(quantity["kg"]))
+            if body.station_id and body.station_id != lot.get("stationId"):
+                raise Unprocessable("VALIDATION_FAILED", "An offer on a tested lot is at the lot's station",
+                                    {"fields": [{"field": "stationId", "rule": "lot_station",
+                                                 "message": f"The lot is at {lot.get('stationId')}"}]})
+            quality = {key: Decimal(str(value)) for key, value in (lot.get("hvi") or {}).items()}
+            lot_place = lot.get("location") or {"stationId": lot.get("stationId")}
+        else:
+            quality = rules.check_values(body.quality, template.get("qualityParameters") or [])
+        offer_place = lot_place if lot_place is not None else place
         rules.fill(Decimal(trade["openKg"]), Decimal(quantity["kg"]))
         keys.claim(uow, trade["id"], acting.partner_id, offer_id)
         now = clock.now()
         valid_until = now + timedelta(hours=body.validity_hours)
         terms = {"price": str(body.price), "priceUnit": body.price_unit.value, "quantity": quantity,
                  "validUntil": valid_until, "message": body.message}
-        prefix = "Seller" if rules.offer_side(trade["side"]) == "SELL" else "Buyer"
+        prefix = "Seller" if side == "SELL" else "Buyer"
         doc = stamp_new({
             "tradeId": trade["id"], "tradeNumber": trade.get("number"), "orgId": trade.get("orgId"),
-            "side": rules.offer_side(trade["side"]), "status": states.PENDING, "negotiationVersion": 1,
+            "side": side, "status": states.PENDING, "negotiationVersion": 1,
             "turn": rules.whose_turn(rules.MAKER), "ownerPartnerId": trade["ownerPartnerId"],
             "makerPartnerId": acting.partner_id, "makerUserId": acting.user_id,
             "makerHandle": handle(trade.get("ownerHandleSecret") or trade["id"], trade["id"], acting.partner_id,
                                   prefix=prefix),
-            "quantity": quantity, "quality": {k: str(v) for k, v in quality.items()}, "stationId": body.station_id,
-            "terms": terms, "validUntil": valid_until}, acting.user_id)
+            "quantity": quantity, "quality": {k: str(v) for k, v in quality.items()},
+            "stationId": offer_place.get("stationId") or body.station_id, "location": offer_place or None,
+            "lotId": body.lot_id, "terms": terms, "validUntil": valid_until}, acting.user_id)
+        doc.update(offer_score.fields_for(trade, template, doc))
         uow.create(offer_ref(offer_id), doc)
         uow.create(offer_ref(offer_id).collection(negotiation.VERSIONS).document("1"),
                    negotiation.version_doc(1, rules.MAKER, terms, acting.user_id))
@@ -100,8 +131,13 @@ def create(principal: Principal, body: Any, actor: Any) -> dict[str, Any]:
             # Stamped by the system: the request's owner must not read the maker's user id in updatedBy.
             uow.update(trade_ref(trade["id"]), stamp_update({"status": states.NEGOTIATING}, SYSTEM.user_id,
                                                             int(trade.get("version", 1))))
+            uow.audit("trade.negotiate", "trade", trade["id"], before={"status": trade["status"]},
+                      after={"status": states.NEGOTIATING, "offerId": offer_id}, orgId=trade.get("orgId"))
         expiry.schedule_offer_timers(uow, offer_id, 1, valid_until)
-        uow.audit("offer.create", "offer", offer_id, after={"status": states.PENDING, "tradeId": trade["id"]})
+        uow.audit("offer.create", "offer", offer_id, after={"status": states.PENDING, "tradeId": trade["id"],
+                                                            "lotId": body.lot_id,
+                                                            "matchScore": doc["matchScore"]["total"]},
+                  orgId=trade.get("orgId"))
         uow.emit(OfferReceived(offer_id=offer_id, trade_id=trade["id"], recipient_partner_id=trade["ownerPartnerId"],
                                trade_number=trade.get("number")), subject=offer_id)
         return {"id": offer_id, **doc}

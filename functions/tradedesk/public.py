@@ -6,17 +6,19 @@ from __future__ import annotations
 from functions.tradedesk.events import (
     OfferAccepted,
     OfferCountered,
+    OfferExpired,
     OfferExpiring,
     OfferReceived,
     OfferRejected,
+    OfferWithdrawn,
     TradeExpired,
     TradePosted,
 )
 from functions.tradedesk.views import TRADES
 from shared.db import collection
 
-__all__ = ["OfferAccepted", "OfferCountered", "OfferExpiring", "OfferReceived", "OfferRejected", "TradeExpired",
-           "TradePosted", "organization_trade_count"]
+__all__ = ["OfferAccepted", "OfferCountered", "OfferExpired", "OfferExpiring", "OfferReceived", "OfferRejected",
+           "OfferWithdrawn", "TradeExpired", "TradePosted", "organization_trade_count"]
 
 
 def organization_trade_count(org_id: str) -> int:

@@ -15,7 +15,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from functions.tradedesk import keys, rules, states
+from functions.tradedesk import expiry, keys, rules, states
 from functions.tradedesk.acceptance import OFFERS, TRADES, trade_ref
 from functions.tradedesk.anonymity import Viewer, trade_for
 from functions.tradedesk.drafting import REQUIRED_TO_POST
@@ -120,7 +120,7 @@ def create(principal: Principal, fields: dict[str, Any], side: str, partner_id: 
                          "ownerHandleSecret": secrets.token_hex(16), "validUntil": None,
                          **_quantity_fields(stored.get("quantity"))}, acting.user_id)
         uow.create(trade_ref(trade_id), doc)
-        uow.audit("trade.create", "trade", trade_id, after={"status": states.DRAFT, "number": number})
+        uow.audit("trade.create", "trade", trade_id, after={"status": states.DRAFT, "number": number}, orgId=org)
         return {"id": trade_id, **doc}
 
     return run_in_transaction(work, actor)
@@ -169,7 +169,7 @@ def update(principal: Principal, trade_id: str, fields: dict[str, Any], if_match
         update_doc = stamp_update(changes, principal.user_id, int(trade.get("version", 1)))
         uow.update(trade_ref(trade_id), update_doc)
         uow.audit("trade.update", "trade", trade_id, before={k: trade.get(k) for k in fields},
-                  after={k: stored.get(k) for k in fields})
+                  after={k: stored.get(k) for k in fields}, orgId=trade.get("orgId"))
         return {**trade, **update_doc}
 
     return run_in_transaction(work, actor)
@@ -197,14 +197,15 @@ def post(principal: Principal, trade_id: str, if_match: str | None, actor: Any) 
         ensure_can_trade(trade["ownerPartnerId"], uow=uow)
         now = clock.now()
         valid_until = now + timedelta(days=int(trade.get("validityDays") or DEFAULT_VALIDITY_DAYS))
-        version = int(trade.get("version", 1))
+        validity = expiry.new_validity(trade, valid_until)
         update_doc = stamp_update({"status": states.POSTED, "postedAt": now, "postedBy": principal.user_id,
-                                   "validUntil": valid_until}, principal.user_id, version)
+                                   **validity}, principal.user_id, int(trade.get("version", 1)))
         uow.update(trade_ref(trade_id), update_doc)
-        uow.schedule_timer("trade-expiry", trade_id, version + 1, valid_until)
+        expiry.schedule_trade_timer(uow, trade_id, validity["validityVersion"], valid_until)
         uow.emit(TradeRequestPosted(trade_id=trade_id, trade_number=trade.get("number")), subject=trade_id)
         uow.audit("trade.post", "trade", trade_id, before={"status": trade["status"]},
-                  after={"status": states.POSTED, "validUntil": valid_until.isoformat()})
+                  after={"status": states.POSTED, "validUntil": valid_until.isoformat()},
+                  orgId=trade.get("orgId"))
         return {**trade, **update_doc}
 
     return run_in_transaction(work, actor)
@@ -235,11 +236,14 @@ def cancel(principal: Principal, trade_id: str, reason: str | None, if_match: st
                                                       "rejectionReason": "REQUEST_CANCELLED", "turn": None},
                                                      principal.user_id, int(data.get("version", 1))))
             keys.release(uow, trade_id, data["makerPartnerId"])
+            uow.audit("offer.reject", "offer", offer.id, before={"status": data.get("status")},
+                      after={"status": states.REJECTED, "reason": "REQUEST_CANCELLED"}, orgId=trade.get("orgId"))
             uow.emit(OfferRejected(offer_id=offer.id, trade_id=trade_id, recipient_partner_id=data["makerPartnerId"],
                                    trade_number=trade.get("number")), subject=offer.id)
         uow.emit(TradeCancelled(trade_id=trade_id, trade_number=trade.get("number")), subject=trade_id)
         uow.audit("trade.cancel", "trade", trade_id, before={"status": trade["status"]},
-                  after={"status": states.CANCELLED, "offersRejected": len(live)}, reason=reason)
+                  after={"status": states.CANCELLED, "offersRejected": len(live)}, reason=reason,
+                  orgId=trade.get("orgId"))
         return {**trade, **update_doc}
 
     return run_in_transaction(work, actor)

@@ -79,3 +79,13 @@ def test_realtime_views_hold_no_identity_of_the_other_side_before_acceptance():
     accepted = view_documents(TRADE, [{**OFFER, "status": "ACCEPTED"}])
     assert accepted["partnerViews/seller/trades/t1"]["ownerPartnerId"] == "buyer"
     assert accepted["partnerViews/buyer/offers/o1"]["makerPartnerId"] == "seller"
+
+
+def test_the_match_score_is_the_owners_and_the_back_offices_only_before_and_after_acceptance():
+    scored = {**OFFER, "matchScore": {"total": 91.5, "label": "Best"}, "matchBreakdown": {"quality": 100}}
+    for status in ("COUNTERED", "ACCEPTED"):
+        offer = {**scored, "status": status}
+        assert offer_for(Viewer("buyer"), offer)["matchScore"] == {"total": 91.5, "label": "Best"}
+        assert offer_for(Viewer.back_office_user(), offer)["matchBreakdown"] == {"quality": 100}
+        seen = offer_for(Viewer("seller"), offer)
+        assert "matchScore" not in seen and "matchBreakdown" not in seen and seen["price"] == 43500

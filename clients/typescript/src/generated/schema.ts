@@ -6466,8 +6466,35 @@ export interface components {
              */
             nextPageToken?: string | null;
         };
+        /**
+         * OfferBreakdownOut
+         * @description The parts of the match score (each 0-100): quality (weighted), price, location, terms, and the
+         *     score of each requested quality parameter.
+         */
+        OfferBreakdownOut: {
+            /** Location */
+            location: number;
+            /** Parameters */
+            parameters?: {
+                [key: string]: number;
+            };
+            /** Price */
+            price: number;
+            /** Quality */
+            quality: number;
+            /** Terms */
+            terms: number;
+        } & {
+            [key: string]: unknown;
+        };
         /** OfferIn */
         OfferIn: {
+            /**
+             * Lotid
+             * @description The seller's own AVAILABLE tested lot: its HVI values become the offer's quality, its station the offer's station
+             * @default null
+             */
+            lotId?: string | null;
             /**
              * Message
              * @default null
@@ -6482,7 +6509,10 @@ export interface components {
             /** Price */
             price: number;
             priceUnit: components["schemas"]["Unit"];
-            /** Quality */
+            /**
+             * Quality
+             * @description Actual quality values (none when the offer names a lot)
+             */
             quality?: {
                 [key: string]: number;
             };
@@ -6502,7 +6532,8 @@ export interface components {
         };
         /**
          * OfferOut
-         * @description An offer as the caller may see it (the other side's identity only after acceptance).
+         * @description An offer as the caller may see it (the other side's identity only after acceptance; the match
+         *     score only to the request's owner and the back office).
          */
         OfferOut: {
             /**
@@ -6517,6 +6548,15 @@ export interface components {
             contractNumber?: string | null;
             /** Id */
             id: string;
+            /**
+             * Lotid
+             * @default null
+             */
+            lotId?: string | null;
+            /** @default null */
+            matchBreakdown?: components["schemas"]["OfferBreakdownOut"] | null;
+            /** @default null */
+            matchScore?: components["schemas"]["OfferScoreOut"] | null;
             /** Negotiationversion */
             negotiationVersion: number;
             /** Status */
@@ -6540,6 +6580,21 @@ export interface components {
              * @default null
              */
             nextPageToken?: string | null;
+        };
+        /**
+         * OfferScoreOut
+         * @description The offer's match score against its request (0-100, 2 decimals) and its label.
+         */
+        OfferScoreOut: {
+            /**
+             * Label
+             * @enum {string}
+             */
+            label: "Best" | "Good" | "Average" | "Poor";
+            /** Total */
+            total: number;
+        } & {
+            [key: string]: unknown;
         };
         /** OptionIn */
         OptionIn: {
