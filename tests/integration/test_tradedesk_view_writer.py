@@ -79,6 +79,7 @@ def test_an_offer_that_lapses_by_its_timer_tells_the_view_writer(clean_db):
     collection("offers").document("o1").update({"negotiationVersion": 1, "validUntil": clock.now() - timedelta(1)})
     assert expiry.run_handler(expiry.expire_offer, "o1", 1) == {"expired": True}
     [lapsed] = outbox("OfferExpired")
-    assert lapsed["data"] == {"tradeId": "t1", "offerId": "o1", "recipientPartnerId": "seller"}
+    assert lapsed["data"] == {"tradeId": "t1", "offerId": "o1", "recipientPartnerId": "buyer",   # waiting on the maker
+                              "reason": "VALIDITY_ENDED"}
     assert write_views(DomainEvent(lapsed["eventId"], "OfferExpired", "o1", lapsed["data"], None)) is True
     assert (view("buyer", "offers", "o1")["status"], view("seller", "offers", "o1")["status"]) == ("EXPIRED", "EXPIRED")
