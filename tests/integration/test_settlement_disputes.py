@@ -238,3 +238,50 @@ def test_ten_concurrent_disputes_get_ten_consecutive_numbers(api, invoiced):
     ids = collection("contractDisputes").document(contract["id"]).get().to_dict()["openDisputeIds"]
     assert len(ids) == 10
     assert _contract(api, contract["id"])["statusBeforeDispute"] == "ACTIVE"
+
+
+def test_evidence_through_signed_urls_for_the_parties_and_the_back_office(api, invoiced, bucket):
+    from urllib.parse import parse_qs, urlsplit
+
+    import requests
+
+    from functions.contracts.dispute_evidence import object_name
+    from shared.adapters import storage
+    from tests.support.partners import PDF, PNG
+
+    buyer = _partner("buyer-1")
+    dispute = _raise(api, buyer, invoiced["contract"]["id"]).get_json()
+    url = f"/api/disputes/{dispute['id']}/evidence"
+    requested = api.post(url, json={"fileName": "hvi report.pdf", "contentType": "application/pdf",
+                                    "description": "HVI report of lot 7"}, token=buyer)
+    assert requested.status_code == 201, requested.get_json()
+    evidence, upload = requested.get_json()["evidence"], requested.get_json()["upload"]
+    assert evidence["status"] == "PENDING_UPLOAD" and upload["maxBytes"] == 5 * 1024 * 1024
+    assert upload["headers"] == {"Content-Type": "application/pdf", "x-goog-content-length-range": "0,5242880"}
+    assert parse_qs(urlsplit(upload["url"]).query)["X-Goog-Expires"] == ["900"]
+    early = api.post(f"{url}/{evidence['id']}/complete", token=buyer)
+    assert (early.status_code, early.get_json()["code"]) == (422, "UPLOAD_NOT_FOUND")
+    assert requests.put(upload["url"], data=PDF, headers=upload["headers"], timeout=10).status_code == 200
+    done = api.post(f"{url}/{evidence['id']}/complete", token=buyer)
+    assert done.status_code == 200, done.get_json()
+    assert (done.get_json()["status"], done.get_json()["sizeBytes"]) == ("VERIFIED_FILE", len(PDF))
+
+    for reader in (_partner("seller-1"), invoiced["manager"]):
+        listed = api.get(url, token=reader).get_json()["items"]
+        assert [(e["id"], e["description"]) for e in listed] == [(evidence["id"], "HVI report of lot 7")]
+        link = api.get(f"{url}/{evidence['id']}/download", token=reader)
+        assert link.status_code == 200, link.get_json()
+        assert parse_qs(urlsplit(link.get_json()["url"]).query)["X-Goog-Expires"] == ["300"]
+        assert requests.get(link.get_json()["url"], timeout=10).content == PDF
+    hidden = api.get(f"{url}/{evidence['id']}/download", token=_partner("other-1"))
+    assert (hidden.status_code, hidden.get_json()["code"]) == (404, "DISPUTE_NOT_FOUND")
+
+    fake = api.post(url, json={"fileName": "photo.pdf", "contentType": "application/pdf"}, token=buyer).get_json()
+    requests.put(fake["upload"]["url"], data=PNG, headers=fake["upload"]["headers"], timeout=10)
+    refused = api.post(f"{url}/{fake['evidence']['id']}/complete", token=buyer)
+    assert (refused.status_code, refused.get_json()["code"]) == (422, "FILE_TYPE_MISMATCH")
+    assert storage.inspect(object_name(dispute["id"], fake["evidence"]["id"])).exists is False
+    unavailable = api.get(f"{url}/{fake['evidence']['id']}/download", token=buyer)
+    assert (unavailable.status_code, unavailable.get_json()["code"]) == (409, "EVIDENCE_NOT_AVAILABLE")
+    bad_type = api.post(url, json={"fileName": "x.exe", "contentType": "application/x-msdownload"}, token=buyer)
+    assert (bad_type.status_code, bad_type.get_json()["code"]) == (422, "UNSUPPORTED_FILE_TYPE")
