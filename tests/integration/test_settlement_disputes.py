@@ -139,8 +139,14 @@ def test_only_the_parties_and_the_back_office_see_a_dispute(api, invoiced):
     for action, body in (("assign", {"userId": MANAGER_ID}), ("close", {"reason": "withdrawn by me"})):
         denied = api.post(f"{url}/{action}", json=body, token=_partner("buyer-1"))
         assert (denied.status_code, denied.get_json()["code"]) == (403, "PERMISSION_DENIED"), action
-    not_a_manager = api.post(f"{url}/assign", json={"userId": "someone-else"}, token=invoiced["manager"])
-    assert (not_a_manager.status_code, not_a_manager.get_json()["code"]) == (422, "ASSIGNEE_NOT_DISPUTE_MANAGER")
+    # unknown, of another organization, without disputes:manage, a partner's user: none can be assigned
+    seed_user("elsewhere", role="DISPUTE_MANAGER", organizationIds=["another-org"])
+    seed_user("sales-1", role="SALES", organizationIds=[ORG])
+    seed_user("partner-user", partnerId="buyer-1", grants=["disputes:manage"])
+    for user_id in ("someone-else", "elsewhere", "sales-1", "partner-user"):
+        not_a_manager = api.post(f"{url}/assign", json={"userId": user_id}, token=invoiced["manager"])
+        assert (not_a_manager.status_code, not_a_manager.get_json()["code"]) == (
+            422, "ASSIGNEE_NOT_DISPUTE_MANAGER"), user_id
     assert api.get(url, token=invoiced["manager"]).get_json()["status"] == "OPEN"
 
 
