@@ -110,6 +110,12 @@ def trade_number(fy_code: str, n: int) -> str:
     return _document_number(f"TR-{start}-{end}-{n:06d}")
 
 
+def dispute_number(fy_code: str, n: int) -> str:
+    """`DSP/25-26/00042`: a dispute on a contract, per organization and financial year."""
+    start, end = _fy_parts(fy_code)
+    return _document_number(f"DSP/{start}-{end}/{n:05d}")
+
+
 def partner_code(n: int) -> str:
     """`BP-000123`."""
     return f"BP-{n:06d}"

@@ -87,6 +87,29 @@ def staff_with_permission(uow: UnitOfWork, permission: str, org_id: str | None, 
     return found, full
 
 
+def staff_member_with_permission(uow: UnitOfWork | None, user_id: str, permission: str, org_id: str | None
+                                 ) -> UserContact | None:
+    """The active back-office user `user_id` when it belongs to `org_id` (any organization when None) and
+    holds `permission`; None otherwise (unknown, disabled, a partner user, another organization's)."""
+    if not user_id or not accounts.valid_id(user_id):
+        return None
+    ref = user_ref(user_id)
+    snapshot = uow.get(ref) if uow is not None else ref.get()
+    user = snapshot.to_dict() if snapshot.exists else None
+    if not user or user.get("partnerId") or user.get("kind") != BACK_OFFICE or not is_active(user):
+        return None
+    if org_id and org_id not in (user.get("organizationIds") or []):
+        return None
+    role = str(user.get("role") or "")
+    role_doc = None
+    if role and role not in accounts.BUILT_IN_ROLES and not isinstance(user.get("permissions"), (list, tuple)):
+        role_snapshot = uow.get(accounts.role_ref(role)) if uow is not None else accounts.role_ref(role).get()
+        role_doc = role_snapshot.to_dict() if role_snapshot.exists else None
+    if not grants(_permissions(user, role_doc), permission):
+        return None
+    return contact(user_id, user)
+
+
 def _permissions(user: dict[str, Any], role_doc: dict[str, Any] | None) -> frozenset[str]:
     stored = user.get("permissions")
     if isinstance(stored, (list, tuple, set, frozenset)):

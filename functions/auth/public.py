@@ -3,8 +3,8 @@
 - proofs of an OTP check: `verified_destination(token, purpose, field)` (422 naming the field);
 - a partner's accounts: `create_partner_primary_user(uow, ...)` inside the caller's transaction and
   `send_invite(...)` after its commit;
-- the directory: `users_by_id`, `partner_users`, `staff_with_permission` (contacts and permissions,
-  auth's own rule), read inside the caller's unit of work.
+- the directory: `users_by_id`, `partner_users`, `staff_with_permission`, `staff_member_with_permission`
+  (contacts and permissions, auth's own rule), read inside the caller's unit of work.
 - organization memberships: `add_creator_membership(uow, user_id, session_id, org_id)` in the
   organization's creation transaction, `organization_user_count(org_id)` (masters' delete check);
 - its typed domain events (functions/auth/events.py), for `uow.emit(...)` and the notifications catalog.
@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from functions.auth.directory import UserContact, is_active, partner_users, staff_with_permission, users_by_id
+from functions.auth.directory import (
+    UserContact,
+    is_active,
+    partner_users,
+    staff_member_with_permission,
+    staff_with_permission,
+    users_by_id,
+)
 from functions.auth.events import (
     AccountLocked,
     NewDeviceSignIn,
@@ -38,6 +45,7 @@ __all__ = [
     "organization_user_count",
     "partner_users",
     "send_invite",
+    "staff_member_with_permission",
     "staff_with_permission",
     "users_by_id",
     "verified_destination",

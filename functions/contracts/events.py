@@ -81,3 +81,49 @@ class CommissionDue(DomainEventModel):
     amount: str
     org_id: str | None = None
     contract_number: str | None = None
+
+
+class DisputeRaised(DomainEventModel):
+    """A dispute was raised on a contract (its contract shows DISPUTED while it is open)."""
+
+    producer = "contracts"
+    dispute_id: str
+    contract_id: str
+    buyer_partner_id: str
+    seller_partner_id: str
+    dispute_type: str
+    org_id: str | None = None
+    dispute_number: str | None = None
+    contract_number: str | None = None
+
+
+class DisputeUpdated(DomainEventModel):
+    """Something the parties may see changed on an open dispute: `change` is ASSIGNED (now UNDER_REVIEW),
+    COMMENTED (a shared comment; internal ones are never announced) or CLOSED (withdrawn or no action)."""
+
+    producer = "contracts"
+    dispute_id: str
+    contract_id: str
+    buyer_partner_id: str
+    seller_partner_id: str
+    status: str
+    change: str
+    org_id: str | None = None
+    dispute_number: str | None = None
+    contract_number: str | None = None
+
+
+class DisputeResolved(DomainEventModel):
+    """A dispute was resolved; with an adjustment, the credit or debit note issued on its invoice."""
+
+    producer = "contracts"
+    dispute_id: str
+    contract_id: str
+    buyer_partner_id: str
+    seller_partner_id: str
+    org_id: str | None = None
+    dispute_number: str | None = None
+    contract_number: str | None = None
+    note_id: str | None = None
+    note_number: str | None = None
+    note_kind: str | None = None

@@ -9,7 +9,9 @@
   mode and invoice (invoiceIds CONTAINS);
 - the partner statement (statement.py): a buyer's invoices (status IN issued), notes (by kind for the
   opening sums) and payments by date, optionally within orgId IN;
-- the daily overdue job (overdue.py): status IN (UNPAID, PARTIALLY_PAID), dueDate before today.
+- the daily overdue job (overdue.py): status IN (UNPAID, PARTIALLY_PAID), dueDate before today;
+- dispute lists (disputes.list_disputes): a partner's or an organization's, by contract and/or status,
+  newest first; a dispute's comments for a partner (SHARED only), oldest first.
 """
 from __future__ import annotations
 
@@ -72,4 +74,6 @@ INDEXES: list[dict[str, Any]] = [
     _index("invoices", [("status", "ASCENDING"), ("dueDate", "ASCENDING")]),
     *_payments(),
     *_statement(),
+    *_by_contract_and_status("disputes", [[("partyIds", CONTAINS)], [("orgId", "ASCENDING")], []]),
+    _index("comments", [("visibility", "ASCENDING"), ("createdAt", "ASCENDING")]),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import functions.contracts.routes_commissions  # noqa: F401 - registers its routes on `router`
+import functions.contracts.routes_disputes  # noqa: F401 - registers its routes on `router`
 import functions.contracts.routes_invoices  # noqa: F401 - registers its routes on `router`
 import functions.contracts.routes_payments  # noqa: F401 - registers its routes on `router`
 from functions.contracts import access, documents, service, store

@@ -1,5 +1,5 @@
-"""The contracts function's router, shared by routes.py, routes_commissions.py and routes_invoices.py (each
-registers on it; routes.py imports the other two so that loading it loads every route)."""
+"""The contracts function's router, shared by routes.py and the other routes_*.py (each registers
+on it; routes.py imports the others so that loading it loads every route)."""
 from __future__ import annotations
 
 from shared.http import Router

@@ -18,6 +18,9 @@ from functions.contracts.public import (
     ContractAmended,
     ContractApproved,
     ContractCreated,
+    DisputeRaised,
+    DisputeResolved,
+    DisputeUpdated,
     InvoiceIssued,
     InvoiceOverdue,
     PaymentReceived,
@@ -360,6 +363,47 @@ SPECS: tuple[EventSpec, ...] = (
         email_text="Hello {userName},\n\nYour {mode} payment of Rs {amount} has been recorded. Please see how it "
                    "was allocated to your invoices in RNRL TradeHub." + _SIGN_OFF,
         sample={"paymentId": "pay1", "buyerPartnerId": "p1", "orgId": "o1", "amount": "40000.05", "mode": "NEFT"},
+    ),
+    EventSpec(
+        DisputeRaised, "contract", WARNING,
+        (PartnerUsersRule("buyerPartnerId"), PartnerUsersRule("sellerPartnerId"),
+         OrgPermissionRule("disputes:manage", channels=frozenset({IN_APP}))),
+        title="Dispute {disputeNumber} raised on contract {contractRef}",
+        body="A {disputeType} dispute ({disputeNumber}) was raised on contract {contractRef}. The contract shows "
+             "DISPUTED until it is settled.",
+        link=("dispute", "disputeId"),
+        email_subject="Dispute {disputeNumber} raised on contract {contractRef}",
+        email_text="Hello {userName},\n\nA {disputeType} dispute ({disputeNumber}) was raised on sales contract "
+                   "{contractRef}. You can follow it, comment and add evidence in RNRL TradeHub." + _SIGN_OFF,
+        sample={"disputeId": "d1", "contractId": "c1", "buyerPartnerId": "p1", "sellerPartnerId": "p2",
+                "disputeType": "QUALITY", "orgId": "o1", "disputeNumber": "DSP/25-26/00001",
+                "contractNumber": "SC/25-26/00042"},
+    ),
+    EventSpec(
+        DisputeUpdated, "contract", INFO,
+        (PartnerUsersRule("buyerPartnerId"), PartnerUsersRule("sellerPartnerId")),
+        title="Dispute {disputeNumber} updated",
+        body="Dispute {disputeNumber} on contract {contractRef} was updated ({change}); it is now {status}.",
+        link=("dispute", "disputeId"),
+        email_subject="Dispute {disputeNumber} updated",
+        email_text="Hello {userName},\n\nDispute {disputeNumber} on sales contract {contractRef} was updated "
+                   "({change}); it is now {status}. The details are in RNRL TradeHub." + _SIGN_OFF,
+        sample={"disputeId": "d1", "contractId": "c1", "buyerPartnerId": "p1", "sellerPartnerId": "p2",
+                "status": "UNDER_REVIEW", "change": "ASSIGNED", "orgId": "o1", "disputeNumber": "DSP/25-26/00001",
+                "contractNumber": "SC/25-26/00042"},
+    ),
+    EventSpec(
+        DisputeResolved, "contract", INFO,
+        (PartnerUsersRule("buyerPartnerId"), PartnerUsersRule("sellerPartnerId")),
+        title="Dispute {disputeNumber} resolved",
+        body="Dispute {disputeNumber} on contract {contractRef} was resolved. {noteText}",
+        link=("dispute", "disputeId"),
+        email_subject="Dispute {disputeNumber} resolved",
+        email_text="Hello {userName},\n\nDispute {disputeNumber} on sales contract {contractRef} was resolved. "
+                   "{noteText} The resolution is in RNRL TradeHub." + _SIGN_OFF,
+        sample={"disputeId": "d1", "contractId": "c1", "buyerPartnerId": "p1", "sellerPartnerId": "p2",
+                "orgId": "o1", "disputeNumber": "DSP/25-26/00001", "contractNumber": "SC/25-26/00042",
+                "noteId": "n1", "noteNumber": "CN/2526/00001", "noteKind": "CREDIT"},
     ),
     EventSpec(
         tradedesk.TradePosted, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),

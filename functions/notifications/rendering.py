@@ -120,6 +120,11 @@ def context(data: dict[str, Any], *, today: date, extra: dict[str, Any] | None =
     values["offerRef"] = values.get("offerNumber") or values.get("offerId", "")
     values["tradeRef"] = values.get("tradeNumber") or values.get("tradeId", "")
     values["contractRef"] = values.get("contractNumber") or values.get("contractId", "")
+    if "disputeId" in values:
+        values.setdefault("disputeNumber", values["disputeId"])
+        kind = {"CREDIT": "A credit note", "DEBIT": "A debit note"}.get(values.get("noteKind", ""))
+        values["noteText"] = f"{kind} {values['noteNumber']} was issued for it." if kind and values.get(
+            "noteNumber") else ""
     return values
 
 

@@ -43,7 +43,9 @@ PERMISSIONS: dict[str, str] = {
     "invoices:manage": "raise invoices",
     "payments:manage": "record payments",
     "commissions:read": "see commissions",
-    "disputes:manage": "handle disputes",
+    "disputes:read": "see disputes on the contracts one may see (a partner: only shared comments)",
+    "disputes:raise": "raise a dispute on a contract one may see, comment on it and add evidence",
+    "disputes:manage": "handle disputes: assign, resolve (with a credit or debit note), close",
     # notifications
     "notifications:read": "read own notifications and preferences",
     "notifications:admin": "see failed deliveries and re-send",
@@ -54,17 +56,20 @@ _ALL = frozenset(PERMISSIONS)
 BASELINE_PERMISSIONS = frozenset({"auth:self"})
 _PARTNER = frozenset({"self:profile", "trades:read", "trades:create", "trades:negotiate", "nlp:parse",
                       "contracts:read", "invoices:read", "masters:read", "notifications:read",
-                      "subusers:manage"})
+                      "subusers:manage", "disputes:read", "disputes:raise"})
 
 BUILT_IN_ROLES: dict[str, frozenset[str]] = {
     "ADMIN": _ALL,
     "SALES": frozenset({"masters:read", "organizations:read", "partners:read", "partners:create",
                         "trades:read", "trades:create", "trades:negotiate", "nlp:parse", "contracts:read",
-                        "contracts:manage", "notifications:read", "documents:read"}),
+                        "contracts:manage", "notifications:read", "documents:read", "disputes:read",
+                        "disputes:raise"}),
     "ACCOUNTS": frozenset({"masters:read", "organizations:read", "partners:read", "contracts:read", "contracts:approve",
                            "invoices:read", "invoices:manage", "payments:manage", "commissions:read",
-                           "notifications:read", "kyc:verify", "documents:read", "partners:approve"}),
+                           "notifications:read", "kyc:verify", "documents:read", "partners:approve",
+                           "disputes:read"}),
     "DISPUTE_MANAGER": frozenset({"masters:read", "partners:read", "contracts:read", "disputes:manage",
+                                  "disputes:read", "disputes:raise", "invoices:read",
                                   "notifications:read", "documents:read"}),
     "PARTNER_PRIMARY": _PARTNER,
     "PARTNER_SUB_USER": _PARTNER - {"subusers:manage"},

@@ -1,0 +1,180 @@
+"""A dispute's evidence files: straight to the private bucket by signed URL, checked afterwards (the flow
+of the partners' documents and the tested lots' reports, on the shared storage adapter and file sniffing).
+
+1. `request_upload`: an evidence record (PENDING_UPLOAD) and a V4 signed PUT URL valid 15 minutes with the
+   content type and the 0-5 MiB size range signed, so Cloud Storage refuses anything else.
+2. The client PUTs the file.
+3. `complete`: the object's size and first bytes are read; the real kind (magic bytes) must be the declared
+   one and the size within 5 MiB. Then the record is VERIFIED_FILE, or the object is deleted, the record
+   REJECTED_FILE and the answer 422.
+Downloads are 5-minute signed GET URLs of checked files, for the parties of the contract and the back
+office (whoever sees the dispute). Nothing in the bucket is public.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from functions.contracts import disputes
+from functions.contracts.access import Viewer
+from shared import clock
+from shared.adapters import storage
+from shared.db import stamp_new, stamp_update
+from shared.errors import Conflict, NotFound, Unprocessable
+from shared.files import CONTENT_TYPES
+from shared.http.pagination import page
+from shared.uow import run_in_transaction
+
+ENTITY = "disputeEvidence"
+MAX_BYTES = 5 * 1024 * 1024
+UPLOAD_TTL = timedelta(minutes=15)
+DOWNLOAD_TTL = timedelta(minutes=5)
+PENDING_UPLOAD, VERIFIED_FILE, REJECTED_FILE = "PENDING_UPLOAD", "VERIFIED_FILE", "REJECTED_FILE"
+ALLOWED_KINDS = frozenset(CONTENT_TYPES)       # pdf, jpeg, png, docx, xlsx
+
+
+def kind_of_content_type(content_type: str) -> str | None:
+    wanted = content_type.split(";")[0].strip().lower()
+    return next((kind for kind, name in CONTENT_TYPES.items() if name == wanted), None)
+
+
+def evidence_of(dispute_id: str) -> Any:
+    return disputes.dispute_ref(dispute_id).collection(disputes.EVIDENCE)
+
+
+def evidence_ref(dispute_id: str, evidence_id: str) -> Any:
+    if not evidence_id or "/" in evidence_id or evidence_id in (".", "..") or len(evidence_id) > 200:
+        raise not_found()
+    return evidence_of(dispute_id).document(evidence_id)
+
+
+def not_found() -> NotFound:
+    return NotFound("EVIDENCE_NOT_FOUND", "No such evidence")
+
+
+def object_name(dispute_id: str, evidence_id: str) -> str:
+    return f"disputes/{dispute_id}/evidence/{evidence_id}"
+
+
+def request_upload(dispute_id: str, body: Any, viewer: Viewer, actor: Any) -> tuple[str, dict[str, Any], dict]:
+    """(evidence id, record, upload instructions)."""
+    kind = kind_of_content_type(body.content_type)
+    if kind is None or kind not in ALLOWED_KINDS:
+        raise Unprocessable("UNSUPPORTED_FILE_TYPE", f"Evidence must be one of: {', '.join(sorted(ALLOWED_KINDS))}",
+                            {"fields": [{"field": "contentType", "rule": "file_type",
+                                         "message": f"Allowed: {', '.join(sorted(ALLOWED_KINDS))}"}]})
+    if body.size_bytes is not None and body.size_bytes > MAX_BYTES:
+        raise Unprocessable("FILE_TOO_LARGE", "Evidence is at most 5 MiB",
+                            {"fields": [{"field": "sizeBytes", "rule": "max_size", "message": "At most 5 MiB"}],
+                             "maxBytes": MAX_BYTES})
+    ref = evidence_of(dispute_id).document()
+    name = object_name(dispute_id, ref.id)
+    expires = clock.now() + UPLOAD_TTL
+    content_type = body.content_type.split(";")[0].strip().lower()
+
+    def work(uow: Any) -> dict[str, Any]:
+        dispute = disputes.load(uow, dispute_id, viewer)
+        data = stamp_new({"disputeId": dispute_id, "fileName": body.file_name, "contentType": content_type,
+                          "fileKind": kind, "description": body.description, "objectName": name,
+                          "status": PENDING_UPLOAD, "sizeBytes": None, "uploadExpiresAt": expires,
+                          "uploadedAt": None, "rejectionReason": None, "uploader": disputes.actor_of(viewer)},
+                         viewer.user_id)
+        uow.create(ref, data)
+        uow.audit("dispute.evidence_requested", ENTITY, ref.id, after={"fileName": body.file_name, "fileKind": kind},
+                  disputeId=dispute_id, orgId=dispute.get("orgId"))
+        return data
+
+    data = run_in_transaction(work, actor)
+    upload = storage.signed_upload_url(name, content_type, MAX_BYTES, expires=UPLOAD_TTL)
+    return ref.id, data, {**upload, "expiresAt": clock.iso(expires), "maxBytes": MAX_BYTES}
+
+
+def _problem(info: Any, record: dict[str, Any]) -> tuple[str, str] | None:
+    """(code, message) of what is wrong with the uploaded object, None when it is acceptable."""
+    if info.size > MAX_BYTES:
+        return "FILE_TOO_LARGE", f"The file is {info.size} bytes; evidence is at most 5 MiB"
+    if info.size == 0:
+        return "FILE_EMPTY", "The file is empty"
+    if info.kind is None:
+        return "FILE_TYPE_UNKNOWN", "The file is not a PDF, JPEG, PNG, DOCX or XLSX file"
+    if info.kind != record["fileKind"]:
+        return "FILE_TYPE_MISMATCH", f"The file was declared {record['fileKind'].upper()} but is {info.kind.upper()}"
+    if info.content_type and info.content_type.split(";")[0].strip().lower() != record["contentType"]:
+        return "CONTENT_TYPE_MISMATCH", "The file was stored with another content type than declared"
+    return None
+
+
+def _record(uow: Any, dispute_id: str, evidence_id: str) -> dict[str, Any]:
+    ref = evidence_ref(dispute_id, evidence_id)
+    snapshot = uow.get(ref) if uow is not None else ref.get()
+    data = snapshot.to_dict() if snapshot.exists else None
+    if data is None or data.get("deletedAt") is not None:
+        raise not_found()
+    return data
+
+
+def complete(dispute_id: str, evidence_id: str, viewer: Viewer, actor: Any) -> dict[str, Any]:
+    """Check the uploaded object: VERIFIED_FILE, or the object deleted, REJECTED_FILE and 422."""
+    dispute = disputes.get(dispute_id, viewer)
+    record = _record(None, dispute_id, evidence_id)
+    if record["status"] == VERIFIED_FILE:
+        return record
+    if record["status"] != PENDING_UPLOAD:
+        raise Conflict("EVIDENCE_NOT_PENDING", f"This evidence is {record['status']}; request a new upload",
+                       {"status": record["status"]})
+    info = storage.inspect(record["objectName"])
+    if not info.exists:
+        raise Unprocessable("UPLOAD_NOT_FOUND", "Nothing was uploaded for this evidence yet",
+                            {"expiresAt": clock.iso(record.get("uploadExpiresAt"))})
+    problem = _problem(info, record)
+    if problem is not None:
+        storage.delete(record["objectName"])
+
+    def work(uow: Any) -> dict[str, Any]:
+        current = _record(uow, dispute_id, evidence_id)
+        if current["status"] != PENDING_UPLOAD:
+            raise Conflict("EVIDENCE_NOT_PENDING", "This evidence changed meanwhile; reload it")
+        if problem is None:
+            fields = {"status": VERIFIED_FILE, "sizeBytes": info.size, "uploadedAt": clock.now()}
+        else:
+            fields = {"status": REJECTED_FILE, "sizeBytes": info.size, "rejectionReason": problem[0]}
+        update = stamp_update(fields, viewer.user_id, int(current.get("version") or 1))
+        uow.update(evidence_ref(dispute_id, evidence_id), update)
+        uow.audit("dispute.evidence_checked", ENTITY, evidence_id, before={"status": current["status"]},
+                  after={"status": fields["status"], "sizeBytes": info.size}, disputeId=dispute_id,
+                  orgId=dispute.get("orgId"))
+        return {**current, **update}
+
+    result = run_in_transaction(work, actor)
+    if problem is not None:
+        raise Unprocessable(problem[0], problem[1] + "; it was deleted",
+                            {"fields": [{"field": "file", "rule": problem[0].lower(), "message": problem[1]}],
+                             "evidenceId": evidence_id})
+    return result
+
+
+def list_evidence(dispute_id: str, viewer: Viewer, page_size: int, token: str | None
+                  ) -> tuple[list[Any], str | None]:
+    disputes.get(dispute_id, viewer)
+    return page(evidence_of(dispute_id), [("createdAt", "DESCENDING")], page_size, token)
+
+
+def download(dispute_id: str, evidence_id: str, viewer: Viewer) -> dict[str, Any]:
+    """{url, expiresAt, fileName}: a 5-minute signed GET URL of checked evidence."""
+    disputes.get(dispute_id, viewer)
+    record = _record(None, dispute_id, evidence_id)
+    if record["status"] != VERIFIED_FILE:
+        raise Conflict("EVIDENCE_NOT_AVAILABLE", f"This evidence is {record['status']}", {"status": record["status"]})
+    url = storage.signed_download_url(record["objectName"], expires=DOWNLOAD_TTL, filename=record["fileName"])
+    return {"url": url, "expiresAt": clock.iso(clock.now() + DOWNLOAD_TTL), "fileName": record["fileName"]}
+
+
+def evidence_out(evidence_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    def iso(value: Any) -> Any:
+        return clock.iso(value) if hasattr(value, "isoformat") and not isinstance(value, str) else value
+
+    return {"id": evidence_id, "disputeId": data.get("disputeId"), "fileName": data.get("fileName"),
+            "contentType": data.get("contentType"), "fileKind": data.get("fileKind"),
+            "description": data.get("description"), "status": data.get("status"), "sizeBytes": data.get("sizeBytes"),
+            "rejectionReason": data.get("rejectionReason"), "uploadedAt": iso(data.get("uploadedAt")),
+            "createdAt": iso(data.get("createdAt")), "createdBy": data.get("createdBy")}

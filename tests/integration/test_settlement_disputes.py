@@ -1,0 +1,293 @@
+"""Disputes through the HTTP API on the emulators: a quality dispute on an invoiced contract resolved with a
+credit note citing the invoice, the contract DISPUTED while it is open; scope (parties only, shared comments
+only); illegal moves 409 writing nothing; two disputes on one contract; concurrent numbering."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from shared.auth.permissions import BUILT_IN_ROLES
+from shared.db import collection
+from tests.support.concurrency import run_together
+from tests.support.contracts import ACCOUNTS, ORG, active_contract, staff
+from tests.support.identity import token_for
+from tests.support.notifications import seed_user
+
+MANAGER_ID = "asha-dm"
+
+
+def _partner(partner_id: str) -> str:
+    return token_for(BUILT_IN_ROLES["PARTNER_PRIMARY"], kind="partner", role="PARTNER_PRIMARY",
+                     partner_id=partner_id)[0]
+
+
+def _manager() -> str:
+    seed_user(MANAGER_ID, role="DISPUTE_MANAGER", organizationIds=[ORG], name="Asha Dispute Manager")
+    return token_for(BUILT_IN_ROLES["DISPUTE_MANAGER"], role="DISPUTE_MANAGER", user_id=MANAGER_ID,
+                     organization_ids=(ORG,))[0]
+
+
+@pytest.fixture
+def invoiced(api, contract_parties):
+    """An ACTIVE contract (buyer-1, seller-1) with one invoice of 2 bales; a dispute manager."""
+    contract = active_contract(api)
+    accounts, _ = staff(ACCOUNTS)
+    issued = api.post("/api/invoices", json={"contractId": contract["id"], "quantity": {"value": 2, "unit": "BALE"}},
+                      token=accounts)
+    assert issued.status_code == 201, issued.get_json()
+    return {"contract": contract, "invoice": issued.get_json(), "manager": _manager(), "accounts": accounts}
+
+
+def _raise(api, token, contract_id, **extra):
+    body = {"contractId": contract_id, "type": "QUALITY", "description": "Micronaire 5.2 against 3.8-4.5 agreed",
+            **extra}
+    return api.post("/api/disputes", json=body, token=token)
+
+
+def _contract(api, contract_id):
+    return api.get(f"/api/contracts/{contract_id}", token=staff()[0]).get_json()
+
+
+def _audit(entity_id):
+    return sorted(s.to_dict()["action"] for s in collection("auditLog").stream()
+                  if s.to_dict().get("entityId") == entity_id)
+
+
+def test_a_quality_dispute_resolved_with_a_credit_note_citing_the_invoice(api, invoiced):
+    contract, invoice, manager = invoiced["contract"], invoiced["invoice"], invoiced["manager"]
+    buyer = _partner("buyer-1")
+    raised = _raise(api, buyer, contract["id"], invoiceId=invoice["id"], claimedAmount=1500.55)
+    assert raised.status_code == 201, raised.get_json()
+    dispute = raised.get_json()
+    fy = invoice["financialYear"]
+    assert dispute["number"] == f"DSP/{fy[2:4]}-{fy[-2:]}/00001"
+    assert (dispute["status"], dispute["type"], dispute["claimedAmount"]) == ("OPEN", "QUALITY", 1500.55)
+    assert (dispute["invoiceNumber"], dispute["invoiceDate"]) == (invoice["number"], invoice["invoiceDate"])
+    assert dispute["raisedBy"] == {"userId": dispute["raisedBy"]["userId"], "kind": "PARTNER", "partnerId": "buyer-1"}
+    disputed = _contract(api, contract["id"])
+    assert (disputed["status"], disputed["statusBeforeDispute"]) == ("DISPUTED", "ACTIVE")
+
+    url = f"/api/disputes/{dispute['id']}"
+    for text, visibility in (("Seller's lab report looks doctored", "INTERNAL"), ("Please upload the HVI report",
+                                                                                   "SHARED")):
+        posted = api.post(f"{url}/comments", json={"text": text, "visibility": visibility}, token=manager)
+        assert posted.status_code == 201, posted.get_json()
+        assert posted.get_json()["author"]["kind"] == "BACK_OFFICE"
+    mine = api.post(f"{url}/comments", json={"text": "Report attached", "visibility": "SHARED"}, token=buyer)
+    assert mine.status_code == 201, mine.get_json()
+    everything = api.get(f"{url}/comments", token=manager).get_json()["items"]
+    assert [(c["visibility"], c["text"]) for c in everything] == [
+        ("INTERNAL", "Seller's lab report looks doctored"), ("SHARED", "Please upload the HVI report"),
+        ("SHARED", "Report attached")]
+    for party in (buyer, _partner("seller-1")):
+        seen = api.get(f"{url}/comments", token=party).get_json()["items"]
+        assert [c["text"] for c in seen] == ["Please upload the HVI report", "Report attached"]
+
+    assigned = api.post(f"{url}/assign", json={"userId": MANAGER_ID}, token=manager)
+    assert assigned.status_code == 200, assigned.get_json()
+    assert (assigned.get_json()["status"], assigned.get_json()["assignedTo"]) == ("UNDER_REVIEW", MANAGER_ID)
+
+    resolved = api.post(f"{url}/resolve", token=manager, headers={"If-Match": assigned.headers["ETag"]},
+                        json={"resolution": "Micronaire discount per the CAI bands",
+                              "adjustment": {"kind": "CREDIT", "amount": 1000.10, "reason": "quality discount"}})
+    assert resolved.status_code == 200, resolved.get_json()
+    body = resolved.get_json()
+    assert body["status"] == "RESOLVED" and body["resolution"] == "Micronaire discount per the CAI bands"
+    adjustment = body["adjustment"]
+    assert adjustment["kind"] == "CREDIT" and adjustment["noteNumber"].startswith("CN/")
+    note = collection("invoiceNotes").document(adjustment["noteId"]).get().to_dict()
+    assert (note["kind"], note["number"], note["invoiceId"]) == ("CREDIT", adjustment["noteNumber"], invoice["id"])
+    assert (note["invoiceNumber"], note["invoiceDate"]) == (invoice["number"], invoice["invoiceDate"])
+    assert note["taxableValuePaise"] == 100010 and dispute["number"] in note["reason"]
+    after = api.get(f"/api/invoices/{invoice['id']}", token=invoiced["accounts"]).get_json()
+    assert Decimal(str(after["balance"])) == Decimal(str(invoice["balance"])) - Decimal(str(adjustment["noteTotal"]))
+    back = _contract(api, contract["id"])
+    assert (back["status"], back["statusBeforeDispute"]) == ("ACTIVE", None)
+    assert _audit(dispute["id"]) == sorted(["dispute.raise", "dispute.comment", "dispute.comment", "dispute.comment",
+                                            "dispute.assign", "dispute.resolve"])
+    assert {"contract.dispute", "contract.dispute_ended"} <= set(_audit(contract["id"]))
+    events = [s.to_dict() for s in collection("outbox").stream() if s.to_dict()["type"].startswith("Dispute")]
+    assert sorted((e["type"], e["data"].get("change")) for e in events) == [
+        ("DisputeRaised", None), ("DisputeResolved", None), ("DisputeUpdated", "ASSIGNED"),
+        ("DisputeUpdated", "COMMENTED"), ("DisputeUpdated", "COMMENTED")]
+    [resolved_event] = [e for e in events if e["type"] == "DisputeResolved"]
+    assert resolved_event["data"]["noteNumber"] == adjustment["noteNumber"]
+
+
+def test_only_the_parties_and_the_back_office_see_a_dispute(api, invoiced):
+    contract = invoiced["contract"]
+    dispute = _raise(api, invoiced["manager"], contract["id"]).get_json()
+    url = f"/api/disputes/{dispute['id']}"
+    outsider = _partner("other-1")
+    assert api.get(url, token=_partner("seller-1")).get_json()["id"] == dispute["id"]
+    for path in (url, f"{url}/comments", f"{url}/evidence"):
+        hidden = api.get(path, token=outsider)
+        assert (hidden.status_code, hidden.get_json()["code"]) == (404, "DISPUTE_NOT_FOUND"), path
+    refused = _raise(api, outsider, contract["id"])
+    assert (refused.status_code, refused.get_json()["code"]) == (404, "CONTRACT_NOT_FOUND")
+    assert api.get("/api/disputes", token=outsider).get_json()["items"] == []
+    assert [d["id"] for d in api.get("/api/disputes", token=_partner("buyer-1")).get_json()["items"]] == [dispute["id"]]
+    other_org, _ = token_for({"disputes:read", "disputes:manage"}, organization_ids=("another-org",))
+    assert api.get(url, token=other_org).status_code == 404
+    assert api.get("/api/disputes", token=other_org).get_json()["items"] == []
+
+    internal = api.post(f"{url}/comments", json={"text": "between us", "visibility": "INTERNAL"},
+                        token=_partner("buyer-1"))
+    assert (internal.status_code, internal.get_json()["code"]) == (403, "INTERNAL_COMMENT_NOT_ALLOWED")
+    assert list(collection("disputes").document(dispute["id"]).collection("comments").stream()) == []
+    for action, body in (("assign", {"userId": MANAGER_ID}), ("close", {"reason": "withdrawn by me"})):
+        denied = api.post(f"{url}/{action}", json=body, token=_partner("buyer-1"))
+        assert (denied.status_code, denied.get_json()["code"]) == (403, "PERMISSION_DENIED"), action
+    # unknown, of another organization, without disputes:manage, a partner's user: none can be assigned
+    seed_user("elsewhere", role="DISPUTE_MANAGER", organizationIds=["another-org"])
+    seed_user("sales-1", role="SALES", organizationIds=[ORG])
+    seed_user("partner-user", partnerId="buyer-1", grants=["disputes:manage"])
+    for user_id in ("someone-else", "elsewhere", "sales-1", "partner-user"):
+        not_a_manager = api.post(f"{url}/assign", json={"userId": user_id}, token=invoiced["manager"])
+        assert (not_a_manager.status_code, not_a_manager.get_json()["code"]) == (
+            422, "ASSIGNEE_NOT_DISPUTE_MANAGER"), user_id
+    assert api.get(url, token=invoiced["manager"]).get_json()["status"] == "OPEN"
+
+
+def test_illegal_moves_are_409_and_write_nothing(api, invoiced):
+    contract, manager = invoiced["contract"], invoiced["manager"]
+    dispute = _raise(api, manager, contract["id"], invoiceId=invoiced["invoice"]["id"]).get_json()
+    url = f"/api/disputes/{dispute['id']}"
+    adjustment = {"kind": "CREDIT", "amount": 10, "reason": "quality discount"}
+    early = api.post(f"{url}/resolve", json={"resolution": "not reviewed yet", "adjustment": adjustment},
+                     token=manager)
+    assert (early.status_code, early.get_json()["code"]) == (409, "INVALID_TRANSITION")
+    assert early.get_json()["details"]["allowed"] == ["CLOSED", "UNDER_REVIEW"]
+    closed = api.post(f"{url}/close", json={"reason": "withdrawn by the buyer"}, token=manager)
+    assert closed.status_code == 200 and closed.get_json()["status"] == "CLOSED"
+    assert _contract(api, contract["id"])["status"] == "ACTIVE"
+
+    stored = collection("disputes").document(dispute["id"]).get().to_dict()
+    audit, outbox = len(list(collection("auditLog").stream())), len(list(collection("outbox").stream()))
+    for action, body in (("resolve", {"resolution": "too late", "adjustment": adjustment}),
+                         ("assign", {"userId": MANAGER_ID}), ("close", {"reason": "closing twice"})):
+        late = api.post(f"{url}/{action}", json=body, token=manager)
+        assert (late.status_code, late.get_json()["code"]) == (409, "INVALID_TRANSITION"), action
+        assert late.get_json()["details"] == {"from": "CLOSED", "to": late.get_json()["details"]["to"], "allowed": []}
+    assert collection("disputes").document(dispute["id"]).get().to_dict() == stored
+    assert list(collection("invoiceNotes").stream()) == []
+    assert (len(list(collection("auditLog").stream())), len(list(collection("outbox").stream()))) == (audit, outbox)
+    assert _contract(api, contract["id"])["status"] == "ACTIVE"
+
+
+def test_the_contract_stays_disputed_until_both_disputes_are_done(api, invoiced):
+    contract, manager = invoiced["contract"], invoiced["manager"]
+    # a delivered contract: back to COMPLETED afterwards, not to a default ACTIVE
+    collection("contracts").document(contract["id"]).update({"status": "COMPLETED"})
+    first = _raise(api, _partner("seller-1"), contract["id"], type="PAYMENT").get_json()
+    second = _raise(api, manager, contract["id"], type="QUANTITY", description="Weight short by 600 kg").get_json()
+    assert [first["status"], second["status"]] == ["OPEN", "OPEN"]
+    assert first["number"][-5:] == "00001" and second["number"][-5:] == "00002"
+    disputed = _contract(api, contract["id"])
+    assert (disputed["status"], disputed["statusBeforeDispute"]) == ("DISPUTED", "COMPLETED")
+
+    assert api.post(f"/api/disputes/{first['id']}/close", json={"reason": "paid meanwhile"},
+                    token=manager).status_code == 200
+    still = _contract(api, contract["id"])
+    assert (still["status"], still["statusBeforeDispute"]) == ("DISPUTED", "COMPLETED")
+    assert api.post(f"/api/disputes/{second['id']}/assign", json={"userId": MANAGER_ID},
+                    token=manager).status_code == 200
+    done = api.post(f"/api/disputes/{second['id']}/resolve", json={"resolution": "Weighbridge slips match"},
+                    token=manager)
+    assert done.status_code == 200, done.get_json()
+    assert (done.get_json()["status"], done.get_json()["adjustment"]) == ("RESOLVED", None)
+    back = _contract(api, contract["id"])
+    assert (back["status"], back["statusBeforeDispute"]) == ("COMPLETED", None)
+    listed = api.get(f"/api/disputes?contractId={contract['id']}&status=CLOSED", token=manager).get_json()["items"]
+    assert [d["id"] for d in listed] == [first["id"]]
+
+
+def test_an_adjustment_needs_an_invoice_and_a_draft_contract_cannot_be_disputed(api, invoiced):
+    from tests.support.contracts import MANAGER, contract_body
+
+    manager = invoiced["manager"]
+    dispute = _raise(api, manager, invoiced["contract"]["id"]).get_json()
+    url = f"/api/disputes/{dispute['id']}"
+    assert api.post(f"{url}/assign", json={"userId": MANAGER_ID}, token=manager).status_code == 200
+    missing = api.post(f"{url}/resolve", token=manager, json={
+        "resolution": "discount", "adjustment": {"kind": "DEBIT", "amount": 5, "reason": "short-billed"}})
+    assert (missing.status_code, missing.get_json()["code"]) == (422, "ADJUSTMENT_NEEDS_INVOICE")
+    assert api.get(url, token=manager).get_json()["status"] == "UNDER_REVIEW"
+    debit = api.post(f"{url}/resolve", token=manager, json={
+        "resolution": "discount", "adjustment": {"kind": "DEBIT", "amount": 5, "reason": "short-billed",
+                                                 "invoiceId": invoiced["invoice"]["id"]}})
+    assert debit.status_code == 200, debit.get_json()
+    assert debit.get_json()["adjustment"]["noteNumber"].startswith("DN/")
+
+    draft = api.post("/api/contracts", json=contract_body(), token=staff(MANAGER)[0]).get_json()
+    refused = _raise(api, manager, draft["id"])
+    assert (refused.status_code, refused.get_json()["code"]) == (409, "CONTRACT_NOT_DISPUTABLE")
+    assert _contract(api, draft["id"])["status"] == "DRAFT"
+
+
+def test_ten_concurrent_disputes_get_ten_consecutive_numbers(api, invoiced):
+    from local.gateway import create_gateway
+    from tests.support.client import ApiClient
+
+    contract, manager = invoiced["contract"], invoiced["manager"]
+    gateway = create_gateway()
+
+    def one(n: int):
+        response = _raise(ApiClient(gateway), manager, contract["id"], description=f"Claim number {n}")
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["number"]
+
+    numbers = run_together([lambda n=n: one(n) for n in range(10)], timeout=240)
+    assert sorted(int(number[-5:]) for number in numbers) == list(range(1, 11))
+    assert len({number[:-5] for number in numbers}) == 1
+    ids = collection("contractDisputes").document(contract["id"]).get().to_dict()["openDisputeIds"]
+    assert len(ids) == 10
+    assert _contract(api, contract["id"])["statusBeforeDispute"] == "ACTIVE"
+
+
+def test_evidence_through_signed_urls_for_the_parties_and_the_back_office(api, invoiced, bucket):
+    from urllib.parse import parse_qs, urlsplit
+
+    import requests
+
+    from functions.contracts.dispute_evidence import object_name
+    from shared.adapters import storage
+    from tests.support.partners import PDF, PNG
+
+    buyer = _partner("buyer-1")
+    dispute = _raise(api, buyer, invoiced["contract"]["id"]).get_json()
+    url = f"/api/disputes/{dispute['id']}/evidence"
+    requested = api.post(url, json={"fileName": "hvi report.pdf", "contentType": "application/pdf",
+                                    "description": "HVI report of lot 7"}, token=buyer)
+    assert requested.status_code == 201, requested.get_json()
+    evidence, upload = requested.get_json()["evidence"], requested.get_json()["upload"]
+    assert evidence["status"] == "PENDING_UPLOAD" and upload["maxBytes"] == 5 * 1024 * 1024
+    assert upload["headers"] == {"Content-Type": "application/pdf", "x-goog-content-length-range": "0,5242880"}
+    assert parse_qs(urlsplit(upload["url"]).query)["X-Goog-Expires"] == ["900"]
+    early = api.post(f"{url}/{evidence['id']}/complete", token=buyer)
+    assert (early.status_code, early.get_json()["code"]) == (422, "UPLOAD_NOT_FOUND")
+    assert requests.put(upload["url"], data=PDF, headers=upload["headers"], timeout=10).status_code == 200
+    done = api.post(f"{url}/{evidence['id']}/complete", token=buyer)
+    assert done.status_code == 200, done.get_json()
+    assert (done.get_json()["status"], done.get_json()["sizeBytes"]) == ("VERIFIED_FILE", len(PDF))
+
+    for reader in (_partner("seller-1"), invoiced["manager"]):
+        listed = api.get(url, token=reader).get_json()["items"]
+        assert [(e["id"], e["description"]) for e in listed] == [(evidence["id"], "HVI report of lot 7")]
+        link = api.get(f"{url}/{evidence['id']}/download", token=reader)
+        assert link.status_code == 200, link.get_json()
+        assert parse_qs(urlsplit(link.get_json()["url"]).query)["X-Goog-Expires"] == ["300"]
+        assert requests.get(link.get_json()["url"], timeout=10).content == PDF
+    hidden = api.get(f"{url}/{evidence['id']}/download", token=_partner("other-1"))
+    assert (hidden.status_code, hidden.get_json()["code"]) == (404, "DISPUTE_NOT_FOUND")
+
+    fake = api.post(url, json={"fileName": "photo.pdf", "contentType": "application/pdf"}, token=buyer).get_json()
+    requests.put(fake["upload"]["url"], data=PNG, headers=fake["upload"]["headers"], timeout=10)
+    refused = api.post(f"{url}/{fake['evidence']['id']}/complete", token=buyer)
+    assert (refused.status_code, refused.get_json()["code"]) == (422, "FILE_TYPE_MISMATCH")
+    assert storage.inspect(object_name(dispute["id"], fake["evidence"]["id"])).exists is False
+    unavailable = api.get(f"{url}/{fake['evidence']['id']}/download", token=buyer)
+    assert (unavailable.status_code, unavailable.get_json()["code"]) == (409, "EVIDENCE_NOT_AVAILABLE")
+    bad_type = api.post(url, json={"fileName": "x.exe", "contentType": "application/x-msdownload"}, token=buyer)
+    assert (bad_type.status_code, bad_type.get_json()["code"]) == (422, "UNSUPPORTED_FILE_TYPE")
