@@ -25,7 +25,7 @@ import uuid
 from typing import Any
 
 from functions.contracts import dispute_states as rules
-from functions.contracts import notes, states, store
+from functions.contracts import notes, states, store, views
 from functions.contracts.access import Viewer
 from functions.contracts.events import DisputeRaised, DisputeResolved, DisputeUpdated
 from functions.contracts.invoices import invoice_ref
@@ -99,7 +99,9 @@ def _apply(uow: Any, contract_id: str, contract: dict[str, Any], change: rules.C
     if change.status is None:
         return
     fields = {"status": change.status, "statusBeforeDispute": change.status_before_dispute}
-    uow.update(store.contract_ref(contract_id), stamp_update(fields, actor_id, int(contract.get("version") or 1)))
+    update = stamp_update(fields, actor_id, int(contract.get("version") or 1))
+    uow.update(store.contract_ref(contract_id), update)
+    views.write_views(uow, contract_id, {**contract, **update})
     uow.audit("contract.dispute" if change.status == states.DISPUTED else "contract.dispute_ended", "contract",
               contract_id, before={"status": contract.get("status"),
                                    "statusBeforeDispute": contract.get("statusBeforeDispute")},

@@ -67,6 +67,8 @@ def test_a_quality_dispute_resolved_with_a_credit_note_citing_the_invoice(api, i
     assert dispute["raisedBy"] == {"userId": dispute["raisedBy"]["userId"], "kind": "PARTNER", "partnerId": "buyer-1"}
     disputed = _contract(api, contract["id"])
     assert (disputed["status"], disputed["statusBeforeDispute"]) == ("DISPUTED", "ACTIVE")
+    seller_view = collection("partnerViews").document("seller-1").collection("contracts").document(contract["id"])
+    assert seller_view.get().to_dict()["status"] == "DISPUTED"          # the parties' realtime documents follow
 
     url = f"/api/disputes/{dispute['id']}"
     for text, visibility in (("Seller's lab report looks doctored", "INTERNAL"), ("Please upload the HVI report",
@@ -104,6 +106,7 @@ def test_a_quality_dispute_resolved_with_a_credit_note_citing_the_invoice(api, i
     assert Decimal(str(after["balance"])) == Decimal(str(invoice["balance"])) - Decimal(str(adjustment["noteTotal"]))
     back = _contract(api, contract["id"])
     assert (back["status"], back["statusBeforeDispute"]) == ("ACTIVE", None)
+    assert seller_view.get().to_dict()["status"] == "ACTIVE"
     assert _audit(dispute["id"]) == sorted(["dispute.raise", "dispute.comment", "dispute.comment", "dispute.comment",
                                             "dispute.assign", "dispute.resolve"])
     assert {"contract.dispute", "contract.dispute_ended"} <= set(_audit(contract["id"]))
