@@ -100,3 +100,9 @@ def on_trade_event(cloud_event):
     from functions.tradedesk.view_writer import handle
 
     handle(cloud_event)
+
+
+def on_contract_cancelled(cloud_event):
+    from functions.tradedesk.lot_release import handle
+
+    handle(cloud_event)

@@ -45,6 +45,7 @@ EVENT_FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec("on_contract_version", "event", topic="domain-events", module="functions.contracts.documents"),
     FunctionSpec("on_financial_year", "event", topic="domain-events", module="functions.contracts.carry_forward"),
     FunctionSpec("on_trade_event", "event", topic="domain-events", module="functions.tradedesk.view_writer"),
+    FunctionSpec("on_contract_cancelled", "event", topic="domain-events", module="functions.tradedesk.lot_release"),
 )
 
 ALL_FUNCTIONS = HTTP_FUNCTIONS + SCHEDULER_FUNCTIONS + EVENT_FUNCTIONS

@@ -25,6 +25,20 @@ class ContractApproved(DomainEventModel):
     contract_number: str | None = None
 
 
+class ContractCancelled(DomainEventModel):
+    """A contract was cancelled with a reason; `offer_id` names the trade-desk offer it came from (its
+    tested lot's reservation is given back: functions/tradedesk/lot_release.py)."""
+
+    producer = "contracts"
+    contract_id: str
+    buyer_partner_id: str
+    seller_partner_id: str
+    org_id: str | None = None
+    contract_number: str | None = None
+    reason: str
+    offer_id: str | None = None
+
+
 class ContractAmended(DomainEventModel):
     """An approved amendment made version `version` the one in force (its note is rendered from this)."""
 

@@ -21,7 +21,13 @@ from decimal import Decimal
 from typing import Any
 
 from functions.contracts import states, store, terms, views
-from functions.contracts.events import CommissionDue, ContractAmended, ContractApproved, ContractCreated
+from functions.contracts.events import (
+    CommissionDue,
+    ContractAmended,
+    ContractApproved,
+    ContractCancelled,
+    ContractCreated,
+)
 from functions.masters.public import (
     commission_structure_in_force,
     commodity_in_force,
@@ -270,6 +276,12 @@ def cancel(uow: Any, contract_id: str, current: dict[str, Any], reason: str, act
                                                   "pendingAmendment": None}, actor_id)
     uow.audit("contract.cancel", "contract", contract_id, before={"status": current["status"]},
               after={"status": target, "reason": reason.strip()})
+    source = current.get("source") or {}
+    uow.emit(ContractCancelled(contract_id=contract_id, buyer_partner_id=current["buyer"]["partnerId"],
+                               seller_partner_id=current["seller"]["partnerId"], org_id=current.get("orgId"),
+                               contract_number=current.get("number"), reason=reason.strip(),
+                               offer_id=source.get("offerId") if source.get("kind") == "OFFER" else None),
+             subject=contract_id)
     return result
 
 

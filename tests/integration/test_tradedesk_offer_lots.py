@@ -197,3 +197,35 @@ def test_a_lot_fully_reserved_by_an_acceptance_is_reserved_and_refuses_the_next(
     assert (getattr(refused.value, "code", None), refused.value.details["reason"]) == (
         "LOT_UNAVAILABLE", "LOT_NOT_AVAILABLE")
     assert collection("offers").document("o2").get().to_dict()["status"] == "PENDING"
+
+
+def test_cancelling_the_contract_gives_the_lots_reservation_back_once(api, desk):
+    from shared.db import collection
+    from tests.support.contracts import MANAGER
+    from tests.support.identity import token_for
+    from tests.support.notifications import Tap, push
+
+    lot = _lot(api, desk["seller"])
+    trade = _posted(api, desk["buyer"])
+    body = offer_body(trade["id"], lotId=lot["id"], quantity={"value": 100, "unit": "BALE"})
+    del body["quality"]
+    offer = _ok(api.post("/api/offers", token=desk["seller"], json=body), 201)
+    tap = Tap("domain-events")
+    try:
+        accepted = _ok(api.post(f"/api/offers/{offer['id']}/accept", token=desk["buyer"], json={"version": 1}))
+        assert lots.lot_ref(lot["id"]).get().to_dict()["status"] == "RESERVED"
+        manager = token_for(set(MANAGER), role="SALES", organization_ids=(trade["orgId"],))[0]
+        cancelled = api.post(f"/api/contracts/{accepted['contractId']}/cancel", token=manager,
+                             json={"reason": "buyer's mill shut for maintenance"})
+        assert cancelled.status_code == 200, cancelled.get_json()
+        [message] = [m for m in tap.pull(20, settle=0.5) if m.attributes.get("type") == "ContractCancelled"]
+        for _ in range(2):                                   # at least once: the redelivery releases nothing more
+            assert push(api, "on_contract_cancelled", message).status_code == 200
+    finally:
+        tap.close()
+    released = lots.lot_ref(lot["id"]).get().to_dict()
+    assert (released["status"], Decimal(released["availableKg"]), Decimal(released["reservedKg"])) == (
+        "AVAILABLE", 100 * BALE_KG, 0)
+    assert released.get("reservations") == {}
+    releases = [e for e in (s.to_dict() for s in collection("auditLog").stream()) if e["action"] == "testedLot.release"]
+    assert len(releases) == 1 and releases[0]["entityId"] == lot["id"]
