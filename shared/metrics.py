@@ -1,7 +1,7 @@
 """Per-request counts of Firestore document reads and writes, for benchmarks and tests.
 
-The counts come from the Firestore RPCs themselves (documents returned by BatchGetDocuments and
-RunQuery, aggregation queries, writes in Commit), so they match what Firestore bills, whatever code
+The counts come from the Firestore RPCs themselves (documents returned by BatchGetDocuments, GetDocument
+and RunQuery, aggregation queries, writes in Commit), so they match what Firestore bills, whatever code
 issued the calls. The pipeline starts a fresh count per request and, outside production, returns it
 in the `X-Firestore-Reads` / `X-Firestore-Writes` response headers, with `X-Transaction-Retries` (how
 many of its transactions aborted and ran again, the cost of contention).
@@ -81,6 +81,21 @@ def instrument_firestore(client: Any) -> None:
     streaming("run_query", lambda response: 1 if response.document else 0)
     # An aggregation (count/sum/avg) is billed as one read per 1,000 index entries; count it as one.
     streaming("run_aggregation_query", lambda response: 1 if response.result else 0)
+
+    original_get = api.get_document
+
+    def get_document(*args: Any, **kwargs: Any) -> Any:
+        from google.api_core.exceptions import NotFound
+
+        try:
+            document = original_get(*args, **kwargs)
+        except NotFound:
+            _count(reads=1)
+            raise
+        _count(reads=1)
+        return document
+
+    api.get_document = get_document
 
     original_commit = api.commit
 

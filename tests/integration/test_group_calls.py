@@ -62,7 +62,7 @@ def test_parallel_increments_share_a_commit_and_get_distinct_places(clean_db, mo
 def test_a_grouped_session_read_sees_a_revocation_committed_before_it_asked(clean_db, monkeypatch):
     sessions = db.collection("sessions")
     sessions.document("s1").set({"userId": "u1", "revokedAt": None})
-    reads = _slow_first(monkeypatch, "batch_get_documents", 0.5, after=True)
+    reads = _slow_first(monkeypatch, "get_document", 0.5, after=True)     # a lone read is a GetDocument
     seen: dict[str, object] = {}
 
     def read(name: str) -> None:
@@ -79,3 +79,27 @@ def test_a_grouped_session_read_sees_a_revocation_committed_before_it_asked(clea
     assert seen["before"] is None
     assert seen["after"] is not None and abs(seen["after"] - clock.now()) < timedelta(minutes=1)
     assert len(reads) == 2
+
+
+def test_read_document_answers_fresh_data_to_each_caller_and_counts_each_read(clean_db):
+    from shared import metrics
+
+    sessions = db.collection("sessions")
+    sessions.document("s2").set({"userId": "u2", "organizations": ["o1"]})
+    ops, token = metrics.start_counting()
+    try:
+        snapshot = db.read_document(sessions.document("s2"))
+        missing = db.read_document(sessions.document("absent"))
+        batched = db._read_batch([sessions.document("s2"), sessions.document("absent"), sessions.document("s2")])
+    finally:
+        metrics.stop_counting(token)
+    # One read each for the two grouped reads (the missing one too), and the direct BatchGetDocuments of two
+    # distinct documents counted by the RPC wrapper (shared/metrics.py): found and missing, two more.
+    assert ops.reads == 4
+    assert snapshot.exists and snapshot.id == "s2" and snapshot.update_time is not None
+    first = snapshot.to_dict()
+    first["organizations"].append("changed")    # a caller's own copy: the snapshot keeps its data
+    assert snapshot.to_dict() == {"userId": "u2", "organizations": ["o1"]}
+    assert not missing.exists and missing.to_dict() is None and missing.get("userId") is None
+    assert [item.exists for item in batched] == [True, False, True]
+    assert batched[0].get("organizations") == ["o1"]

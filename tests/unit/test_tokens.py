@@ -58,3 +58,32 @@ def test_tampered_alg_none_foreign_key_and_expired_tokens_are_refused():
 def test_restricted_tokens_live_ten_minutes():
     _, lifetime = issue_access_token(replace(PRINCIPAL, restricted=True))
     assert lifetime == 600
+
+
+def test_permissions_travel_as_a_mask_of_the_catalogue_and_another_catalogue_is_refused():
+    from shared.auth import signed, tokens
+    from shared.auth.permissions import BUILT_IN_ROLES
+
+    admin = replace(PRINCIPAL, permissions=BUILT_IN_ROLES["ADMIN"])
+    token, _ = issue_access_token(admin)
+    assert verify_access_token(token) == admin
+    assert len(token) < 600                       # 34 permission names made it over 1,200 characters
+    payload = token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert "perms" not in claims and claims["pv"] == tokens.CATALOGUE_FINGERPRINT
+    assert verify_access_token(issue_access_token(replace(PRINCIPAL, permissions=frozenset()))[0]).permissions \
+        == frozenset()
+    # A name outside the catalogue keeps the plain list.
+    odd = replace(PRINCIPAL, permissions=frozenset({"users:read", "made:up"}))
+    assert verify_access_token(issue_access_token(odd)[0]) == odd
+    # Signed with our key but against another catalogue: stale (the client refreshes), never reinterpreted.
+    base = {k: v for k, v in claims.items() if k not in ("iss", "aud", "sub", "iat", "exp")}
+    stale, _ = signed.sign(tokens.AUDIENCE, "u1", timedelta(minutes=5), {**base, "pv": "00000000"})
+    with pytest.raises(InvalidToken) as refused:
+        verify_access_token(stale)
+    assert refused.value.code == "TOKEN_EXPIRED"
+    for bad in ({**base, "pm": "f" * 40}, {**base, "pm": "-1"}, {**base, "pm": 3}, {**base, "pm": "zz"}):
+        forged, _ = signed.sign(tokens.AUDIENCE, "u1", timedelta(minutes=5), bad)
+        with pytest.raises(InvalidToken) as failure:
+            verify_access_token(forged)
+        assert failure.value.code == "INVALID_TOKEN"
