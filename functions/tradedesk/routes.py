@@ -63,7 +63,7 @@ def create_trade(req: ApiRequest) -> ApiResponse:
     from functions.tradedesk import trades
     from functions.tradedesk.parties import viewer_of
 
-    trade = trades.create(req.user, trades._fields_of(req.body), req.body.side, req.body.partner_id,
+    trade = trades.create(req.user, trades.fields_of(req.body), req.body.side, req.body.partner_id,
                           req.body.org_id, req.actor)
     return _with_etag(trades.present(viewer_of(req.user), trade), 201)
 
@@ -105,7 +105,7 @@ def update_trade(req: ApiRequest, tradeId: str) -> ApiResponse:
     from functions.tradedesk import trades
     from functions.tradedesk.parties import viewer_of
 
-    trade = trades.update(req.user, tradeId, trades._fields_of(req.body), req.if_match, req.actor)
+    trade = trades.update(req.user, tradeId, trades.fields_of(req.body), req.if_match, req.actor)
     return _with_etag(trades.present(viewer_of(req.user), trade))
 
 

@@ -61,7 +61,7 @@ def _posted_request(partner_id: str, org_id: str, body: dict[str, Any]) -> dict[
 
     staff = _staff()
     model = TradeIn.model_validate({**body, "partnerId": partner_id, "orgId": org_id, "notes": DEMO_NOTE})
-    draft = trades.create(staff, trades._fields_of(model), model.side, partner_id, org_id, SYSTEM)
+    draft = trades.create(staff, trades.fields_of(model), model.side, partner_id, org_id, SYSTEM)
     return trades.post(staff, draft["id"], None, SYSTEM)
 
 

@@ -69,7 +69,7 @@ def validated(fields: dict[str, Any], template: dict[str, Any]) -> dict[str, Any
     return out
 
 
-def _fields_of(body: Any) -> dict[str, Any]:
+def fields_of(body: Any) -> dict[str, Any]:
     from functions.tradedesk.models import TradeFields
 
     data = body.model_dump(by_alias=True, exclude_unset=True, include=set(TradeFields.model_fields))
