@@ -4,7 +4,10 @@ from __future__ import annotations
 from shared.events.model import DomainEventModel
 
 
-class ContractCreated(DomainEventModel):
+class _ContractEvent(DomainEventModel):
+    """A contract and its parties: the first fields of each contract event's data, in this order (the
+    data's keys keep their order on the wire, so an event's own fields come after them)."""
+
     producer = "contracts"
     contract_id: str
     buyer_partner_id: str
@@ -13,8 +16,9 @@ class ContractCreated(DomainEventModel):
     contract_number: str | None = None
 
 
-class ContractApproved(DomainEventModel):
-    """A submitted contract became ACTIVE as version 1 (its contract note is rendered from this)."""
+class _ContractVersionEvent(DomainEventModel):
+    """A contract's version in force with the contract and its parties; `version` comes second in the
+    data, so these are not a `_ContractEvent` (an inherited field keeps its place, before the class's own)."""
 
     producer = "contracts"
     contract_id: str
@@ -25,30 +29,24 @@ class ContractApproved(DomainEventModel):
     contract_number: str | None = None
 
 
-class ContractCancelled(DomainEventModel):
+class ContractCreated(_ContractEvent):
+    pass
+
+
+class ContractApproved(_ContractVersionEvent):
+    """A submitted contract became ACTIVE as version 1 (its contract note is rendered from this)."""
+
+
+class ContractCancelled(_ContractEvent):
     """A contract was cancelled with a reason; `offer_id` names the trade-desk offer it came from (its
     tested lot's reservation is given back: functions/tradedesk/lot_release.py)."""
 
-    producer = "contracts"
-    contract_id: str
-    buyer_partner_id: str
-    seller_partner_id: str
-    org_id: str | None = None
-    contract_number: str | None = None
     reason: str
     offer_id: str | None = None
 
 
-class ContractAmended(DomainEventModel):
+class ContractAmended(_ContractVersionEvent):
     """An approved amendment made version `version` the one in force (its note is rendered from this)."""
-
-    producer = "contracts"
-    contract_id: str
-    version: int
-    buyer_partner_id: str
-    seller_partner_id: str
-    org_id: str | None = None
-    contract_number: str | None = None
 
 
 class InvoiceIssued(DomainEventModel):
