@@ -86,3 +86,16 @@ class PageQuery(ApiModel):
 class Page(ApiModel):
     items: list
     next_page_token: str | None = None
+
+
+# The answer's part of a direct upload (shared/uploads.py): PUT the file to `url` with exactly `headers`
+# before `expiresAt`. One schema, UploadInstructions, for every upload route (no docstring: it would
+# become the schema's description).
+class UploadInstructions(ApiModel):
+    model_config = ConfigDict(**{**ApiModel.model_config, "extra": "ignore"})
+
+    url: str
+    method: str = "PUT"
+    headers: dict[str, str]
+    expires_at: str
+    max_bytes: int

@@ -24,6 +24,7 @@ from shared.errors import Conflict, NotFound, Unprocessable
 from shared.files import CONTENT_TYPES
 from shared.http.pagination import page
 from shared.uow import run_in_transaction
+from shared.uploads import FileRules, base_content_type, check_upload, kind_of_content_type, rejected
 
 ENTITY = "disputeEvidence"
 MAX_BYTES = 5 * 1024 * 1024
@@ -31,11 +32,8 @@ UPLOAD_TTL = timedelta(minutes=15)
 DOWNLOAD_TTL = timedelta(minutes=5)
 PENDING_UPLOAD, VERIFIED_FILE, REJECTED_FILE = "PENDING_UPLOAD", "VERIFIED_FILE", "REJECTED_FILE"
 ALLOWED_KINDS = frozenset(CONTENT_TYPES)       # pdf, jpeg, png, docx, xlsx
-
-
-def kind_of_content_type(content_type: str) -> str | None:
-    wanted = content_type.split(";")[0].strip().lower()
-    return next((kind for kind, name in CONTENT_TYPES.items() if name == wanted), None)
+FILE_RULES = FileRules(MAX_BYTES, "evidence is at most 5 MiB", "The file is not a PDF, JPEG, PNG, DOCX or XLSX file",
+                       ALLOWED_KINDS)
 
 
 def evidence_of(dispute_id: str) -> Any:
@@ -70,7 +68,7 @@ def request_upload(dispute_id: str, body: Any, viewer: Viewer, actor: Any) -> tu
     ref = evidence_of(dispute_id).document()
     name = object_name(dispute_id, ref.id)
     expires = clock.now() + UPLOAD_TTL
-    content_type = body.content_type.split(";")[0].strip().lower()
+    content_type = base_content_type(body.content_type)
 
     def work(uow: Any) -> dict[str, Any]:
         dispute = disputes.load(uow, dispute_id, viewer)
@@ -87,21 +85,6 @@ def request_upload(dispute_id: str, body: Any, viewer: Viewer, actor: Any) -> tu
     data = run_in_transaction(work, actor)
     upload = storage.signed_upload_url(name, content_type, MAX_BYTES, expires=UPLOAD_TTL)
     return ref.id, data, {**upload, "expiresAt": clock.iso(expires), "maxBytes": MAX_BYTES}
-
-
-def _problem(info: Any, record: dict[str, Any]) -> tuple[str, str] | None:
-    """(code, message) of what is wrong with the uploaded object, None when it is acceptable."""
-    if info.size > MAX_BYTES:
-        return "FILE_TOO_LARGE", f"The file is {info.size} bytes; evidence is at most 5 MiB"
-    if info.size == 0:
-        return "FILE_EMPTY", "The file is empty"
-    if info.kind is None:
-        return "FILE_TYPE_UNKNOWN", "The file is not a PDF, JPEG, PNG, DOCX or XLSX file"
-    if info.kind != record["fileKind"]:
-        return "FILE_TYPE_MISMATCH", f"The file was declared {record['fileKind'].upper()} but is {info.kind.upper()}"
-    if info.content_type and info.content_type.split(";")[0].strip().lower() != record["contentType"]:
-        return "CONTENT_TYPE_MISMATCH", "The file was stored with another content type than declared"
-    return None
 
 
 def _record(uow: Any, dispute_id: str, evidence_id: str) -> dict[str, Any]:
@@ -122,13 +105,7 @@ def complete(dispute_id: str, evidence_id: str, viewer: Viewer, actor: Any) -> d
     if record["status"] != PENDING_UPLOAD:
         raise Conflict("EVIDENCE_NOT_PENDING", f"This evidence is {record['status']}; request a new upload",
                        {"status": record["status"]})
-    info = storage.inspect(record["objectName"])
-    if not info.exists:
-        raise Unprocessable("UPLOAD_NOT_FOUND", "Nothing was uploaded for this evidence yet",
-                            {"expiresAt": clock.iso(record.get("uploadExpiresAt"))})
-    problem = _problem(info, record)
-    if problem is not None:
-        storage.delete(record["objectName"])
+    info, problem = check_upload(record, FILE_RULES, "evidence")
 
     def work(uow: Any) -> dict[str, Any]:
         current = _record(uow, dispute_id, evidence_id)
@@ -147,9 +124,7 @@ def complete(dispute_id: str, evidence_id: str, viewer: Viewer, actor: Any) -> d
 
     result = run_in_transaction(work, actor)
     if problem is not None:
-        raise Unprocessable(problem[0], problem[1] + "; it was deleted",
-                            {"fields": [{"field": "file", "rule": problem[0].lower(), "message": problem[1]}],
-                             "evidenceId": evidence_id})
+        raise rejected(problem, evidenceId=evidence_id)
     return result
 
 

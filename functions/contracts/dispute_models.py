@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import Field
 
 from functions.contracts.models import OutModel
-from shared.models import ApiModel, DocId, PageQuery
+from shared.models import ApiModel, DocId, PageQuery, UploadInstructions
 from shared.money import ApiAmount
 
 DisputeType = Literal["QUALITY", "QUANTITY", "PAYMENT", "DELIVERY"]
@@ -144,14 +144,6 @@ class EvidenceOut(OutModel):
     uploaded_at: str | None = None
     created_at: str | None = None
     created_by: str | None = None
-
-
-class UploadInstructions(OutModel):
-    url: str
-    method: str = "PUT"
-    headers: dict[str, str]
-    expires_at: str
-    max_bytes: int
 
 
 class EvidenceUploadOut(OutModel):

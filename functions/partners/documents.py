@@ -10,6 +10,7 @@ Downloads are 5-minute signed GET URLs. Deleting is soft: the record is marked, 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -20,9 +21,9 @@ from shared import clock
 from shared.adapters import storage
 from shared.db import stamp_new, stamp_update
 from shared.errors import Conflict, Unprocessable
-from shared.files import CONTENT_TYPES
 from shared.http.pagination import page
 from shared.uow import run_in_transaction
+from shared.uploads import FileRules, base_content_type, check_upload, kind_of_content_type, rejected
 
 ENTITY = "partnerDocument"
 MAX_BYTES = 5 * 1024 * 1024
@@ -41,11 +42,7 @@ ALLOWED_KINDS: dict[str, frozenset[str]] = {
     "CERTIFICATION": _IMAGES_AND_PDF,
     "OTHER": _IMAGES_AND_PDF | {"docx", "xlsx"},
 }
-
-
-def kind_of_content_type(content_type: str) -> str | None:
-    wanted = content_type.split(";")[0].strip().lower()
-    return next((kind for kind, name in CONTENT_TYPES.items() if name == wanted), None)
+FILE_RULES = FileRules(MAX_BYTES, "a document is at most 5 MiB", "The file is not a PDF, JPEG, PNG, DOCX or XLSX file")
 
 
 def _ref(partner_id: str, document_id: str):
@@ -77,7 +74,7 @@ def request_upload(partner_id: str, body: Any, access: Access, actor: Any) -> tu
         partner = access.load(uow, partner_id)
         ensure_changeable(partner, access)
         data = stamp_new({"partnerId": partner_id, "documentType": body.document_type, "fileName": body.file_name,
-                          "contentType": body.content_type.split(";")[0].strip().lower(), "fileKind": kind,
+                          "contentType": base_content_type(body.content_type), "fileKind": kind,
                           "objectName": name, "status": PENDING_UPLOAD, "sizeBytes": None,
                           "uploadExpiresAt": expires, "uploadedAt": None, "verifiedAt": None,
                           "rejectionReason": None}, access.user_id)
@@ -90,22 +87,14 @@ def request_upload(partner_id: str, body: Any, access: Access, actor: Any) -> tu
     return ref.id, data, {**upload, "expiresAt": clock.iso(expires), "maxBytes": MAX_BYTES}
 
 
-def _problem(info: Any, record: dict[str, Any]) -> tuple[str, str] | None:
-    """(code, message) of what is wrong with the uploaded object, None when it is acceptable."""
-    allowed = ALLOWED_KINDS[record["documentType"]]
-    if info.size > MAX_BYTES:
-        return "FILE_TOO_LARGE", f"The file is {info.size} bytes; a document is at most 5 MiB"
-    if info.size == 0:
-        return "FILE_EMPTY", "The file is empty"
-    if info.kind is None:
-        return "FILE_TYPE_UNKNOWN", "The file is not a PDF, JPEG, PNG, DOCX or XLSX file"
-    if info.kind != record["fileKind"]:
-        return "FILE_TYPE_MISMATCH", f"The file was declared {record['fileKind'].upper()} but is {info.kind.upper()}"
-    if info.kind not in allowed:
-        return "UNSUPPORTED_FILE_TYPE", f"A {record['documentType']} cannot be a {info.kind.upper()} file"
-    if info.content_type and info.content_type.split(";")[0].strip().lower() != record["contentType"]:
-        return "CONTENT_TYPE_MISMATCH", "The file was stored with another content type than declared"
-    return None
+def _refuse_kind(record: dict[str, Any]) -> Callable[[str], tuple[str, str] | None]:
+    """The check of a real kind the document's type does not allow (after it matched the declared one)."""
+    def refuse(kind: str) -> tuple[str, str] | None:
+        if kind not in ALLOWED_KINDS[record["documentType"]]:
+            return "UNSUPPORTED_FILE_TYPE", f"A {record['documentType']} cannot be a {kind.upper()} file"
+        return None
+
+    return refuse
 
 
 def complete(partner_id: str, document_id: str, access: Access, actor: Any) -> dict[str, Any]:
@@ -118,13 +107,7 @@ def complete(partner_id: str, document_id: str, access: Access, actor: Any) -> d
     if record["status"] != PENDING_UPLOAD:
         raise Conflict("DOCUMENT_NOT_PENDING", f"This document is {record['status']}; request a new upload",
                        {"status": record["status"]})
-    info = storage.inspect(record["objectName"])
-    if not info.exists:
-        raise Unprocessable("UPLOAD_NOT_FOUND", "Nothing was uploaded for this document yet",
-                            {"expiresAt": clock.iso(record.get("uploadExpiresAt"))})
-    problem = _problem(info, record)
-    if problem is not None:
-        storage.delete(record["objectName"])
+    info, problem = check_upload(record, FILE_RULES, "document", _refuse_kind(record))
 
     def work(uow: Any) -> dict[str, Any]:
         current = store.live(uow.get(_ref(partner_id, document_id)))
@@ -143,9 +126,7 @@ def complete(partner_id: str, document_id: str, access: Access, actor: Any) -> d
 
     result = run_in_transaction(work, actor)
     if problem is not None:
-        raise Unprocessable(problem[0], problem[1] + "; it was deleted",
-                            {"fields": [{"field": "file", "rule": problem[0].lower(), "message": problem[1]}],
-                             "documentId": document_id})
+        raise rejected(problem, documentId=document_id)
     return result
 
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from shared.models import ApiModel, DocId, PageQuery
+from shared.models import ApiModel, DocId, PageQuery, UploadInstructions
 
 Kind = Literal["BUYER", "SELLER", "TRADER", "SUB_BROKER", "TRANSPORTER", "CONTROLLER"]
 Status = Literal["DRAFT", "SUBMITTED", "UNDER_REVIEW", "CHANGES_REQUESTED", "ACTIVE", "REJECTED", "SUSPENDED",
@@ -241,14 +241,6 @@ class DocumentUploadIn(ApiModel):
     file_name: str = Field(min_length=1, max_length=200)
     content_type: str = Field(min_length=1, max_length=120)
     size_bytes: int | None = Field(None, ge=1)
-
-
-class UploadInstructions(OutModel):
-    url: str
-    method: str = "PUT"
-    headers: dict[str, str]
-    expires_at: str
-    max_bytes: int
 
 
 class DocumentOut(OutModel):

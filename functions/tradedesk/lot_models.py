@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-from shared.models import ApiModel, DocId, PageQuery
+from shared.models import ApiModel, DocId, PageQuery, UploadInstructions
 from shared.units import ApiQuantity
 
 
@@ -116,14 +116,6 @@ class LotOut(OutModel):
 class LotPage(OutModel):
     items: list[LotOut]
     next_page_token: str | None = None
-
-
-class UploadInstructions(OutModel):
-    url: str
-    method: str = "PUT"
-    headers: dict[str, str]
-    expires_at: str
-    max_bytes: int
 
 
 class ReportUploadOut(OutModel):

@@ -32,16 +32,18 @@ from shared import clock
 from shared.adapters import storage
 from shared.db import collection, stamp_new, stamp_update
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
-from shared.files import CONTENT_TYPES
 from shared.http.etag import check_if_match
 from shared.http.pagination import page
 from shared.units import to_store
 from shared.uow import run_in_transaction
+from shared.uploads import FileRules, base_content_type, check_upload, kind_of_content_type, rejected
 
 LOTS = "testedLots"
 ENTITY = "testedLot"
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 REPORT_KINDS = frozenset({"pdf", "jpeg", "png"})
+REPORT_RULES = FileRules(MAX_REPORT_BYTES, "a test report is at most 5 MiB", "The file is not a PDF, JPEG or PNG file",
+                         REPORT_KINDS)
 UPLOAD_TTL = timedelta(minutes=15)
 DOWNLOAD_TTL = timedelta(minutes=5)
 PENDING_UPLOAD, VERIFIED_FILE = "PENDING_UPLOAD", "VERIFIED_FILE"
@@ -279,18 +281,13 @@ def list_lots(user: Any, query: Any) -> tuple[list[dict[str, Any]], str | None]:
 
 # ---------------------------------------------------------------- the test report (signed URLs)
 
-def _kind_of(content_type: str) -> str | None:
-    wanted = content_type.split(";")[0].strip().lower()
-    return next((kind for kind, name in CONTENT_TYPES.items() if name == wanted), None)
-
-
 def report_object(lot_id: str, upload_id: str) -> str:
     return f"testedLots/{lot_id}/report/{upload_id}"
 
 
 def request_report(lot_id: str, user: Any, body: Any, actor: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """(lot, upload instructions): a pending report and a 15-minute signed PUT URL."""
-    kind = _kind_of(body.content_type)
+    kind = kind_of_content_type(body.content_type)
     if kind not in REPORT_KINDS:
         raise Unprocessable("UNSUPPORTED_FILE_TYPE", "A test report is a PDF, JPEG or PNG file",
                             {"fields": [{"field": "contentType", "rule": "file_type",
@@ -301,7 +298,7 @@ def request_report(lot_id: str, user: Any, body: Any, actor: Any) -> tuple[dict[
                              "maxBytes": MAX_REPORT_BYTES})
     name = report_object(lot_id, uuid.uuid4().hex)
     expires = clock.now() + UPLOAD_TTL
-    content_type = body.content_type.split(";")[0].strip().lower()
+    content_type = base_content_type(body.content_type)
 
     def work(uow: Any) -> dict[str, Any]:
         lot = load(uow, lot_id, user)
@@ -322,20 +319,6 @@ def request_report(lot_id: str, user: Any, body: Any, actor: Any) -> tuple[dict[
     return lot, {**upload, "expiresAt": clock.iso(expires), "maxBytes": MAX_REPORT_BYTES}
 
 
-def _report_problem(info: Any, report: Mapping[str, Any]) -> tuple[str, str] | None:
-    if info.size > MAX_REPORT_BYTES:
-        return "FILE_TOO_LARGE", f"The file is {info.size} bytes; a test report is at most 5 MiB"
-    if info.size == 0:
-        return "FILE_EMPTY", "The file is empty"
-    if info.kind is None or info.kind not in REPORT_KINDS:
-        return "FILE_TYPE_UNKNOWN", "The file is not a PDF, JPEG or PNG file"
-    if info.kind != report["fileKind"]:
-        return "FILE_TYPE_MISMATCH", f"The file was declared {report['fileKind'].upper()} but is {info.kind.upper()}"
-    if info.content_type and info.content_type.split(";")[0].strip().lower() != report["contentType"]:
-        return "CONTENT_TYPE_MISMATCH", "The file was stored with another content type than declared"
-    return None
-
-
 def complete_report(lot_id: str, user: Any, actor: Any) -> dict[str, Any]:
     """Check the uploaded report's bytes: VERIFIED_FILE, or the object deleted and 422."""
     lot = load(None, lot_id, user)
@@ -344,13 +327,7 @@ def complete_report(lot_id: str, user: Any, actor: Any) -> dict[str, Any]:
         return lot
     if report.get("status") != PENDING_UPLOAD:
         raise Conflict("REPORT_NOT_PENDING", "Request a report upload first")
-    info = storage.inspect(report["objectName"])
-    if not info.exists:
-        raise Unprocessable("UPLOAD_NOT_FOUND", "Nothing was uploaded for this report yet",
-                            {"expiresAt": clock.iso(report.get("uploadExpiresAt"))})
-    problem = _report_problem(info, report)
-    if problem is not None:
-        storage.delete(report["objectName"])
+    info, problem = check_upload(report, REPORT_RULES, "report")
 
     def work(uow: Any) -> dict[str, Any]:
         current = load(uow, lot_id, user)
@@ -372,8 +349,7 @@ def complete_report(lot_id: str, user: Any, actor: Any) -> dict[str, Any]:
 
     result = run_in_transaction(work, actor)
     if problem is not None:
-        raise Unprocessable(problem[0], problem[1] + "; it was deleted",
-                            {"fields": [{"field": "file", "rule": problem[0].lower(), "message": problem[1]}]})
+        raise rejected(problem)
     replaced = result.pop("_replaced", None)
     if replaced:
         storage.delete(replaced)
