@@ -22,8 +22,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from bench.bench_tradedesk import Row, body_of, timed
-from bench.common import configure, emulators, table
+from bench.common import ROUTE_HEADERS, Row, body_of, gateway_api, table, timed
 
 PROJECT = "demo-tradehub-bench-settlement"
 
@@ -131,28 +130,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=10, help="rounds of the per-route walk")
     parser.add_argument("--invoices", type=int, default=20, help="invoices issued at once in one organization")
     args = parser.parse_args(argv)
-    configure(PROJECT)
 
-    with emulators(PROJECT, "settlement bench") as stack:
-        if stack is None:
+    with gateway_api(PROJECT, "settlement bench") as api:
+        if api is None:
             return 0
-        import logging
-
-        from local.gateway import create_gateway
-        from local.pubsub_setup import ensure_topics
-        from shared.logging import get_logger
-        from tests.support.client import ApiClient
-
-        ensure_topics(PROJECT)
-        get_logger("bench")
-        logging.getLogger("tradehub").setLevel(logging.WARNING)
-        api = ApiClient(create_gateway())
         parties = seed()
         api.get("/api/contracts", token=parties["maker"]())            # first-request imports
         rows = per_route(api, parties, max(1, args.repeat))
         contended = contended_numbering(api, parties, max(2, args.invoices))
 
-    headers = ["route", "status", "reads", "writes (mean)", "p50 ms", "p95 ms"]
+    headers = ROUTE_HEADERS
     print(f"Contracts and settlement routes ({args.repeat} rounds, in-process gateway, Firestore emulator; reads "
           "and writes include the pipeline's session read and rate-limit write)")
     print(table(headers, [row.cells() for row in rows]))

@@ -14,48 +14,15 @@ bales, all accepted at once from as many threads; the accepted quantity never pa
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import threading
 import time
 from collections import Counter
 from typing import Any
 
-from bench.common import configure, emulators, percentile, table
+from bench.common import ROUTE_HEADERS, Row, body_of, gateway_api, table, timed
 
 PROJECT = "demo-tradehub-bench-tradedesk"
-
-
-class Row:
-    def __init__(self, label: str) -> None:
-        self.label, self.reads, self.writes, self.retries, self.ms, self.statuses = label, [], [], [], [], Counter()
-
-    def add(self, response: Any, elapsed_ms: float) -> Any:
-        self.reads.append(int(response.headers.get("X-Firestore-Reads", "0")))
-        self.writes.append(int(response.headers.get("X-Firestore-Writes", "0")))
-        self.retries.append(int(response.headers.get("X-Transaction-Retries", "0")))
-        self.ms.append(elapsed_ms)
-        self.statuses[response.status_code] += 1
-        return response
-
-    def cells(self) -> list[str]:
-        return [self.label, ",".join(f"{code}x{n}" for code, n in sorted(self.statuses.items())),
-                f"{min(self.reads)}-{max(self.reads)}", f"{statistics.mean(self.writes):.1f}",
-                f"{statistics.median(self.ms):.1f}", f"{percentile(self.ms, 0.95):.1f}"]
-
-
-def timed(row: Row, method: Any, path: str, **kwargs: Any) -> Any:
-    """`method(path, **kwargs)` (an ApiClient call), counted in `row`."""
-    started = time.perf_counter()
-    response = method(path, **kwargs)
-    return row.add(response, (time.perf_counter() - started) * 1000)
-
-
-def body_of(response: Any, status: int) -> dict[str, Any]:
-    if response.status_code != status:
-        raise SystemExit(f"{response.request.method} {response.request.path}: {response.status_code} "
-                         f"{response.get_data(as_text=True)[:300]}")
-    return response.get_json()
 
 
 def seed(offers: int) -> dict[str, Any]:
@@ -149,29 +116,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=10, help="rounds of the per-route walk")
     parser.add_argument("--offers", type=int, default=20, help="concurrent acceptances on one request")
     args = parser.parse_args(argv)
-    configure(PROJECT)
 
-    with emulators(PROJECT, "trade desk bench") as stack:
-        if stack is None:
+    with gateway_api(PROJECT, "trade desk bench") as api:
+        if api is None:
             return 0
-        import logging
-
-        from local.gateway import create_gateway
-        from local.pubsub_setup import ensure_topics
-        from tests.support.client import ApiClient
-
-        ensure_topics(PROJECT)                  # events publish as in the stack (no push consumers here)
-        from shared.logging import get_logger
-
-        get_logger("bench")                      # configures the "tradehub" logger, then quiet it to warnings:
-        logging.getLogger("tradehub").setLevel(logging.WARNING)     # the table, not one line per request
-        api = ApiClient(create_gateway())
         parties = seed(args.offers)
         api.get("/api/trades?scope=mine", token=parties["buyer"]())          # first-request imports
         rows = per_route(api, parties, max(1, args.repeat))
         contended = contended_acceptance(api, parties, max(2, args.offers))
 
-    headers = ["route", "status", "reads", "writes (mean)", "p50 ms", "p95 ms"]
+    headers = ROUTE_HEADERS
     print(f"Trade desk routes ({args.repeat} rounds, in-process gateway, Firestore emulator; reads and writes "
           "include the pipeline's session read and rate-limit write)")
     print(table(headers, [row.cells() for row in rows]))

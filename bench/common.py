@@ -1,12 +1,17 @@
-"""What every benchmark shares: configuration with throwaway secrets, emulators for the run, tables."""
+"""What every benchmark shares: configuration with throwaway secrets, emulators for the run, tables;
+for the per-route benches the in-process gateway and the per-route rows of reads, writes and latency."""
 from __future__ import annotations
 
 import os
 import secrets
+import statistics
 import sys
+import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -49,6 +54,67 @@ def emulators(project: str, label: str) -> Iterator[object | None]:
         yield stack
     finally:
         stack.stop()
+
+
+@contextmanager
+def gateway_api(project: str, label: str) -> Iterator[Any | None]:
+    """An ApiClient on the in-process local gateway (the real pipeline) of `project`, on its own emulators
+    with the topics created (events publish as in the stack; no push consumers here) and the "tradehub"
+    logger quiet to warnings (the table, not one line per request). None where the emulators are missing."""
+    configure(project)
+    with emulators(project, label) as stack:
+        if stack is None:
+            yield None
+            return
+        import logging
+
+        from local.gateway import create_gateway
+        from local.pubsub_setup import ensure_topics
+        from shared.logging import get_logger
+        from tests.support.client import ApiClient
+
+        ensure_topics(project)
+        get_logger("bench")                      # configures the "tradehub" logger, then quiet it to warnings
+        logging.getLogger("tradehub").setLevel(logging.WARNING)
+        yield ApiClient(create_gateway())
+
+
+ROUTE_HEADERS = ["route", "status", "reads", "writes (mean)", "p50 ms", "p95 ms"]
+
+
+class Row:
+    """One route's calls: Firestore reads, writes and transaction retries (from the response headers),
+    latency and statuses; `cells()` is its line under ROUTE_HEADERS."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.reads, self.writes, self.retries, self.ms, self.statuses = label, [], [], [], [], Counter()
+
+    def add(self, response: Any, elapsed_ms: float) -> Any:
+        self.reads.append(int(response.headers.get("X-Firestore-Reads", "0")))
+        self.writes.append(int(response.headers.get("X-Firestore-Writes", "0")))
+        self.retries.append(int(response.headers.get("X-Transaction-Retries", "0")))
+        self.ms.append(elapsed_ms)
+        self.statuses[response.status_code] += 1
+        return response
+
+    def cells(self) -> list[str]:
+        return [self.label, ",".join(f"{code}x{n}" for code, n in sorted(self.statuses.items())),
+                f"{min(self.reads)}-{max(self.reads)}", f"{statistics.mean(self.writes):.1f}",
+                f"{statistics.median(self.ms):.1f}", f"{percentile(self.ms, 0.95):.1f}"]
+
+
+def timed(row: Row, method: Any, path: str, **kwargs: Any) -> Any:
+    """`method(path, **kwargs)` (an ApiClient call), counted in `row`."""
+    started = time.perf_counter()
+    response = method(path, **kwargs)
+    return row.add(response, (time.perf_counter() - started) * 1000)
+
+
+def body_of(response: Any, status: int) -> dict[str, Any]:
+    if response.status_code != status:
+        raise SystemExit(f"{response.request.method} {response.request.path}: {response.status_code} "
+                         f"{response.get_data(as_text=True)[:300]}")
+    return response.get_json()
 
 
 def percentile(values: list[float], fraction: float) -> float:
