@@ -23,6 +23,13 @@ from shared.routing import HTTP_FUNCTIONS, FunctionSpec
 OPENAPI_VERSION = "3.1.0"
 REF_TEMPLATE = "#/components/schemas/{model}"
 _PARAM = re.compile(r"{(\w+)}")
+SECURITY_SCHEMES: dict[str, dict[str, str]] = {
+    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                   "description": "The access token returned by POST /api/auth/login"},
+    "applicationToken": {"type": "apiKey", "in": "header", "name": "X-Application-Token",
+                         "description": "A self-service application's token, returned by POST "
+                                        "/api/onboarding/applications (and POST .../token)"},
+}
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -129,7 +136,7 @@ class _Builder:
         if description:
             operation["description"] = description
         if route.public:
-            operation["security"] = []
+            operation["security"] = [{route.credential: []}] if route.credential else []
         else:
             operation["security"] = [{"bearerAuth": []}]
             operation["x-permission"] = route.permission
@@ -301,10 +308,7 @@ class _Builder:
                 "responses": responses,
                 "headers": {"RetryAfter": {"description": "Seconds to wait before retrying",
                                            "schema": {"type": "integer", "minimum": 1}}},
-                "securitySchemes": {
-                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                                   "description": "The access token returned by POST /api/auth/login"},
-                },
+                "securitySchemes": SECURITY_SCHEMES,
             },
         }
 

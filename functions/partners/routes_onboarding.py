@@ -27,7 +27,8 @@ from shared.models import PageQuery
 BASE = "/api/onboarding/applications/{applicationId}"
 TAGS = ("onboarding",)
 
-# Every route under BASE reads the X-Application-Token (functions/partners/access.py).
+# Every route under BASE but the token's reissue reads the X-Application-Token (functions/partners/access.py).
+APPLICANT = "applicationToken"       # its security scheme in the OpenAPI document
 APPLICANT_ERRORS = {401: ("MISSING_APPLICATION_TOKEN", "INVALID_APPLICATION_TOKEN", "APPLICATION_TOKEN_EXPIRED",
                           "APPLICATION_CLOSED", "APPLICATION_TOKEN_REVOKED")}
 
@@ -57,7 +58,7 @@ def reissue_token(req: ApiRequest, applicationId: str) -> ApplicationToken:
                             application_token_expires_at=clock.iso(expires) or "")
 
 
-@router.get(BASE, public=True, response=PartnerOut,
+@router.get(BASE, public=True, credential=APPLICANT, response=PartnerOut,
              tags=TAGS, errors=APPLICANT_ERRORS)
 def get_application(req: ApiRequest, applicationId: str) -> ApiResponse:
     """The application, with what a submission still lacks."""
@@ -65,7 +66,7 @@ def get_application(req: ApiRequest, applicationId: str) -> ApiResponse:
     return partner_response(applicationId, data, back_office=False, missing=missing)
 
 
-@router.patch(BASE, public=True, body=ProfileIn, response=PartnerOut,
+@router.patch(BASE, public=True, credential=APPLICANT, body=ProfileIn, response=PartnerOut,
              tags=TAGS, errors=APPLICANT_ERRORS)
 def save_application(req: ApiRequest, applicationId: str) -> ApiResponse:
     """Save the draft (fields sent replace the stored ones); honours If-Match."""
@@ -73,7 +74,7 @@ def save_application(req: ApiRequest, applicationId: str) -> ApiResponse:
     return partner_response(applicationId, data, back_office=False)
 
 
-@router.post(f"{BASE}/submit", public=True, response=PartnerOut,
+@router.post(f"{BASE}/submit", public=True, credential=APPLICANT, response=PartnerOut,
              tags=TAGS, errors=APPLICANT_ERRORS)
 def submit_application(req: ApiRequest, applicationId: str) -> ApiResponse:
     """Submit the application for review."""
@@ -81,7 +82,7 @@ def submit_application(req: ApiRequest, applicationId: str) -> ApiResponse:
     return partner_response(applicationId, data, back_office=False)
 
 
-@router.get(f"{BASE}/branches", public=True, response=BranchList,
+@router.get(f"{BASE}/branches", public=True, credential=APPLICANT, response=BranchList,
              tags=TAGS, errors=APPLICANT_ERRORS)
 def list_branches(req: ApiRequest, applicationId: str) -> BranchList:
     """The application's branches."""
@@ -89,7 +90,7 @@ def list_branches(req: ApiRequest, applicationId: str) -> BranchList:
     return BranchList(items=[store.branch_out(applicationId, bid, data) for bid, data in items])
 
 
-@router.post(f"{BASE}/branches", public=True, body=BranchIn, response=BranchOut, status=201,
+@router.post(f"{BASE}/branches", public=True, credential=APPLICANT, body=BranchIn, response=BranchOut, status=201,
              tags=TAGS, errors=APPLICANT_ERRORS)
 def add_branch(req: ApiRequest, applicationId: str) -> ApiResponse:
     """Add a branch (the first becomes the head office)."""
@@ -97,7 +98,7 @@ def add_branch(req: ApiRequest, applicationId: str) -> ApiResponse:
     return branch_response(applicationId, branch_id, data, 201)
 
 
-@router.patch(f"{BASE}/branches/{{branchId}}", public=True, body=BranchPatch, response=BranchOut,
+@router.patch(f"{BASE}/branches/{{branchId}}", public=True, credential=APPLICANT, body=BranchPatch, response=BranchOut,
              tags=TAGS, errors=APPLICANT_ERRORS)
 def change_branch(req: ApiRequest, applicationId: str, branchId: str) -> ApiResponse:
     """Change a branch."""
@@ -106,7 +107,7 @@ def change_branch(req: ApiRequest, applicationId: str, branchId: str) -> ApiResp
     return branch_response(applicationId, branchId, data)
 
 
-@router.post(f"{BASE}/branches/{{branchId}}/make-head-office", public=True, response=BranchOut,
+@router.post(f"{BASE}/branches/{{branchId}}/make-head-office", public=True, credential=APPLICANT, response=BranchOut,
              tags=TAGS, errors=APPLICANT_ERRORS)
 def move_head_office(req: ApiRequest, applicationId: str, branchId: str) -> ApiResponse:
     """Make this branch the head office."""
@@ -114,14 +115,14 @@ def move_head_office(req: ApiRequest, applicationId: str, branchId: str) -> ApiR
     return branch_response(applicationId, branchId, data)
 
 
-@router.delete(f"{BASE}/branches/{{branchId}}", public=True, status=204,
+@router.delete(f"{BASE}/branches/{{branchId}}", public=True, credential=APPLICANT, status=204,
              tags=TAGS, errors=APPLICANT_ERRORS)
 def remove_branch(req: ApiRequest, applicationId: str, branchId: str) -> None:
     """Remove a branch (not the head office)."""
     branches.delete_branch(applicationId, branchId, _applicant(req, applicationId), req.actor)
 
 
-@router.get(f"{BASE}/documents", public=True, query=PageQuery, response=DocumentList,
+@router.get(f"{BASE}/documents", public=True, credential=APPLICANT, query=PageQuery, response=DocumentList,
              tags=TAGS, errors=APPLICANT_ERRORS)
 def list_documents(req: ApiRequest, applicationId: str) -> DocumentList:
     """The application's documents."""
@@ -131,8 +132,8 @@ def list_documents(req: ApiRequest, applicationId: str) -> DocumentList:
                         next_page_token=token)
 
 
-@router.post(f"{BASE}/documents", public=True, body=DocumentUploadIn, response=DocumentUploadOut, status=201,
-             tags=TAGS, errors=APPLICANT_ERRORS)
+@router.post(f"{BASE}/documents", public=True, credential=APPLICANT, body=DocumentUploadIn,
+             response=DocumentUploadOut, status=201, tags=TAGS, errors=APPLICANT_ERRORS)
 def request_upload(req: ApiRequest, applicationId: str) -> ApiResponse:
     """A signed upload URL for one document (PUT within 15 minutes, at most 5 MiB)."""
     document_id, data, upload = documents.request_upload(applicationId, req.body, _applicant(req, applicationId),
@@ -141,7 +142,7 @@ def request_upload(req: ApiRequest, applicationId: str) -> ApiResponse:
                                          upload=upload), 201)
 
 
-@router.post(f"{BASE}/documents/{{documentId}}/complete", public=True, response=DocumentOut,
+@router.post(f"{BASE}/documents/{{documentId}}/complete", public=True, credential=APPLICANT, response=DocumentOut,
              tags=TAGS, errors=APPLICANT_ERRORS)
 def complete_upload(req: ApiRequest, applicationId: str, documentId: str) -> DocumentOut:
     """Check the uploaded file: VERIFIED_FILE, or deleted and 422."""
@@ -149,7 +150,7 @@ def complete_upload(req: ApiRequest, applicationId: str, documentId: str) -> Doc
     return store.document_out(applicationId, documentId, data)
 
 
-@router.delete(f"{BASE}/documents/{{documentId}}", public=True, status=204,
+@router.delete(f"{BASE}/documents/{{documentId}}", public=True, credential=APPLICANT, status=204,
              tags=TAGS, errors=APPLICANT_ERRORS)
 def remove_document(req: ApiRequest, applicationId: str, documentId: str) -> None:
     """Soft-delete a document of the application."""

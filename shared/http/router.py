@@ -21,7 +21,10 @@ class Route:
     path: str
     handler: Callable[..., Any]
     permission: str | None = None        # "module:action"; None only together with public=True
-    public: bool = False                 # no authentication (login, health, docs, ...)
+    public: bool = False                 # no access token (login, health, docs, ...)
+    # A public route's own credential, for the OpenAPI document: the name of a security scheme of
+    # shared/openapi.py (SECURITY_SCHEMES) the handler checks instead of the access token.
+    credential: str | None = None
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
     response: Any = None                 # a pydantic model (or list[...]) for the OpenAPI document
@@ -39,6 +42,8 @@ class Route:
     def __post_init__(self) -> None:
         if not self.public and not self.permission:
             raise ValueError(f"{self.method} {self.path}: a non-public route must declare a permission")
+        if self.credential and not self.public:
+            raise ValueError(f"{self.method} {self.path}: only a public route names its own credential")
         regex = "^" + _PARAM.sub(r"(?P<\1>[^/]+)", re.escape(self.path).replace(r"\{", "{").replace(r"\}", "}")) + "$"
         object.__setattr__(self, "pattern", re.compile(regex))
 

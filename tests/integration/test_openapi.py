@@ -27,7 +27,7 @@ def test_every_route_of_every_router_is_in_the_document_with_its_method(document
             assert operation is not None, f"{route.method} {route.path} missing from /api/openapi.json"
             assert operation["x-function"] == spec.name
             if route.public:
-                assert operation["security"] == []
+                assert operation["security"] == ([{route.credential: []}] if route.credential else [])
             else:
                 assert operation["security"] == [{"bearerAuth": []}]
                 assert operation["x-permission"] == route.permission
@@ -55,6 +55,11 @@ def test_the_document_is_valid_openapi_3_1(document):
     assert document["components"]["securitySchemes"]["bearerAuth"] == {
         "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
         "description": "The access token returned by POST /api/auth/login"}
+    assert document["components"]["securitySchemes"]["applicationToken"]["in"] == "header"
+    assert document["components"]["securitySchemes"]["applicationToken"]["name"] == "X-Application-Token"
+    used = {name for item in document["paths"].values() for operation in item.values()
+            for requirement in operation.get("security", []) for name in requirement}
+    assert used == set(document["components"]["securitySchemes"])
     error = document["components"]["schemas"]["Error"]
     assert error["required"] == ["code", "message", "details"]
 

@@ -33,6 +33,14 @@ def test_only_the_listed_routes_are_public():
     assert unexpected == set()
 
 
+def test_the_onboarding_routes_name_the_application_token_they_check():
+    # The token's reissue is proven by an e-mail OTP instead (the applicant may have lost the token).
+    reissue = ("POST", f"{APPLICATION_TOKEN_PREFIX}/token")
+    under = [route for route in all_routes() if route.path.startswith(APPLICATION_TOKEN_PREFIX)]
+    assert len(under) > 10
+    assert {(route.method, route.path) for route in under if route.credential != "applicationToken"} == {reissue}
+
+
 def test_every_declared_permission_is_in_the_catalogue():
     unknown = set()
     for route in all_routes():
