@@ -131,7 +131,9 @@ def update_role(principal: Principal, name: str, body: Any, if_match: str | None
 
 def end_holders_sessions(name: str, actor: Actor) -> int:
     """End every live session of every user holding role `name` (one transaction per user, after the
-    role change committed: a role may be held by more users than one transaction may write); how many."""
+    role change committed: a role may be held by more users than one transaction may write); how many.
+    Should the process stop in between, a holder's access token keeps the removed permissions until it
+    expires (ACCESS_TOKEN_TTL, 15 minutes) and no longer: a refresh re-reads the role."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     ended = 0
