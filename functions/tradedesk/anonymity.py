@@ -24,6 +24,9 @@ TRADE_IDENTITY = frozenset({"ownerPartnerId", "buyerPartnerId", "sellerPartnerId
 # Fields of a stored offer that name its maker (the counterparty) or the request owner.
 OFFER_MAKER_IDENTITY = frozenset({"makerPartnerId", "createdBy", "updatedBy", "withdrawnBy", "makerUserId"})
 OFFER_OWNER_IDENTITY = frozenset({"ownerPartnerId", "ownerUserId"})
+# Fields of an offer that link it to its maker's offers on other requests (one tested lot may back offers
+# on several requests of one buyer): hidden from the owner like the maker, or the unlinkable handles link.
+OFFER_MAKER_LINKS = frozenset({"lotId"})
 PARTY_FIELDS = ("buyerPartnerId", "sellerPartnerId")
 # The match score of an offer against the request is the request owner's (and the back office's) aid
 # for ranking what it received: the maker never reads it, before or after acceptance.
@@ -63,9 +66,9 @@ def trade_for(viewer: Viewer, trade: Mapping[str, Any], *, revealed: bool = Fals
 
 
 def offer_for(viewer: Viewer, offer: Mapping[str, Any]) -> dict[str, Any]:
-    """The offer as `viewer` may see it: the maker hidden from the owner, the owner from the maker,
-    until the offer is ACCEPTED (then both parties see each other); the match score to the owner only;
-    the back office sees all."""
+    """The offer as `viewer` may see it: the maker (and its tested lot's id) hidden from the owner, the
+    owner from the maker, until the offer is ACCEPTED (then both parties see each other); the match
+    score to the owner only; the back office sees all."""
     if viewer.back_office:
         return dict(offer)
     is_maker = bool(viewer.partner_id) and viewer.partner_id == offer.get("makerPartnerId")
@@ -76,7 +79,8 @@ def offer_for(viewer: Viewer, offer: Mapping[str, Any]) -> dict[str, Any]:
                   | {field for field in PARTY_FIELDS if offer.get(field) != viewer.partner_id})
         return _without(offer, hidden)
     if viewer.partner_id and viewer.partner_id == offer.get("ownerPartnerId"):
-        hidden = OFFER_MAKER_IDENTITY | {field for field in PARTY_FIELDS if offer.get(field) != viewer.partner_id}
+        hidden = (OFFER_MAKER_IDENTITY | OFFER_MAKER_LINKS
+                  | {field for field in PARTY_FIELDS if offer.get(field) != viewer.partner_id})
         return _without(offer, hidden)
     raise PermissionError("not a party to this offer")
 

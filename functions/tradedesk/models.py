@@ -176,7 +176,9 @@ class OfferOut(ApiModel):
     turn: str | None = None
     contract_id: str | None = None
     contract_number: str | None = None
-    lot_id: str | None = None
+    lot_id: str | None = Field(None, description="The tested lot backing the offer: to its maker and the back "
+                                                  "office, and to the request's owner once the offer is accepted")
+    tested_lot: bool = Field(False, description="Whether a tested lot backs the offer (its HVI values are the lot's)")
     match_score: OfferScoreOut | None = None
     match_breakdown: OfferBreakdownOut | None = None
 

@@ -43,9 +43,11 @@ ACTOR_FIELDS = ("createdBy", "updatedBy", "acceptedBy", "withdrawnBy", "makerUse
 
 def present(viewer: Viewer, offer: dict[str, Any]) -> dict[str, Any]:
     view = offer_for(viewer, offer)
+    view["testedLot"] = bool(offer.get("lotId"))     # whoever sees the offer may know a tested lot backs it
     if not viewer.back_office and offer.get("status") != states.ACCEPTED:
         for name in ACTOR_FIELDS:
             view.pop(name, None)
+    view.setdefault("lotId", None)
     view.setdefault("contractId", None)
     view.setdefault("contractNumber", None)
     return view

@@ -78,13 +78,15 @@ def test_an_offer_on_a_lot_takes_its_quality_and_the_acceptance_reserves_it(api,
     del body["quality"]
     offer = _ok(api.post("/api/offers", token=desk["seller"], json=body), 201)
     stored = collection("offers").document(offer["id"]).get().to_dict()
-    assert stored["lotId"] == lot["id"] and offer["lotId"] == lot["id"]
+    assert stored["lotId"] == lot["id"] and offer["lotId"] == lot["id"] and offer["testedLot"] is True
+    seen_by_buyer = _ok(api.get(f"/api/offers/{offer['id']}", token=desk["buyer"]))
+    assert (seen_by_buyer["lotId"], seen_by_buyer["testedLot"]) == (None, True)
     assert {k: Decimal(v) for k, v in stored["quality"].items()} == {k: Decimal(str(v)) for k, v in HVI.items()}
     assert (stored["stationId"], stored["location"]) == ("24-rajkot", lot["location"])
     assert stored["matchBreakdown"]["location"] == 70 and stored["matchBreakdown"]["quality"] == 100
 
     accepted = _ok(api.post(f"/api/offers/{offer['id']}/accept", token=desk["buyer"], json={"version": 1}))
-    assert accepted["status"] == "ACCEPTED" and accepted["contractNumber"]
+    assert accepted["status"] == "ACCEPTED" and accepted["contractNumber"] and accepted["lotId"] == lot["id"]
     reserved = lots.lot_ref(lot["id"]).get().to_dict()
     assert (Decimal(reserved["availableKg"]), Decimal(reserved["reservedKg"])) == (60 * BALE_KG, 40 * BALE_KG)
     assert {k: Decimal(v) for k, v in reserved["reservations"].items()} == {offer["id"]: 40 * BALE_KG}

@@ -41,6 +41,16 @@ def test_each_party_sees_the_offer_without_the_other_side_until_accepted():
     assert offer_for(Viewer.back_office_user(), OFFER) == OFFER
 
 
+def test_the_request_owner_learns_the_offers_tested_lot_only_at_acceptance():
+    # One lot may back the same seller's offers on several requests of one buyer: its id would link the
+    # handles that are unlinkable by design.
+    on_lot = {**OFFER, "lotId": "lot-7"}
+    assert "lotId" not in offer_for(Viewer("buyer"), on_lot)
+    assert offer_for(Viewer("seller"), on_lot)["lotId"] == "lot-7"
+    assert offer_for(Viewer.back_office_user(), on_lot)["lotId"] == "lot-7"
+    assert offer_for(Viewer("buyer"), {**on_lot, "status": "ACCEPTED"})["lotId"] == "lot-7"
+
+
 def test_a_stranger_is_refused():
     try:
         offer_for(Viewer("someone-else"), OFFER)

@@ -7081,6 +7081,7 @@ export interface components {
             id: string;
             /**
              * Lotid
+             * @description The tested lot backing the offer: to its maker and the back office, and to the request's owner once the offer is accepted
              * @default null
              */
             lotId?: string | null;
@@ -7092,6 +7093,12 @@ export interface components {
             negotiationVersion: number;
             /** Status */
             status: string;
+            /**
+             * Testedlot
+             * @description Whether a tested lot backs the offer (its HVI values are the lot's)
+             * @default false
+             */
+            testedLot?: boolean;
             /** Tradeid */
             tradeId: string;
             /**
