@@ -53,7 +53,7 @@ class CloseIn(ApiModel):
     reason: str = Field(min_length=3, max_length=1000)
 
 
-class WithdrawIn(ApiModel):
+class DisputeWithdrawIn(ApiModel):
     """Withdrawing a dispute by the party that raised it (or the back office on its behalf)."""
 
     reason: str | None = Field(None, min_length=3, max_length=1000, description="Why it is withdrawn (optional)")

@@ -21,13 +21,13 @@ from functions.contracts.dispute_models import (
     DisputeOut,
     DisputePage,
     DisputeQuery,
+    DisputeWithdrawIn,
     EvidenceIn,
     EvidenceLinkOut,
     EvidenceOut,
     EvidencePage,
     EvidenceUploadOut,
     ResolveIn,
-    WithdrawIn,
 )
 from functions.contracts.routes_common import router
 from shared.http import ApiRequest, ApiResponse
@@ -139,7 +139,7 @@ def close_dispute(req: ApiRequest, disputeId: str) -> ApiResponse:
     return dispute_response(disputeId, data)
 
 
-@router.post("/api/disputes/{disputeId}/withdraw", permission=f"{RAISE}|{MANAGE}", body=WithdrawIn,
+@router.post("/api/disputes/{disputeId}/withdraw", permission=f"{RAISE}|{MANAGE}", body=DisputeWithdrawIn,
              response=DisputeOut, tags=TAGS,
              errors={**_CHANGE_ERRORS, 403: ("PERMISSION_DENIED", "NOT_DISPUTE_RAISER")})
 def withdraw_dispute(req: ApiRequest, disputeId: str) -> ApiResponse:
