@@ -9,12 +9,18 @@ of the partners' documents and the tested lots' reports, on the shared storage a
    REJECTED_FILE and the answer 422.
 Downloads are 5-minute signed GET URLs of checked files, for the parties of the contract and the back
 office (whoever sees the dispute). Nothing in the bucket is public.
+
+An ended dispute (RESOLVED, CLOSED, WITHDRAWN) takes no evidence: both `request_upload` and `complete`
+answer 409 DISPUTE_CLOSED and write nothing, checked on the dispute read inside their transaction (so an
+upload racing a resolve lands before it or not at all); `complete` also checks first, before reading the
+object's bytes. A file PUT for a dispute that ended meanwhile stays PENDING_UPLOAD, never listed as checked.
 """
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
+from functions.contracts import dispute_states as rules
 from functions.contracts import disputes
 from functions.contracts.access import Viewer
 from shared import clock
@@ -72,6 +78,7 @@ def request_upload(dispute_id: str, body: Any, viewer: Viewer, actor: Any) -> tu
 
     def work(uow: Any) -> dict[str, Any]:
         dispute = disputes.load(uow, dispute_id, viewer)
+        rules.ensure_accepts(str(dispute.get("status")), "evidence")
         data = stamp_new({"disputeId": dispute_id, "fileName": body.file_name, "contentType": content_type,
                           "fileKind": kind, "description": body.description, "objectName": name,
                           "status": PENDING_UPLOAD, "sizeBytes": None, "uploadExpiresAt": expires,
@@ -102,12 +109,14 @@ def complete(dispute_id: str, evidence_id: str, viewer: Viewer, actor: Any) -> d
     record = _record(None, dispute_id, evidence_id)
     if record["status"] == VERIFIED_FILE:
         return record
+    rules.ensure_accepts(str(dispute.get("status")), "evidence")
     if record["status"] != PENDING_UPLOAD:
         raise Conflict("EVIDENCE_NOT_PENDING", f"This evidence is {record['status']}; request a new upload",
                        {"status": record["status"]})
     info, problem = check_upload(record, FILE_RULES, "evidence")
 
     def work(uow: Any) -> dict[str, Any]:
+        rules.ensure_accepts(str(disputes.load(uow, dispute_id, viewer).get("status")), "evidence")
         current = _record(uow, dispute_id, evidence_id)
         if current["status"] != PENDING_UPLOAD:
             raise Conflict("EVIDENCE_NOT_PENDING", "This evidence changed meanwhile; reload it")

@@ -10,7 +10,7 @@ from shared.models import ApiModel, DocId, PageQuery, UploadInstructions
 from shared.money import ApiAmount
 
 DisputeType = Literal["QUALITY", "QUANTITY", "PAYMENT", "DELIVERY"]
-DisputeStatus = Literal["OPEN", "UNDER_REVIEW", "RESOLVED", "CLOSED"]
+DisputeStatus = Literal["OPEN", "UNDER_REVIEW", "RESOLVED", "CLOSED", "WITHDRAWN"]
 Visibility = Literal["INTERNAL", "SHARED"]
 NoteKind = Literal["CREDIT", "DEBIT"]
 FileKind = Literal["pdf", "jpeg", "png", "docx", "xlsx"]
@@ -51,6 +51,12 @@ class ResolveIn(ApiModel):
 
 class CloseIn(ApiModel):
     reason: str = Field(min_length=3, max_length=1000)
+
+
+class DisputeWithdrawIn(ApiModel):
+    """Withdrawing a dispute by the party that raised it (or the back office on its behalf)."""
+
+    reason: str | None = Field(None, min_length=3, max_length=1000, description="Why it is withdrawn (optional)")
 
 
 class CommentIn(ApiModel):
@@ -107,6 +113,9 @@ class DisputeOut(OutModel):
     close_reason: str | None = None
     closed_at: str | None = None
     closed_by: str | None = None
+    withdraw_reason: str | None = None
+    withdrawn_at: str | None = None
+    withdrawn_by: ActorOut | None = None
     created_at: str | None = None
     updated_at: str | None = None
     version: int

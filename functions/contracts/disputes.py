@@ -15,22 +15,35 @@ when it changes, the audit entries and the outbox event together:
 - resolve: UNDER_REVIEW → RESOLVED with the resolution; an adjustment issues a credit or debit note on
   the dispute's invoice (or another invoice of the contract) through notes.issue in the same
   transaction, so the note exists exactly when the dispute is RESOLVED.
-- close: OPEN or UNDER_REVIEW → CLOSED with a reason (withdrawn or no action).
-Resolving or closing the contract's last open dispute returns the contract to `statusBeforeDispute`.
+- close: OPEN or UNDER_REVIEW → CLOSED with a reason (no action), by the back office.
+- withdraw: OPEN or UNDER_REVIEW → WITHDRAWN, with an optional reason, by a user of the partner that raised
+  it (the other party: 403 NOT_DISPUTE_RAISER; anyone else: 404), or by the back office with
+  disputes:manage on the raiser's behalf (whoever raised it; `withdrawnBy` says who did it).
+Resolving, closing or withdrawing the contract's last open dispute returns the contract to
+`statusBeforeDispute` (one code path, `_settlement` and `_settle`, so the contract's views follow alike).
 Every illegal move is 409 INVALID_TRANSITION and writes nothing.
+
+Comments and evidence once the dispute has ended (dispute_states.ensure_accepts), checked on the dispute
+read inside the transaction that writes them, so one racing a resolve either lands before it or is
+refused: nothing after CLOSED or WITHDRAWN (the record is frozen); after RESOLVED only the back office's
+INTERNAL comments, since follow-up (the note issued, an arbitration reference under the CAI bylaws) still
+needs recording where the parties never see it, while anything SHARED or new evidence would reopen what
+was decided. Refusals are 409 DISPUTE_CLOSED with the status and write nothing.
 """
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
+from functions.contracts import access, notes, states, store, views
 from functions.contracts import dispute_states as rules
-from functions.contracts import notes, states, store, views
 from functions.contracts.access import Viewer
 from functions.contracts.events import DisputeRaised, DisputeResolved, DisputeUpdated
 from functions.contracts.invoices import invoice_ref
 from functions.masters.public import open_financial_year
 from shared import clock, fiscal
+from shared.auth.principal import BACK_OFFICE, Principal
 from shared.db import collection, stamp_new, stamp_update
 from shared.errors import Forbidden, NotFound, Unprocessable
 from shared.http.etag import check_if_match
@@ -41,7 +54,7 @@ from shared.numbering import CounterScope, dispute_number, next_number
 DISPUTES, COMMENTS, EVIDENCE = "disputes", "comments", "evidence"
 OPEN_BY_CONTRACT = "contractDisputes"
 SERIES = "DSP"
-MANAGE = "disputes:manage"
+RAISE, MANAGE = "disputes:raise", "disputes:manage"
 
 
 def disputes() -> Any:
@@ -159,6 +172,7 @@ def raise_dispute(uow: Any, body: Any, viewer: Viewer) -> tuple[str, dict[str, A
         "status": rules.OPEN, "raisedBy": actor_of(viewer), "assignedTo": None, "assignedAt": None,
         "resolution": None, "adjustment": None, "resolvedAt": None, "resolvedBy": None,
         "closeReason": None, "closedAt": None, "closedBy": None,
+        "withdrawReason": None, "withdrawnAt": None, "withdrawnBy": None,
     }, viewer.user_id)
     uow.create(dispute_ref(dispute_id), data)
     _apply(uow, body.contract_id, contract, change, dispute_id, viewer.user_id)
@@ -185,6 +199,32 @@ def list_disputes(query: Any, viewer: Viewer) -> tuple[list[Any], str | None]:
     if query.status:
         ref = ref.where(filter=FieldFilter("status", "==", query.status))
     return page(ref, [("createdAt", "DESCENDING")], query.page_size, query.page_token)
+
+
+@dataclass(frozen=True)
+class _Settlement:
+    """What ending a dispute does to its contract, read before any write of the transaction."""
+
+    contract_id: str
+    contract: dict[str, Any]
+    change: rules.ContractChange
+
+
+def _settlement(uow: Any, dispute_id: str, current: dict[str, Any]) -> _Settlement:
+    contract_id = current["contractId"]
+    contract = _contract(uow, contract_id)
+    change = rules.on_settle(str(contract.get("status")), contract.get("statusBeforeDispute"),
+                             _open_ids(uow, contract_id), dispute_id)
+    return _Settlement(contract_id, contract, change)
+
+
+def _settle(uow: Any, dispute_id: str, current: dict[str, Any], settlement: _Settlement, fields: dict[str, Any],
+            action: str, actor_id: str | None) -> dict[str, Any]:
+    """End the dispute (resolve, close, withdraw): its fields with their audit entry, then the contract's open
+    disputes and, for its last open one, the contract's status and realtime views."""
+    result = _change(uow, dispute_id, current, fields, action, actor_id)
+    _apply(uow, settlement.contract_id, settlement.contract, settlement.change, dispute_id, actor_id)
+    return result
 
 
 def _change(uow: Any, dispute_id: str, current: dict[str, Any], fields: dict[str, Any], action: str,
@@ -217,10 +257,8 @@ def resolve(uow: Any, dispute_id: str, body: Any, viewer: Viewer, if_match: str 
     current = load(uow, dispute_id, viewer)
     check_if_match(if_match, int(current.get("version") or 1))
     target = rules.DISPUTE.ensure(str(current.get("status")), rules.RESOLVED, body.resolution)
-    contract_id = current["contractId"]
-    contract = _contract(uow, contract_id)
-    change = rules.on_settle(str(contract.get("status")), contract.get("statusBeforeDispute"),
-                             _open_ids(uow, contract_id), dispute_id)
+    settlement = _settlement(uow, dispute_id, current)
+    contract_id = settlement.contract_id
     adjustment = None
     if body.adjustment is not None:
         wanted = body.adjustment
@@ -235,10 +273,9 @@ def resolve(uow: Any, dispute_id: str, body: Any, viewer: Viewer, if_match: str 
                       "invoiceId": invoice_id, "invoiceNumber": note.get("invoiceNumber"),
                       "invoiceDate": note.get("invoiceDate"), "noteId": note_id, "noteNumber": note["number"],
                       "noteTotalPaise": note["totalPaise"]}
-    result = _change(uow, dispute_id, current,
+    result = _settle(uow, dispute_id, current, settlement,
                      {"status": target, "resolution": body.resolution, "adjustment": adjustment,
                       "resolvedAt": clock.now(), "resolvedBy": viewer.user_id}, "dispute.resolve", viewer.user_id)
-    _apply(uow, contract_id, contract, change, dispute_id, viewer.user_id)
     uow.emit(DisputeResolved(**_event_fields(dispute_id, current),
                              note_id=(adjustment or {}).get("noteId"), note_number=(adjustment or {}).get("noteNumber"),
                              note_kind=(adjustment or {}).get("kind")), subject=dispute_id)
@@ -249,14 +286,38 @@ def close(uow: Any, dispute_id: str, reason: str, viewer: Viewer, if_match: str 
     current = load(uow, dispute_id, viewer)
     check_if_match(if_match, int(current.get("version") or 1))
     target = rules.DISPUTE.ensure(str(current.get("status")), rules.CLOSED, reason)
-    contract_id = current["contractId"]
-    contract = _contract(uow, contract_id)
-    change = rules.on_settle(str(contract.get("status")), contract.get("statusBeforeDispute"),
-                             _open_ids(uow, contract_id), dispute_id)
-    result = _change(uow, dispute_id, current, {"status": target, "closeReason": reason, "closedAt": clock.now(),
-                                                "closedBy": viewer.user_id}, "dispute.close", viewer.user_id)
-    _apply(uow, contract_id, contract, change, dispute_id, viewer.user_id)
+    settlement = _settlement(uow, dispute_id, current)
+    result = _settle(uow, dispute_id, current, settlement, {"status": target, "closeReason": reason,
+                                                            "closedAt": clock.now(), "closedBy": viewer.user_id},
+                     "dispute.close", viewer.user_id)
     uow.emit(DisputeUpdated(**_event_fields(dispute_id, current), status=target, change="CLOSED"),
+             subject=dispute_id)
+    return result
+
+
+def withdrawer(principal: Principal) -> Viewer:
+    """Who may ask to withdraw: a partner user with disputes:raise (withdraw then checks its partner raised
+    the dispute) or a back-office user with disputes:manage, on the raiser's behalf; 403 otherwise."""
+    if principal.kind == BACK_OFFICE:
+        return access.back_office(principal, MANAGE)
+    return access.viewer(principal, RAISE)
+
+
+def withdraw(uow: Any, dispute_id: str, reason: str | None, viewer: Viewer, if_match: str | None = None
+             ) -> dict[str, Any]:
+    """OPEN or UNDER_REVIEW → WITHDRAWN by the raising party (or the back office for it); the contract
+    returns to its earlier status exactly as on resolution when no other dispute of it is open."""
+    current = load(uow, dispute_id, viewer)
+    raiser = current.get("raisedBy") or {}
+    if not viewer.back_office and (raiser.get("kind") != "PARTNER" or raiser.get("partnerId") != viewer.partner_id):
+        raise Forbidden("NOT_DISPUTE_RAISER", "Only the party that raised this dispute can withdraw it")
+    check_if_match(if_match, int(current.get("version") or 1))
+    target = rules.DISPUTE.ensure(str(current.get("status")), rules.WITHDRAWN, reason)
+    settlement = _settlement(uow, dispute_id, current)
+    result = _settle(uow, dispute_id, current, settlement,
+                     {"status": target, "withdrawReason": reason, "withdrawnAt": clock.now(),
+                      "withdrawnBy": actor_of(viewer)}, "dispute.withdraw", viewer.user_id)
+    uow.emit(DisputeUpdated(**_event_fields(dispute_id, current), status=target, change="WITHDRAWN"),
              subject=dispute_id)
     return result
 
@@ -268,11 +329,13 @@ def comments_of(dispute_id: str) -> Any:
 
 
 def comment(uow: Any, dispute_id: str, text: str, visibility: str, viewer: Viewer) -> tuple[str, dict[str, Any]]:
-    """A comment on a dispute the viewer sees: INTERNAL ones only by the back office (403 otherwise)."""
+    """A comment on a dispute the viewer sees: INTERNAL ones only by the back office (403 otherwise); none
+    once the dispute has ended, except the back office's INTERNAL ones on a RESOLVED one (409 DISPUTE_CLOSED)."""
     if visibility == rules.INTERNAL and not viewer.back_office:
         raise Forbidden("INTERNAL_COMMENT_NOT_ALLOWED", "Only the back office can post internal comments",
                         {"visibility": visibility})
     current = load(uow, dispute_id, viewer)
+    rules.ensure_accepts(str(current.get("status")), "comments", internal=visibility == rules.INTERNAL)
     ref = comments_of(dispute_id).document()
     data = {"disputeId": dispute_id, "text": text, "visibility": visibility, "author": actor_of(viewer),
             "createdAt": clock.now(), "createdBy": viewer.user_id}
@@ -313,7 +376,8 @@ def dispute_out(dispute_id: str, data: dict[str, Any]) -> dict[str, Any]:
         **{k: data.get(k) for k in ("number", "orgId", "financialYear", "contractId", "contractNumber",
                                     "buyerPartnerId", "sellerPartnerId", "type", "description", "invoiceId",
                                     "invoiceNumber", "invoiceDate", "status", "raisedBy", "assignedTo", "resolution",
-                                    "resolvedBy", "closeReason", "closedBy")},
+                                    "resolvedBy", "closeReason", "closedBy", "withdrawReason")},
+        "withdrawnBy": data.get("withdrawnBy"), "withdrawnAt": _iso(data.get("withdrawnAt")),
         "id": dispute_id, "claimedAmount": _rupees(data.get("claimedAmountPaise")),
         "adjustment": None if not adjustment else {
             "kind": adjustment.get("kind"), "amount": _rupees(adjustment.get("amountPaise")),

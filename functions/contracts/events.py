@@ -111,7 +111,8 @@ class DisputeRaised(DomainEventModel):
 
 class DisputeUpdated(DomainEventModel):
     """Something the parties may see changed on an open dispute: `change` is ASSIGNED (now UNDER_REVIEW),
-    COMMENTED (a shared comment; internal ones are never announced) or CLOSED (withdrawn or no action)."""
+    COMMENTED (a shared comment; internal ones are never announced), CLOSED (no action, by the back office)
+    or WITHDRAWN (by the party that raised it or the back office on its behalf); `status` is the new one."""
 
     producer = "contracts"
     dispute_id: str

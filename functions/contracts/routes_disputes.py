@@ -2,7 +2,9 @@
 
 Raising, commenting and adding evidence: `disputes:raise` (back office, and partner users on the
 contracts they are a party to: 404 for any other); reading: `disputes:read` (a partner sees only the
-SHARED comments); assigning, resolving and closing: back office with `disputes:manage`.
+SHARED comments); assigning, resolving and closing: back office with `disputes:manage`; withdrawing: a
+user of the partner that raised the dispute (`disputes:raise`) or the back office on its behalf
+(`disputes:manage`).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from functions.contracts.dispute_models import (
     DisputeOut,
     DisputePage,
     DisputeQuery,
+    DisputeWithdrawIn,
     EvidenceIn,
     EvidenceLinkOut,
     EvidenceOut,
@@ -32,12 +35,13 @@ from shared.http.etag import etag
 from shared.models import PageQuery
 from shared.uow import run_in_transaction
 
-READ, RAISE, MANAGE = "disputes:read", "disputes:raise", disputes.MANAGE
+READ, RAISE, MANAGE = "disputes:read", disputes.RAISE, disputes.MANAGE
 TAGS = ("disputes",)
 _NOT_FOUND = {404: ("DISPUTE_NOT_FOUND",)}
 _CHANGE_ERRORS = {403: ("PERMISSION_DENIED",), 404: ("DISPUTE_NOT_FOUND",), 409: ("INVALID_TRANSITION",),
                   412: ("STALE_VERSION",)}
 _EVIDENCE_ERRORS = {404: ("DISPUTE_NOT_FOUND", "EVIDENCE_NOT_FOUND")}
+_ENDED = "DISPUTE_CLOSED"
 
 
 def _transaction(work: Any, actor: Any) -> Any:
@@ -77,9 +81,10 @@ def get_dispute(req: ApiRequest, disputeId: str) -> ApiResponse:
 
 @router.post("/api/disputes/{disputeId}/comments", permission=RAISE, body=CommentIn, response=CommentOut,
              status=201, idempotent=True, tags=TAGS,
-             errors={403: ("INTERNAL_COMMENT_NOT_ALLOWED",), 404: ("DISPUTE_NOT_FOUND",)})
+             errors={403: ("INTERNAL_COMMENT_NOT_ALLOWED",), 404: ("DISPUTE_NOT_FOUND",), 409: (_ENDED,)})
 def add_comment(req: ApiRequest, disputeId: str) -> ApiResponse:
-    """Comment on a dispute: INTERNAL (back office only) or SHARED (the parties see it too)."""
+    """Comment on a dispute: INTERNAL (back office only) or SHARED (the parties see it too). An ended dispute
+    takes none (409 DISPUTE_CLOSED), except the back office's INTERNAL ones once RESOLVED."""
     viewer = access.viewer(req.user, RAISE)
     body: CommentIn = req.body
     comment_id, data = _transaction(lambda uow: disputes.comment(uow, disputeId, body.text, body.visibility, viewer),
@@ -134,11 +139,24 @@ def close_dispute(req: ApiRequest, disputeId: str) -> ApiResponse:
     return dispute_response(disputeId, data)
 
 
+@router.post("/api/disputes/{disputeId}/withdraw", permission=f"{RAISE}|{MANAGE}", body=DisputeWithdrawIn,
+             response=DisputeOut, tags=TAGS,
+             errors={**_CHANGE_ERRORS, 403: ("PERMISSION_DENIED", "NOT_DISPUTE_RAISER")})
+def withdraw_dispute(req: ApiRequest, disputeId: str) -> ApiResponse:
+    """Withdraw an OPEN or UNDER_REVIEW dispute, with an optional reason: by a user of the partner that raised
+    it, or by the back office (disputes:manage) on its behalf; the other party gets 403. WITHDRAWN is final;
+    the contract returns to its earlier status when no other dispute of it is open. Honours If-Match."""
+    viewer = disputes.withdrawer(req.user)
+    data = _transaction(lambda uow: disputes.withdraw(uow, disputeId, req.body.reason, viewer, req.if_match),
+                        req.actor)
+    return dispute_response(disputeId, data)
+
+
 # ---------------------------------------------------------------- evidence
 
 @router.post("/api/disputes/{disputeId}/evidence", permission=RAISE, body=EvidenceIn, response=EvidenceUploadOut,
              status=201, tags=TAGS,
-             errors={404: ("DISPUTE_NOT_FOUND",), 422: ("UNSUPPORTED_FILE_TYPE", "FILE_TOO_LARGE")})
+             errors={404: ("DISPUTE_NOT_FOUND",), 409: (_ENDED,), 422: ("UNSUPPORTED_FILE_TYPE", "FILE_TOO_LARGE")})
 def request_evidence_upload(req: ApiRequest, disputeId: str) -> ApiResponse:
     """An evidence record and a 15-minute signed PUT URL (content type and 5 MiB bound in the signature)."""
     evidence_id, data, upload = dispute_evidence.request_upload(disputeId, req.body, access.viewer(req.user, RAISE),
@@ -149,7 +167,7 @@ def request_evidence_upload(req: ApiRequest, disputeId: str) -> ApiResponse:
 
 
 @router.post("/api/disputes/{disputeId}/evidence/{evidenceId}/complete", permission=RAISE, response=EvidenceOut,
-             tags=TAGS, errors={**_EVIDENCE_ERRORS, 409: ("EVIDENCE_NOT_PENDING",),
+             tags=TAGS, errors={**_EVIDENCE_ERRORS, 409: ("EVIDENCE_NOT_PENDING", _ENDED),
                                 422: ("UPLOAD_NOT_FOUND", "FILE_TOO_LARGE", "FILE_EMPTY", "FILE_TYPE_UNKNOWN",
                                       "FILE_TYPE_MISMATCH", "CONTENT_TYPE_MISMATCH")})
 def complete_evidence_upload(req: ApiRequest, disputeId: str, evidenceId: str) -> EvidenceOut:

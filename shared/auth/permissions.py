@@ -44,8 +44,8 @@ PERMISSIONS: dict[str, str] = {
     "payments:manage": "record payments",
     "commissions:read": "see commissions",
     "disputes:read": "see disputes on the contracts one may see (a partner: only shared comments)",
-    "disputes:raise": "raise a dispute on a contract one may see, comment on it and add evidence",
-    "disputes:manage": "handle disputes: assign, resolve (with a credit or debit note), close",
+    "disputes:raise": "raise a dispute on a contract one may see, comment on it, add evidence, withdraw one's own",
+    "disputes:manage": "handle disputes: assign, resolve (with a credit or debit note), close, withdraw for a party",
     # notifications
     "notifications:read": "read own notifications and preferences",
     "notifications:admin": "see failed deliveries and re-send",

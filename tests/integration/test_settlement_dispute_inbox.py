@@ -60,3 +60,21 @@ def test_dispute_events_reach_both_parties_inboxes(api, contract_parties):
         assert inbox[resolved_id]["link"] == {"entity": "dispute", "id": dispute["id"]}
     assert manager_inbox[raised_id]["title"].startswith(f"Dispute {number}")
     assert outsider_inbox == {}
+
+
+def test_a_withdrawal_reaches_the_other_partys_inbox(api, contract_parties):
+    seed_user("meena", partnerId="buyer-1", name="Meena Shah")
+    seed_user("ravi", partnerId="seller-1", name="Ravi Patel")
+    buyer = token_for(BUILT_IN_ROLES["PARTNER_PRIMARY"], kind="partner", partner_id="buyer-1", user_id="meena")[0]
+    with served_gateway_with_push():
+        contract = active_contract(api)
+        dispute = api.post("/api/disputes", json={"contractId": contract["id"], "type": "QUALITY",
+                                                  "description": "Trash content above 3%"}, token=buyer).get_json()
+        withdrawn = api.post(f"/api/disputes/{dispute['id']}/withdraw", json={"reason": "Re-tested: within spec"},
+                             token=buyer)
+        assert withdrawn.status_code == 200, withdrawn.get_json()
+        [updated_id] = _events("DisputeUpdated")
+        seller_inbox = _inbox_until("ravi", {updated_id})
+    assert seller_inbox[updated_id]["title"] == f"Dispute {dispute['number']} updated"
+    assert seller_inbox[updated_id]["body"].endswith("it is now WITHDRAWN.")
+    assert seller_inbox[updated_id]["link"] == {"entity": "dispute", "id": dispute["id"]}

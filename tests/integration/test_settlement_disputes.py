@@ -1,6 +1,8 @@
 """Disputes through the HTTP API on the emulators: a quality dispute on an invoiced contract resolved with a
 credit note citing the invoice, the contract DISPUTED while it is open; scope (parties only, shared comments
-only); illegal moves 409 writing nothing; two disputes on one contract; concurrent numbering."""
+only); illegal moves 409 writing nothing; two disputes on one contract; concurrent numbering; no comments or
+evidence once a dispute has ended (back-office internal notes while RESOLVED); withdrawal by the raising party
+or the back office, never the other party nor twice; a withdrawal racing a resolution."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -161,7 +163,7 @@ def test_illegal_moves_are_409_and_write_nothing(api, invoiced):
     early = api.post(f"{url}/resolve", json={"resolution": "not reviewed yet", "adjustment": adjustment},
                      token=manager)
     assert (early.status_code, early.get_json()["code"]) == (409, "INVALID_TRANSITION")
-    assert early.get_json()["details"]["allowed"] == ["CLOSED", "UNDER_REVIEW"]
+    assert early.get_json()["details"]["allowed"] == ["CLOSED", "UNDER_REVIEW", "WITHDRAWN"]
     closed = api.post(f"{url}/close", json={"reason": "withdrawn by the buyer"}, token=manager)
     assert closed.status_code == 200 and closed.get_json()["status"] == "CLOSED"
     assert _contract(api, contract["id"])["status"] == "ACTIVE"
@@ -294,3 +296,201 @@ def test_evidence_through_signed_urls_for_the_parties_and_the_back_office(api, i
     assert (unavailable.status_code, unavailable.get_json()["code"]) == (409, "EVIDENCE_NOT_AVAILABLE")
     bad_type = api.post(url, json={"fileName": "x.exe", "contentType": "application/x-msdownload"}, token=buyer)
     assert (bad_type.status_code, bad_type.get_json()["code"]) == (422, "UNSUPPORTED_FILE_TYPE")
+
+
+# ---------------------------------------------------------------- ended disputes, withdrawal
+
+def _counts(dispute_id):
+    ref = collection("disputes").document(dispute_id)
+    return (len(list(ref.collection("comments").stream())), len(list(ref.collection("evidence").stream())),
+            len(list(collection("auditLog").stream())), len(list(collection("outbox").stream())))
+
+
+def _refused(response, status):
+    assert (response.status_code, response.get_json()["code"]) == (409, "DISPUTE_CLOSED"), response.get_json()
+    assert response.get_json()["details"] == {"status": status}
+    assert status in response.get_json()["message"]
+
+
+def test_an_ended_dispute_takes_no_comments_or_evidence_but_internal_notes_while_resolved(api, invoiced, bucket):
+    import requests
+
+    from tests.support.partners import PDF
+
+    contract, manager, buyer = invoiced["contract"], invoiced["manager"], _partner("buyer-1")
+    shared = {"text": "One more thing", "visibility": "SHARED"}
+    internal = {"text": "Credit note sent to accounts", "visibility": "INTERNAL"}
+    evidence = {"fileName": "late.pdf", "contentType": "application/pdf"}
+
+    resolved = _raise(api, buyer, contract["id"]).get_json()
+    url = f"/api/disputes/{resolved['id']}"
+    assert api.post(f"{url}/assign", json={"userId": MANAGER_ID}, token=manager).status_code == 200
+    assert api.post(f"{url}/resolve", json={"resolution": "Rate cut agreed"}, token=manager).status_code == 200
+    before = _counts(resolved["id"])
+    for token in (buyer, _partner("seller-1"), manager):
+        _refused(api.post(f"{url}/comments", json=shared, token=token), "RESOLVED")
+        _refused(api.post(f"{url}/evidence", json=evidence, token=token), "RESOLVED")
+    assert _counts(resolved["id"]) == before
+    # while RESOLVED the back office may still record internal notes (never shown, never announced)
+    note = api.post(f"{url}/comments", json=internal, token=manager)
+    assert note.status_code == 201, note.get_json()
+    comments, evidence_count, audit, outbox = _counts(resolved["id"])
+    assert (comments, evidence_count, audit, outbox) == (before[0] + 1, before[1], before[2] + 1, before[3])
+    assert api.get(f"{url}/comments", token=buyer).get_json()["items"] == []
+
+    # CLOSED and WITHDRAWN: frozen, internal notes too; a file PUT before the end is not checked afterwards
+    closed = _raise(api, manager, contract["id"], type="PAYMENT").get_json()
+    withdrawn = _raise(api, buyer, contract["id"], type="DELIVERY").get_json()
+    pending = api.post(f"/api/disputes/{closed['id']}/evidence", json=evidence, token=buyer).get_json()
+    upload = pending["upload"]
+    assert requests.put(upload["url"], data=PDF, headers=upload["headers"], timeout=10).status_code == 200
+    assert api.post(f"/api/disputes/{closed['id']}/close", json={"reason": "no action"},
+                    token=manager).status_code == 200
+    assert api.post(f"/api/disputes/{withdrawn['id']}/withdraw", json={}, token=buyer).status_code == 200
+    for dispute, status in ((closed, "CLOSED"), (withdrawn, "WITHDRAWN")):
+        url = f"/api/disputes/{dispute['id']}"
+        before = _counts(dispute["id"])
+        for token in (buyer, manager):
+            _refused(api.post(f"{url}/comments", json=shared, token=token), status)
+            _refused(api.post(f"{url}/evidence", json=evidence, token=token), status)
+        _refused(api.post(f"{url}/comments", json=internal, token=manager), status)
+        assert _counts(dispute["id"]) == before
+    late = api.post(f"/api/disputes/{closed['id']}/evidence/{pending['evidence']['id']}/complete", token=buyer)
+    _refused(late, "CLOSED")
+    stored = collection("disputes").document(closed["id"]).collection("evidence").document(pending["evidence"]["id"])
+    assert stored.get().to_dict()["status"] == "PENDING_UPLOAD"
+    # a partner's internal comment is still 403 first, whatever the status
+    denied = api.post(f"/api/disputes/{closed['id']}/comments", json=internal, token=buyer)
+    assert (denied.status_code, denied.get_json()["code"]) == (403, "INTERNAL_COMMENT_NOT_ALLOWED")
+    assert _contract(api, contract["id"])["status"] == "ACTIVE"
+
+
+def test_the_raising_party_withdraws_its_dispute_and_the_contract_returns(api, invoiced):
+    contract, manager = invoiced["contract"], invoiced["manager"]
+    # a delivered contract: back to COMPLETED afterwards, as on resolution, not to a default ACTIVE
+    collection("contracts").document(contract["id"]).update({"status": "COMPLETED"})
+    buyer, seller = _partner("buyer-1"), _partner("seller-1")
+    raised = _raise(api, buyer, contract["id"])
+    dispute = raised.get_json()
+    url = f"/api/disputes/{dispute['id']}"
+    assert _contract(api, contract["id"])["status"] == "DISPUTED"
+    seller_view = collection("partnerViews").document("seller-1").collection("contracts").document(contract["id"])
+    assert seller_view.get().to_dict()["status"] == "DISPUTED"
+
+    stored = collection("disputes").document(dispute["id"]).get().to_dict()
+    other = api.post(f"{url}/withdraw", json={"reason": "not mine to drop"}, token=seller)
+    assert (other.status_code, other.get_json()["code"]) == (403, "NOT_DISPUTE_RAISER")
+    hidden = api.post(f"{url}/withdraw", json={}, token=_partner("other-1"))
+    assert (hidden.status_code, hidden.get_json()["code"]) == (404, "DISPUTE_NOT_FOUND")
+    stale = api.post(f"{url}/withdraw", json={}, token=buyer, headers={"If-Match": 'W/"99"'})
+    assert (stale.status_code, stale.get_json()["code"]) == (412, "STALE_VERSION")
+    short = api.post(f"{url}/withdraw", json={"reason": "x"}, token=buyer)
+    assert short.status_code == 422
+    assert collection("disputes").document(dispute["id"]).get().to_dict() == stored
+    outbox = len(list(collection("outbox").stream()))
+
+    done = api.post(f"{url}/withdraw", json={"reason": "Seller replaced the bales"}, token=buyer,
+                    headers={"If-Match": raised.headers["ETag"]})
+    assert done.status_code == 200, done.get_json()
+    body = done.get_json()
+    assert (body["status"], body["withdrawReason"], body["version"]) == ("WITHDRAWN", "Seller replaced the bales", 2)
+    assert body["withdrawnBy"] == {"userId": dispute["raisedBy"]["userId"], "kind": "PARTNER", "partnerId": "buyer-1"}
+    assert body["withdrawnAt"] and done.headers["ETag"] != raised.headers["ETag"]
+    assert api.get(url, token=seller).get_json()["status"] == "WITHDRAWN"
+    back = _contract(api, contract["id"])
+    assert (back["status"], back["statusBeforeDispute"]) == ("COMPLETED", None)
+    assert seller_view.get().to_dict()["status"] == "COMPLETED"         # the parties' realtime documents follow
+    assert collection("contractDisputes").document(contract["id"]).get().to_dict()["openDisputeIds"] == []
+    assert "dispute.withdraw" in _audit(dispute["id"]) and "contract.dispute_ended" in _audit(contract["id"])
+    events = [s.to_dict() for s in collection("outbox").stream() if s.to_dict()["type"] == "DisputeUpdated"]
+    assert len(list(collection("outbox").stream())) == outbox + 1
+    [event] = events
+    assert {k: event["data"][k] for k in ("disputeId", "status", "change", "buyerPartnerId", "sellerPartnerId")} == {
+        "disputeId": dispute["id"], "status": "WITHDRAWN", "change": "WITHDRAWN", "buyerPartnerId": "buyer-1",
+        "sellerPartnerId": "seller-1"}
+    listed = api.get(f"/api/disputes?status=WITHDRAWN&contractId={contract['id']}", token=seller).get_json()["items"]
+    assert [d["id"] for d in listed] == [dispute["id"]]
+
+    # withdrawn is final: not twice, not by the back office, nothing else either; nothing written
+    stored = collection("disputes").document(dispute["id"]).get().to_dict()
+    audit, outbox = len(list(collection("auditLog").stream())), len(list(collection("outbox").stream()))
+    for token, action, body in ((buyer, "withdraw", {}), (manager, "withdraw", {"reason": "on their behalf"}),
+                                (manager, "close", {"reason": "no action"}),
+                                (manager, "assign", {"userId": MANAGER_ID})):
+        again = api.post(f"{url}/{action}", json=body, token=token)
+        assert (again.status_code, again.get_json()["code"]) == (409, "INVALID_TRANSITION"), action
+        assert again.get_json()["details"] == {"from": "WITHDRAWN", "to": again.get_json()["details"]["to"],
+                                               "allowed": []}
+    assert collection("disputes").document(dispute["id"]).get().to_dict() == stored
+    assert (len(list(collection("auditLog").stream())), len(list(collection("outbox").stream()))) == (audit, outbox)
+    assert _contract(api, contract["id"])["status"] == "COMPLETED"
+
+
+def test_the_back_office_withdraws_on_a_partys_behalf_but_never_the_other_party(api, invoiced):
+    contract, manager = invoiced["contract"], invoiced["manager"]
+    by_seller = _raise(api, _partner("seller-1"), contract["id"], type="PAYMENT").get_json()
+    by_desk = _raise(api, manager, contract["id"], type="QUANTITY").get_json()
+    assert api.post(f"/api/disputes/{by_seller['id']}/assign", json={"userId": MANAGER_ID},
+                    token=manager).status_code == 200
+    # a back-office user who may raise disputes but not manage them cannot withdraw one
+    sales, _ = token_for(BUILT_IN_ROLES["SALES"], role="SALES", organization_ids=(ORG,))
+    denied = api.post(f"/api/disputes/{by_seller['id']}/withdraw", json={}, token=sales)
+    assert (denied.status_code, denied.get_json()["code"]) == (403, "PERMISSION_DENIED")
+    # neither party withdraws what the back office raised
+    for party in ("buyer-1", "seller-1"):
+        refused = api.post(f"/api/disputes/{by_desk['id']}/withdraw", json={}, token=_partner(party))
+        assert (refused.status_code, refused.get_json()["code"]) == (403, "NOT_DISPUTE_RAISER"), party
+    other_org, _ = token_for({"disputes:manage"}, organization_ids=("another-org",))
+    hidden = api.post(f"/api/disputes/{by_seller['id']}/withdraw", json={}, token=other_org)
+    assert (hidden.status_code, hidden.get_json()["code"]) == (404, "DISPUTE_NOT_FOUND")
+
+    for_them = api.post(f"/api/disputes/{by_seller['id']}/withdraw", json={"reason": "Seller phoned: paid"},
+                        token=manager)
+    assert for_them.status_code == 200, for_them.get_json()
+    assert (for_them.get_json()["status"], for_them.get_json()["withdrawnBy"]["kind"]) == ("WITHDRAWN", "BACK_OFFICE")
+    assert _contract(api, contract["id"])["status"] == "DISPUTED"          # the desk's dispute is still open
+    own = api.post(f"/api/disputes/{by_desk['id']}/withdraw", token=manager)
+    assert own.status_code == 200, own.get_json()
+    assert own.get_json()["withdrawReason"] is None
+    back = _contract(api, contract["id"])
+    assert (back["status"], back["statusBeforeDispute"]) == ("ACTIVE", None)
+
+
+def test_a_withdrawal_racing_a_resolution_lets_exactly_one_win(api, invoiced):
+    from local.gateway import create_gateway
+    from tests.support.client import ApiClient
+
+    contract, manager, buyer = invoiced["contract"], invoiced["manager"], _partner("buyer-1")
+    gateway = create_gateway()
+    winners = set()
+    for round_ in range(3):
+        dispute = _raise(api, buyer, contract["id"], description=f"Round {round_} claim").get_json()
+        url = f"/api/disputes/{dispute['id']}"
+        assert api.post(f"{url}/assign", json={"userId": MANAGER_ID}, token=manager).status_code == 200
+
+        def call(action, token, body, url=url):
+            response = ApiClient(gateway).post(f"{url}/{action}", json=body, token=token)
+            answer = response.get_json()
+            return action, response.status_code, answer["code"] if response.status_code >= 400 else answer["status"]
+
+        outcomes = run_together([lambda: call("withdraw", buyer, {"reason": "dropping it"}),
+                                 lambda: call("resolve", manager, {"resolution": "Rate cut agreed"})], timeout=120)
+        assert sorted(status for _, status, _ in outcomes) == [200, 409], outcomes
+        [(winner, _, status)] = [o for o in outcomes if o[1] == 200]
+        [(_, _, code)] = [o for o in outcomes if o[1] == 409]
+        assert code == "INVALID_TRANSITION" and status == {"withdraw": "WITHDRAWN", "resolve": "RESOLVED"}[winner]
+        winners.add(winner)
+        stored = collection("disputes").document(dispute["id"]).get().to_dict()
+        assert stored["status"] == status and stored["version"] == 3
+        assert (stored["withdrawnAt"] is None) == (winner == "resolve")
+        assert (stored["resolvedAt"] is None) == (winner == "withdraw")
+        assert [a for a in _audit(dispute["id"]) if a in ("dispute.withdraw", "dispute.resolve")] == [
+            f"dispute.{winner}"]
+        ended = [s.to_dict() for s in collection("outbox").stream()
+                 if s.to_dict()["data"].get("disputeId") == dispute["id"]
+                 and s.to_dict()["type"] in ("DisputeResolved", "DisputeUpdated")
+                 and s.to_dict()["data"].get("change") != "ASSIGNED"]
+        assert [e["type"] for e in ended] == ["DisputeUpdated" if winner == "withdraw" else "DisputeResolved"]
+        back = _contract(api, contract["id"])
+        assert (back["status"], back["statusBeforeDispute"]) == ("ACTIVE", None)
+        assert collection("contractDisputes").document(contract["id"]).get().to_dict()["openDisputeIds"] == []

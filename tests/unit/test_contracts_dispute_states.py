@@ -6,14 +6,17 @@ from shared.errors import Conflict, Unprocessable
 
 
 @pytest.mark.parametrize(("current", "target"), [
-    ("OPEN", "UNDER_REVIEW"), ("OPEN", "CLOSED"), ("UNDER_REVIEW", "RESOLVED"), ("UNDER_REVIEW", "CLOSED")])
+    ("OPEN", "UNDER_REVIEW"), ("OPEN", "CLOSED"), ("UNDER_REVIEW", "RESOLVED"), ("UNDER_REVIEW", "CLOSED"),
+    ("OPEN", "WITHDRAWN"), ("UNDER_REVIEW", "WITHDRAWN")])
 def test_the_allowed_moves(current, target):
     assert rules.DISPUTE.ensure(current, target, "a reason") == target
 
 
 @pytest.mark.parametrize(("current", "target"), [
     ("OPEN", "RESOLVED"), ("CLOSED", "RESOLVED"), ("RESOLVED", "CLOSED"), ("CLOSED", "UNDER_REVIEW"),
-    ("RESOLVED", "UNDER_REVIEW"), ("UNDER_REVIEW", "OPEN"), ("CLOSED", "OPEN")])
+    ("RESOLVED", "UNDER_REVIEW"), ("UNDER_REVIEW", "OPEN"), ("CLOSED", "OPEN"), ("WITHDRAWN", "WITHDRAWN"),
+    ("RESOLVED", "WITHDRAWN"), ("CLOSED", "WITHDRAWN"), ("WITHDRAWN", "RESOLVED"), ("WITHDRAWN", "CLOSED"),
+    ("WITHDRAWN", "UNDER_REVIEW"), ("WITHDRAWN", "OPEN")])
 def test_illegal_moves_are_409_invalid_transition(current, target):
     with pytest.raises(Conflict) as caught:
         rules.DISPUTE.ensure(current, target, "a reason")
@@ -21,8 +24,39 @@ def test_illegal_moves_are_409_invalid_transition(current, target):
     assert caught.value.details["from"] == current and target not in caught.value.details["allowed"]
 
 
-def test_resolved_and_closed_are_final():
-    assert rules.DISPUTE.allowed("RESOLVED") == frozenset() and rules.DISPUTE.allowed("CLOSED") == frozenset()
+def test_resolved_closed_and_withdrawn_are_final():
+    for final in ("RESOLVED", "CLOSED", "WITHDRAWN"):
+        assert rules.DISPUTE.allowed(final) == frozenset()
+    assert rules.DISPUTE.final == frozenset({"RESOLVED", "CLOSED", "WITHDRAWN"})
+
+
+def test_withdrawing_needs_no_reason():
+    assert rules.DISPUTE.ensure("OPEN", "WITHDRAWN", None) == "WITHDRAWN"
+    assert rules.DISPUTE.ensure("UNDER_REVIEW", "WITHDRAWN", "") == "WITHDRAWN"
+
+
+@pytest.mark.parametrize("status", ["OPEN", "UNDER_REVIEW"])
+@pytest.mark.parametrize(("what", "internal"), [("comments", False), ("comments", True), ("evidence", False)])
+def test_an_open_dispute_takes_comments_and_evidence(status, what, internal):
+    assert rules.ensure_accepts(status, what, internal=internal) is None
+
+
+def test_a_resolved_dispute_takes_only_internal_comments():
+    assert rules.ensure_accepts("RESOLVED", "comments", internal=True) is None
+    for what in ("comments", "evidence"):
+        with pytest.raises(Conflict) as caught:
+            rules.ensure_accepts("RESOLVED", what)
+        assert (caught.value.code, caught.value.details) == ("DISPUTE_CLOSED", {"status": "RESOLVED"})
+        assert "RESOLVED" in str(caught.value) and what in str(caught.value)
+
+
+@pytest.mark.parametrize("status", ["CLOSED", "WITHDRAWN"])
+@pytest.mark.parametrize(("what", "internal"), [("comments", False), ("comments", True), ("evidence", False)])
+def test_a_closed_or_withdrawn_dispute_is_frozen(status, what, internal):
+    with pytest.raises(Conflict) as caught:
+        rules.ensure_accepts(status, what, internal=internal)
+    assert (caught.value.code, caught.value.details) == ("DISPUTE_CLOSED", {"status": status})
+    assert status in str(caught.value)
 
 
 @pytest.mark.parametrize("target", ["CLOSED", "RESOLVED"])
@@ -35,7 +69,7 @@ def test_closing_and_resolving_need_a_text(target):
 def test_assigning_opens_the_review_and_reassigning_keeps_it():
     assert rules.after_assign("OPEN") == "UNDER_REVIEW"
     assert rules.after_assign("UNDER_REVIEW") == "UNDER_REVIEW"
-    for final in ("RESOLVED", "CLOSED"):
+    for final in ("RESOLVED", "CLOSED", "WITHDRAWN"):
         with pytest.raises(Conflict) as caught:
             rules.after_assign(final)
         assert caught.value.code == "INVALID_TRANSITION"

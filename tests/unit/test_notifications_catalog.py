@@ -92,6 +92,19 @@ def test_kyc_overdue_tells_the_partner_on_every_channel_and_back_office_without_
     assert office_rule.permission == "kyc:verify" and SMS not in office_rule.channels
 
 
+def test_a_withdrawn_dispute_is_announced_to_both_parties_by_dispute_updated():
+    from functions.notifications.catalog import PartnerUsersRule
+
+    spec = CATALOG["DisputeUpdated"]
+    assert {rule.field for rule in spec.recipients if isinstance(rule, PartnerUsersRule)} == {
+        "buyerPartnerId", "sellerPartnerId"}
+    sample = {**spec.sample, "status": "WITHDRAWN", "change": "WITHDRAWN"}
+    spec.event.model_validate(sample)
+    values = rendering.context(sample, today=TODAY, extra={"appUrl": "https://tradehub.example", "userName": "Asha"})
+    body = rendering.render(spec.body, values)
+    assert "DSP/25-26/00001" in body and body.endswith("it is now WITHDRAWN.")
+
+
 def test_rendered_texts_read_naturally():
     spec = CATALOG["KycDueSoon"]
     values = values_for(spec)

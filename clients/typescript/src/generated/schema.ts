@@ -811,7 +811,10 @@ export interface paths {
         /** The dispute's comments, oldest first; a partner sees only the SHARED ones. */
         get: operations["contracts_list_comments"];
         put?: never;
-        /** Comment on a dispute: INTERNAL (back office only) or SHARED (the parties see it too). */
+        /**
+         * Comment on a dispute: INTERNAL (back office only) or SHARED (the parties see it too). An ended dispute
+         * @description takes none (409 DISPUTE_CLOSED), except the back office's INTERNAL ones once RESOLVED.
+         */
         post: operations["contracts_add_comment"];
         delete?: never;
         options?: never;
@@ -886,6 +889,27 @@ export interface paths {
          *     returns to its earlier status when no other dispute of it is open. Honours If-Match.
          */
         post: operations["contracts_resolve_dispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/disputes/{disputeId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw an OPEN or UNDER_REVIEW dispute, with an optional reason: by a user of the partner that raised
+         * @description it, or by the back office (disputes:manage) on its behalf; the other party gets 403. WITHDRAWN is final;
+         *     the contract returns to its earlier status when no other dispute of it is open. Honours If-Match.
+         */
+        post: operations["contracts_withdraw_dispute"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5313,7 +5337,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "OPEN" | "UNDER_REVIEW" | "RESOLVED" | "CLOSED";
+            status: "OPEN" | "UNDER_REVIEW" | "RESOLVED" | "CLOSED" | "WITHDRAWN";
             /**
              * Type
              * @enum {string}
@@ -5326,6 +5350,18 @@ export interface components {
             updatedAt?: string | null;
             /** Version */
             version: number;
+            /**
+             * Withdrawnat
+             * @default null
+             */
+            withdrawnAt?: string | null;
+            /** @default null */
+            withdrawnBy?: components["schemas"]["ActorOut"] | null;
+            /**
+             * Withdrawreason
+             * @default null
+             */
+            withdrawReason?: string | null;
         };
         /** DisputePage */
         DisputePage: {
@@ -5336,6 +5372,18 @@ export interface components {
              * @default null
              */
             nextPageToken?: string | null;
+        };
+        /**
+         * DisputeWithdrawIn
+         * @description Withdrawing a dispute by the party that raised it (or the back office on its behalf).
+         */
+        DisputeWithdrawIn: {
+            /**
+             * Reason
+             * @description Why it is withdrawn (optional)
+             * @default null
+             */
+            reason?: string | null;
         };
         /** DocumentList */
         DocumentList: {
@@ -13139,7 +13187,7 @@ export interface operations {
                 contractId?: string | null;
                 pageSize?: number;
                 pageToken?: string | null;
-                status?: ("OPEN" | "UNDER_REVIEW" | "RESOLVED" | "CLOSED") | null;
+                status?: ("OPEN" | "UNDER_REVIEW" | "RESOLVED" | "CLOSED" | "WITHDRAWN") | null;
             };
             header?: never;
             path?: never;
@@ -13813,7 +13861,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description State conflict or duplicate */
+            /** @description State conflict or duplicate. Codes: DISPUTE_CLOSED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14023,7 +14071,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description State conflict or duplicate */
+            /** @description State conflict or duplicate. Codes: DISPUTE_CLOSED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14138,7 +14186,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description State conflict or duplicate. Codes: EVIDENCE_NOT_PENDING */
+            /** @description State conflict or duplicate. Codes: EVIDENCE_NOT_PENDING, DISPUTE_CLOSED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14377,6 +14425,133 @@ export interface operations {
                 };
             };
             /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED, ADJUSTMENT_NEEDS_INVOICE, INVOICE_NOT_OF_CONTRACT, REASON_REQUIRED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. Codes: RATE_LIMITED */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds. Codes: DEPENDENCY_UNAVAILABLE, CONTENTION */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contracts_withdraw_dispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeWithdrawIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeOut"];
+                };
+            };
+            /** @description Malformed request (for example a body that is not valid JSON). Codes: MALFORMED_JSON, JSON_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired, tampered or revoked access token. Codes: MISSING_TOKEN, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller lacks the route's permission. Codes: PERMISSION_DENIED, NOT_DISPUTE_RAISER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is outside the caller's scope. Codes: NOT_FOUND, DISPUTE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict or duplicate. Codes: INVALID_TRANSITION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `If-Match` does not match the current version. Codes: STALE_VERSION */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid fields; `details.fields` lists each one. Codes: VALIDATION_FAILED */
             422: {
                 headers: {
                     [name: string]: unknown;
