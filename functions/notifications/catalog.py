@@ -446,6 +446,42 @@ SPECS: tuple[EventSpec, ...] = (
         sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p1"},
     ),
     EventSpec(
+        # Told to the request's owner; the maker stays anonymous ("the party that made it").
+        tradedesk.OfferWithdrawn, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        title="Offer {offerRef} withdrawn",
+        body="Offer {offerRef} on your trade request {tradeRef} was withdrawn by the party that made it.",
+        link=("offer", "offerId"),
+        email_subject="Offer {offerRef} on {tradeRef} was withdrawn",
+        email_text="Hello {userName},\n\nOffer {offerRef} on your trade request {tradeRef} was withdrawn by the "
+                   "party that made it. It can no longer be countered or accepted." + _SIGN_OFF,
+        sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p1", "tradeNumber": "TR-25-26-000123"},
+    ),
+    EventSpec(
+        # Told to the party that was waiting for an answer (VALIDITY_ENDED) or to the maker when the request
+        # itself expired (REQUEST_EXPIRED): the producer names it; {expiryText} follows the reason.
+        tradedesk.OfferExpired, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        title="Offer {offerRef} expired",
+        body="Offer {offerRef} on trade request {tradeRef} expired: {expiryText}.",
+        link=("offer", "offerId"),
+        email_subject="Offer {offerRef} on {tradeRef} expired",
+        email_text="Hello {userName},\n\nOffer {offerRef} on trade request {tradeRef} expired: {expiryText}. "
+                   "It can no longer be countered or accepted." + _SIGN_OFF,
+        sample={"offerId": "of1", "tradeId": "t1", "recipientPartnerId": "p2", "tradeNumber": "TR-25-26-000123",
+                "reason": "VALIDITY_ENDED"},
+    ),
+    EventSpec(
+        # One event per live offer the cancellation closed, told to its maker (an event without a
+        # recipient, when no offer was live, tells no one); the owner stays anonymous ("its owner").
+        tradedesk.TradeCancelled, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
+        title="Trade request {tradeRef} cancelled",
+        body="Trade request {tradeRef} was cancelled by its owner, so your offer {offerRef} on it is closed.",
+        link=("offer", "offerId"),
+        email_subject="Trade request {tradeRef} cancelled",
+        email_text="Hello {userName},\n\nTrade request {tradeRef} was cancelled by its owner, so your offer "
+                   "{offerRef} on it is closed and can no longer be accepted." + _SIGN_OFF,
+        sample={"tradeId": "t1", "tradeNumber": "TR-25-26-000123", "recipientPartnerId": "p2", "offerId": "of1"},
+    ),
+    EventSpec(
         tradedesk.TradeExpired, "trade", INFO, (PartnerUsersRule("recipientPartnerId"),),
         title="Trade request {tradeRef} expired",
         body="Your trade request {tradeRef} reached the end of its validity and expired.",

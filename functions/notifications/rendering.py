@@ -13,6 +13,9 @@ from typing import Any
 
 from shared.clock import INDIA
 
+# An expired offer's reason (functions/tradedesk/expiry.py), as the party told reads it.
+EXPIRY_TEXTS = {"VALIDITY_ENDED": "its validity ended before it was answered",
+                "REQUEST_EXPIRED": "its trade request reached the end of its validity"}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -113,6 +116,8 @@ def context(data: dict[str, Any], *, today: date, extra: dict[str, Any] | None =
     elif data.get("reason") == "idle":
         values["reasonText"] = "after 30 minutes without activity"
         values["advice"] = "any action in TradeHub keeps it open."
+    if "offerId" in values:                                   # OfferExpired's reason (its own validity by default)
+        values["expiryText"] = EXPIRY_TEXTS.get(str(data.get("reason")), EXPIRY_TEXTS["VALIDITY_ENDED"])
     values.setdefault("device", "an unrecognised device")
     values.setdefault("userName", "there")
     values.setdefault("partnerCode", values.get("code") or values.get("partnerId", ""))

@@ -57,8 +57,6 @@ class OfferExpiring(_OfferEvent):
     pass
 
 
-# OfferWithdrawn, OfferExpired and TradeCancelled are not in the notifications catalog yet; the trade
-# desk's own consumer (`on_trade_event`) brings the realtime views up to date on them.
 class OfferWithdrawn(_OfferEvent):
     """The maker took back a live offer: told to the request's owner."""
 
@@ -71,8 +69,12 @@ class OfferExpired(_OfferEvent):
 
 
 class TradeCancelled(DomainEventModel):
-    """The owner cancelled its request (its live offers are rejected, each with OfferRejected)."""
+    """The owner cancelled its request. One event per live offer it closed (that offer becomes REJECTED
+    with REQUEST_CANCELLED; `recipientPartnerId` is its maker, `offerId` the offer), so each maker is told
+    in a fan-out of its own; one event naming no recipient when no offer was live (the views only)."""
 
     producer = "tradedesk"
     trade_id: str
     trade_number: str | None = None
+    recipient_partner_id: str | None = None
+    offer_id: str | None = None

@@ -376,12 +376,19 @@ def _read_for_offer(uow: Any, lot_id: str, seller_partner_id: str) -> dict[str, 
     return lot
 
 
-def offered_lot(uow: Any, lot_id: str, seller_partner_id: str, commodity_id: str | None, kg: Decimal
-                ) -> dict[str, Any]:
+def _variety_code(variety_id: str) -> str:
+    """`COTTON:SHANKAR-6` and `SHANKAR-6` name one variety (check_variety accepts both spellings)."""
+    return variety_id.rsplit(":", 1)[-1]
+
+
+def offered_lot(uow: Any, lot_id: str, seller_partner_id: str, commodity_id: str | None, kg: Decimal,
+                variety_id: str | None = None) -> dict[str, Any]:
     """The lot an offer of `seller_partner_id` names, read in the offer's unit of work: 404 LOT_NOT_FOUND
     unless it is the seller's own (another partner's lot is as unknown as a missing one), 409
     LOT_NOT_AVAILABLE unless AVAILABLE, 422 LOT_COMMODITY_MISMATCH for another commodity than the
-    request's, 409 LOT_QUANTITY_EXCEEDED when the offer's `kg` is more than the lot has available."""
+    request's, 422 LOT_VARIETY_MISMATCH when the request names a variety (`variety_id`) and the lot names
+    another (a lot that names none is not refused), 409 LOT_QUANTITY_EXCEEDED when the offer's `kg` is
+    more than the lot has available."""
     lot = _live(uow.get(lot_ref(lot_id)))
     if lot is None or lot.get("partnerId") != seller_partner_id:
         raise NotFound("LOT_NOT_FOUND", "No such tested lot of yours", {"lotId": lot_id})
@@ -393,6 +400,14 @@ def offered_lot(uow: Any, lot_id: str, seller_partner_id: str, commodity_id: str
                             {"lotId": lot_id, "lotCommodityId": lot.get("commodityId"), "commodityId": commodity_id,
                              "fields": [{"field": "lotId", "rule": "same_commodity",
                                          "message": "The lot's commodity must be the request's"}]})
+    lot_variety = lot.get("varietyId")
+    if variety_id and lot_variety and _variety_code(lot_variety) != _variety_code(variety_id):
+        raise Unprocessable("LOT_VARIETY_MISMATCH",
+                            f"The tested lot is of variety {lot_variety}, but the request asks for {variety_id}",
+                            {"lotId": lot_id, "lotVarietyId": lot_variety, "varietyId": variety_id,
+                             "fields": [{"field": "lotId", "rule": "same_variety",
+                                         "message": f"The lot's variety ({lot_variety}) must be the request's "
+                                                    f"({variety_id})"}]})
     available = Decimal(lot["availableKg"])
     if kg > available:
         raise Conflict("LOT_QUANTITY_EXCEEDED", "The offer's quantity is more than the lot has available",

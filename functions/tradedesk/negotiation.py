@@ -54,7 +54,8 @@ def counter(offer_id: str, expected_version: int, partner_id: str, changes: dict
                 kg = Decimal(changes["quantity"]["kg"])
                 rules.fill(Decimal(trade["openKg"]), kg)   # <= open, positive
                 if offer.get("lotId"):
-                    lots.offered_lot(uow, offer["lotId"], offer["makerPartnerId"], trade.get("commodityId"), kg)
+                    lots.offered_lot(uow, offer["lotId"], offer["makerPartnerId"], trade.get("commodityId"), kg,
+                                     trade.get("varietyId"))
             if trade.get("commodityId"):
                 rescored = offer_score.fields_for(trade, template_of(trade["commodityId"]), {**offer, "terms": terms})
         number = int(offer["negotiationVersion"]) + 1

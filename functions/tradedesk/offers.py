@@ -7,9 +7,10 @@ PAN or GSTIN (409 SELF_TRADE); required certificates held, verified, unexpired (
 actual quality values inside the template's bounds (422 PARAMETERS_OUT_OF_RANGE); quantity at most the
 open quantity (409 QUANTITY_EXCEEDS_OPEN); one live offer per counterparty (offerKeys, 409 DUPLICATE_OFFER).
 An offer may name the seller's own tested lot (`lotId`): 404 LOT_NOT_FOUND unless it is the maker's, 409
-LOT_NOT_AVAILABLE unless AVAILABLE, 422 LOT_COMMODITY_MISMATCH for another commodity, 409
-LOT_QUANTITY_EXCEEDED above its available quantity, 422 LOT_NOT_ALLOWED on a SELL request; the lot's HVI
-values become the offer's quality and its station the offer's (the acceptance reserves the quantity).
+LOT_NOT_AVAILABLE unless AVAILABLE, 422 LOT_COMMODITY_MISMATCH for another commodity, 422
+LOT_VARIETY_MISMATCH for another variety than the one the request names, 409 LOT_QUANTITY_EXCEEDED above
+its available quantity, 422 LOT_NOT_ALLOWED on a SELL request; the lot's HVI values become the offer's
+quality and its station the offer's (the acceptance reserves the quantity).
 The offer stores a pseudonymous `makerHandle` (anonymity.handle under the request's secret), version 1 of
 its terms, the turn (the owner answers first), its match score against the request (offer_score.py:
 `matchScore`, `matchBreakdown`) and its expiry timers.
@@ -96,7 +97,7 @@ def create(principal: Principal, body: Any, actor: Any) -> dict[str, Any]:
                                     {"fields": [{"field": "lotId", "rule": "sell_offer_only",
                                                  "message": "A tested lot backs a seller's offer only"}]})
             lot = lots.offered_lot(uow, body.lot_id, acting.partner_id, trade.get("commodityId"),
-                                   Decimal(quantity["kg"]))
+                                   Decimal(quantity["kg"]), trade.get("varietyId"))
             if body.station_id and body.station_id != lot.get("stationId"):
                 raise Unprocessable("VALIDATION_FAILED", "An offer on a tested lot is at the lot's station",
                                     {"fields": [{"field": "stationId", "rule": "lot_station",

@@ -11,6 +11,7 @@ from functions.tradedesk.events import (
     OfferReceived,
     OfferRejected,
     OfferWithdrawn,
+    TradeCancelled,
     TradeExpired,
     TradePosted,
 )
@@ -18,7 +19,7 @@ from functions.tradedesk.views import TRADES
 from shared.db import collection
 
 __all__ = ["OfferAccepted", "OfferCountered", "OfferExpired", "OfferExpiring", "OfferReceived", "OfferRejected",
-           "OfferWithdrawn", "TradeExpired", "TradePosted", "organization_trade_count"]
+           "OfferWithdrawn", "TradeCancelled", "TradeExpired", "TradePosted", "organization_trade_count"]
 
 
 def organization_trade_count(org_id: str) -> int:

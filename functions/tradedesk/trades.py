@@ -213,10 +213,11 @@ def post(principal: Principal, trade_id: str, if_match: str | None, actor: Any) 
 
 def cancel(principal: Principal, trade_id: str, reason: str | None, if_match: str | None, actor: Any
            ) -> dict[str, Any]:
-    """The owner withdraws its request; its live offers are rejected (REQUEST_CANCELLED)."""
+    """The owner withdraws its request; its live offers are rejected (REQUEST_CANCELLED), and each maker is
+    told by a TradeCancelled of its own (one without a recipient when no offer was live)."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    from functions.tradedesk.events import OfferRejected, TradeCancelled
+    from functions.tradedesk.events import TradeCancelled
     from shared.db import collection, stamp_update
     from shared.uow import run_in_transaction
 
@@ -238,9 +239,10 @@ def cancel(principal: Principal, trade_id: str, reason: str | None, if_match: st
             keys.release(uow, trade_id, data["makerPartnerId"])
             uow.audit("offer.reject", "offer", offer.id, before={"status": data.get("status")},
                       after={"status": states.REJECTED, "reason": "REQUEST_CANCELLED"}, orgId=trade.get("orgId"))
-            uow.emit(OfferRejected(offer_id=offer.id, trade_id=trade_id, recipient_partner_id=data["makerPartnerId"],
-                                   trade_number=trade.get("number")), subject=offer.id)
-        uow.emit(TradeCancelled(trade_id=trade_id, trade_number=trade.get("number")), subject=trade_id)
+            uow.emit(TradeCancelled(trade_id=trade_id, trade_number=trade.get("number"), offer_id=offer.id,
+                                    recipient_partner_id=data["makerPartnerId"]), subject=trade_id)
+        if not live:
+            uow.emit(TradeCancelled(trade_id=trade_id, trade_number=trade.get("number")), subject=trade_id)
         uow.audit("trade.cancel", "trade", trade_id, before={"status": trade["status"]},
                   after={"status": states.CANCELLED, "offersRejected": len(live)}, reason=reason,
                   orgId=trade.get("orgId"))

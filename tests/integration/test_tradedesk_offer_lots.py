@@ -121,6 +121,40 @@ def test_a_lot_that_is_not_the_sellers_own_or_not_enough_is_refused_with_nothing
     _refused(api, desk["buyer"], body, 422, "LOT_NOT_ALLOWED")
 
 
+def test_a_lot_of_another_variety_than_the_request_names_is_refused_on_offer_and_counter(api, desk):
+    from shared.db import collection
+
+    trade = _posted(api, desk["buyer"])                                  # asks for COTTON:SHANKAR-6
+    dch = _lot(api, desk["seller"], varietyId="COTTON:DCH-32")
+
+    def on_lot(lot_id, trade_id=trade["id"], bales=30):
+        body = offer_body(trade_id, lotId=lot_id, quantity={"value": bales, "unit": "BALE"})
+        del body["quality"]
+        return body
+
+    refused = _refused(api, desk["seller"], on_lot(dch["id"]), 422, "LOT_VARIETY_MISMATCH")
+    assert "COTTON:DCH-32" in refused["message"] and "COTTON:SHANKAR-6" in refused["message"]
+    assert (refused["details"]["lotVarietyId"], refused["details"]["varietyId"]) == ("COTTON:DCH-32",
+                                                                                      "COTTON:SHANKAR-6")
+    # the same variety in either spelling, a lot naming no variety, or a request naming none, is accepted
+    shankar = _lot(api, desk["seller"], varietyId="SHANKAR-6", reportNumber="HVI-2026-0043")
+    _ok(api.post("/api/offers", token=desk["seller"], json=on_lot(shankar["id"])), 201)
+    any_variety = _posted(api, desk["buyer"], varietyId=None)
+    offer = _ok(api.post("/api/offers", token=desk["seller"], json=on_lot(dch["id"], any_variety["id"])), 201)
+    plain = _lot(api, desk["seller2"], reportNumber="HVI-2026-0044")
+    _ok(api.post("/api/offers", token=desk["seller2"], json=on_lot(plain["id"])), 201)
+
+    # a counter cannot change the lot, but a quantity counter re-checks it against the request: if the
+    # request's variety no longer fits the lot, the counter is refused and nothing is written
+    _ok(api.post(f"/api/offers/{offer['id']}/counter", token=desk["buyer"], json={"version": 1, "price": 56200}))
+    collection("trades").document(any_variety["id"]).update({"varietyId": "COTTON:SHANKAR-6"})
+    before = _written()
+    response = api.post(f"/api/offers/{offer['id']}/counter", token=desk["seller"],
+                        json={"version": 2, "quantity": {"value": 20, "unit": "BALE"}})
+    assert (response.status_code, response.get_json()["code"]) == (422, "LOT_VARIETY_MISMATCH"), response.get_json()
+    assert _written() == before
+
+
 def _contract_writer(uow, trade, offer):
     from shared.db import collection
 

@@ -46,6 +46,7 @@ def test_the_typescript_client_against_the_stack(api, clean_db):
 
 @pytest.mark.timeout(1800)
 def test_the_realtime_helpers(api, clean_db, firebase_auth_emulator, firestore_rules):
+    from functions.contracts.views import contract_view
     from shared.config import settings
     from shared.db import collection
 
@@ -60,6 +61,18 @@ def test_the_realtime_helpers(api, clean_db, firebase_auth_emulator, firestore_r
         "severity": "info", "read": False, "createdAt": clock.now()})
     collection("partnerViews").document(mine).collection("trades").document("trade-mine").set({"status": "OPEN"})
     collection("partnerViews").document(other).collection("trades").document("trade-theirs").set({"status": "OPEN"})
+    # a contract view as functions/contracts/views.py writes it (the buyer's side), and one of the other partner
+    contract = {"number": "SC/25-26/00042", "status": "ACTIVE", "contractDate": "2026-04-20",
+                "financialYear": "2026-27", "contractVersion": 1, "pendingAmendment": None,
+                "commodity": {"name": "Cotton"}, "variety": {"code": "SHANKAR-6", "name": "Shankar-6"},
+                "quantity": {"value": "100", "unit": "BALE", "kg": "17000"},
+                "rate": {"amountPaise": 5600000, "unit": "CANDY"}, "valuePaise": 1680000000,
+                "gst": {"amountPaise": 84000000}, "updatedAt": clock.now(),
+                "buyer": {"partnerId": mine, "code": "BP-000001", "name": "Sunrise Spinning Mills"},
+                "seller": {"partnerId": other, "code": "BP-000002", "name": "Patel Ginning Factory"}}
+    for partner, role in ((mine, "BUYER"), (other, "SELLER")):
+        collection("partnerViews").document(partner).collection("contracts").document("contract-1").set(
+            contract_view("contract-1", contract, role))
 
     with served_gateway_with_push(wrap=with_test_controls) as base:
         done = run_node_tests(base, email, "dist/test/realtime.test.js", TRADEHUB_PROJECT=settings().project_id,

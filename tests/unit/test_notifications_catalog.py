@@ -9,7 +9,7 @@ from functions.notifications.fanout import HANDLERS
 
 REQUIRED = {"PartnerApproved", "KycDueSoon", "KycOverdue", "PasswordExpiring", "AccountLocked", "NewDeviceSignIn",
             "SessionExpiring", "OfferReceived", "OfferAccepted", "ContractCreated", "TradePosted", "OfferCountered",
-            "OfferRejected", "OfferExpiring", "TradeExpired"}
+            "OfferRejected", "OfferExpiring", "TradeExpired", "OfferWithdrawn", "OfferExpired", "TradeCancelled"}
 TODAY = date(2026, 4, 24)
 
 
@@ -117,3 +117,18 @@ def test_rendered_texts_read_naturally():
     session = CATALOG["SessionExpiring"]
     assert rendering.render(session.title, values_for(session)) == "Your session ends at 4:00 PM IST"
     assert "after 30 minutes without activity" in rendering.render(session.body, values_for(session))
+
+
+def test_an_expired_offer_says_why_and_the_trade_desk_notices_name_no_counterparty():
+    spec = CATALOG["OfferExpired"]
+    lapsed = rendering.render(spec.body, values_for(spec))
+    assert lapsed == "Offer of1 on trade request TR-25-26-000123 expired: its validity ended before it was answered."
+    request_gone = rendering.context({**spec.sample, "reason": "REQUEST_EXPIRED"}, today=TODAY)
+    assert rendering.render(spec.body, request_gone).endswith(
+        "expired: its trade request reached the end of its validity.")
+    # the values a template may use hold no partner name: the notices of the negotiation show references only
+    for event_type in ("OfferWithdrawn", "OfferExpired", "TradeCancelled", "OfferCountered", "OfferReceived"):
+        spec = CATALOG[event_type]
+        used = set().union(*(rendering.placeholders(t) for t in (spec.title, spec.body, spec.email_subject or "",
+                                                                 spec.email_text or "")))
+        assert not used & {"partnerName", "partnerCode", "partnerId", "recipientPartnerId"}, event_type

@@ -1,7 +1,8 @@
 /**
  * Realtime helpers: Firebase sign-in with the login's `firebaseToken`, and live listeners on what the
  * Firestore security rules (infra/firestore.rules) let a user read: its own notifications
- * (users/{uid}/notifications) and its partner's trade-desk views (partnerViews/{partnerId}/trades|offers).
+ * (users/{uid}/notifications), its partner's trade-desk views (partnerViews/{partnerId}/trades|offers) and its
+ * partner's contract views (partnerViews/{partnerId}/contracts, functions/contracts/views.py).
  *
  * The Firebase SDK refreshes its ID token by itself (hourly); `refresh()` forces it, for example after the
  * user's role changed. Signing out of the API client signs out of Firebase too.
@@ -39,6 +40,42 @@ export interface LiveNotification {
 }
 
 export type Unsubscribe = () => void;
+
+/** The partner-view collections a partner user may listen to (infra/firestore.rules). */
+export type PartnerDeskKind = "trades" | "offers" | "contracts";
+
+/** A party of a contract as its views name it (not anonymous: a contract is made). */
+export interface ContractViewParty {
+  partnerId: string | null;
+  code: string | null;
+  name: string | null;
+}
+
+/**
+ * partnerViews/{partnerId}/contracts/{contractId}: what one party sees of its contract, in the stored shapes
+ * (functions/contracts/views.py), not the API's: money in integer paise, decimals as strings, a Firestore
+ * timestamp. No brokerage. A buyer or seller gets `counterparty`; a sub-broker gets `buyer` and `seller`.
+ */
+export interface ContractView {
+  id: string;
+  number: string | null;
+  status: string;
+  role: "BUYER" | "SELLER" | "SUB_BROKER";
+  contractDate: string | null;          // YYYY-MM-DD (India)
+  financialYear: string | null;         // 2025-26
+  contractVersion: number | null;
+  amendmentPending: boolean;
+  commodity: string | null;             // the commodity's name
+  variety: { code: string; name: string | null } | null;
+  quantity: { value: string; unit: string; kg: string } | null;
+  rate: { amountPaise: number; unit: string } | null;
+  valuePaise: number | null;
+  gstPaise: number | null;
+  updatedAt: Timestamp | null;
+  counterparty?: ContractViewParty | null;
+  buyer?: ContractViewParty | null;
+  seller?: ContractViewParty | null;
+}
 
 function toDate(value: unknown): Date | null {
   return value && typeof (value as Timestamp).toDate === "function" ? (value as Timestamp).toDate() : null;
@@ -106,14 +143,23 @@ export class Realtime {
     }, (error) => onError?.(error)));
   }
 
-  /** The partner's trade-desk views (`trades` or `offers`), live; only for partner users. */
-  onPartnerDesk(kind: "trades" | "offers",
-                onChange: (documents: Array<{ id: string; data: DocumentData }>) => void,
+  /**
+   * The partner's views, live; only for partner users: the trade desk's (`trades`, `offers`: the API's
+   * answer for that partner, anonymised before a deal) or its contracts (`contracts`, one ContractView each).
+   */
+  onPartnerDesk(kind: "contracts", onChange: (documents: Array<{ id: string; data: ContractView }>) => void,
+                onError?: (error: Error) => void): Unsubscribe;
+  onPartnerDesk(kind: "trades" | "offers", onChange: (documents: Array<{ id: string; data: DocumentData }>) => void,
+                onError?: (error: Error) => void): Unsubscribe;
+  onPartnerDesk(kind: PartnerDeskKind,
+                onChange: ((documents: Array<{ id: string; data: ContractView }>) => void)
+                  | ((documents: Array<{ id: string; data: DocumentData }>) => void),
                 onError?: (error: Error) => void): Unsubscribe {
     if (!this.partnerId) throw new Error("only partner users have trade-desk views");
     const views = collection(this.db, "partnerViews", this.partnerId, kind);
+    const deliver = onChange as (documents: Array<{ id: string; data: DocumentData }>) => void;
     return this.keep(onSnapshot(views, (snapshot) => {
-      onChange(snapshot.docs.map((doc) => ({ id: doc.id, data: doc.data() })));
+      deliver(snapshot.docs.map((doc) => ({ id: doc.id, data: doc.data() })));
     }, (error) => onError?.(error)));
   }
 

@@ -7,7 +7,7 @@ import { test } from "node:test";
 
 import { collection, onSnapshot } from "firebase/firestore";
 
-import { Realtime, type LiveNotification } from "../src/realtime.js";
+import { Realtime, type ContractView, type LiveNotification } from "../src/realtime.js";
 import { EMAIL, PASSWORD, recordedClient } from "./support.js";
 
 const env = (name: string): string => {
@@ -49,8 +49,24 @@ test("realtime: the login's Firebase token signs in; own notifications and own p
     });
     assert.deepEqual(desk.map((d) => d.id), ["trade-mine"]);
 
+    const contracts = await first<Array<{ id: string; data: ContractView }>>((resolve, reject) => {
+      live.onPartnerDesk("contracts", (docs) => { if (docs.length) resolve(docs); }, reject);
+    });
+    assert.deepEqual(contracts.map((c) => c.id), ["contract-1"]);
+    const view = contracts[0]!.data;
+    assert.deepEqual([view.number, view.status, view.role, view.contractDate, view.financialYear],
+                     ["SC/25-26/00042", "ACTIVE", "BUYER", "2026-04-20", "2026-27"]);
+    assert.deepEqual([view.commodity, view.variety, view.quantity, view.rate],
+                     ["Cotton", { code: "SHANKAR-6", name: "Shankar-6" }, { value: "100", unit: "BALE", kg: "17000" },
+                      { amountPaise: 5600000, unit: "CANDY" }]);
+    assert.deepEqual([view.valuePaise, view.gstPaise, view.amendmentPending], [1680000000, 84000000, false]);
+    assert.deepEqual(view.counterparty, { partnerId: OTHER_PARTNER, code: "BP-000002", name: "Patel Ginning Factory" });
+    assert.ok(view.updatedAt?.toDate() instanceof Date);
+    assert.equal("commissions" in view, false);
+
     // The rules refuse everything else, whatever the client asks for.
-    for (const path of [["partnerViews", OTHER_PARTNER, "trades"], ["users", "someone-else", "notifications"]]) {
+    for (const path of [["partnerViews", OTHER_PARTNER, "trades"], ["partnerViews", OTHER_PARTNER, "contracts"],
+                        ["users", "someone-else", "notifications"]]) {
       const [root, ...rest] = path as [string, ...string[]];
       const refused = await first<unknown>((resolve, reject) => {
         onSnapshot(collection(live.db, root, ...rest), () => reject(new Error(`${path.join("/")} was readable`)),
