@@ -246,7 +246,7 @@ class VersionPage(ApiModel):
 
 
 class PdfLinkOut(ApiModel):
-    url: str = Field(description="Short-lived signed GET URL of the contract note")
+    url: str = Field(description="Short-lived (5 minutes) signed GET URL of the PDF (contract note or invoice)")
     expires_at: str
     file_name: str
 

@@ -1,68 +1,19 @@
 """The contract note (PDF) of one contract version: pure rendering, bytes out.
 
-fpdf2 (pure Python) with HarfBuzz shaping (uharfbuzz) and the Noto Sans Devanagari font from its PyPI
-package (fontpkg-noto-sans-devanagari, SIL Open Font License 1.1: the licence ships inside the
-package): it has Latin, Devanagari and the ₹ sign, so Hindi party names and amounts render without
-any system font (Cloud Functions have none). fpdf2 is imported here only, when a note is rendered.
+The font, rupees and the page are pdf_kit's (shared with the invoices' PDFs); fpdf2 is imported there
+only, when a note is rendered.
 """
 from __future__ import annotations
 
-from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
+from functions.contracts.pdf_kit import FAMILY, font_path, rupees
+from functions.contracts.pdf_kit import number as _number
+from functions.contracts.pdf_kit import party_lines as _party_lines
+from functions.contracts.pdf_kit import render as render_lines
 from shared.money import Money, to_words
 
-FAMILY = "NotoDeva"
-FONT_FILE = "NotoSansDevanagari[wdth,wght].ttf"
-
-
-@lru_cache(maxsize=1)
-def font_path() -> Path:
-    import fontpkg_noto_sans_devanagari as font
-
-    return Path(font.ROOT) / "files" / FONT_FILE
-
-
-def rupees(paise: int) -> str:
-    """`₹ 12,34,567.50` (Indian digit grouping)."""
-    money = Money.from_paise(int(paise))
-    whole, fraction = divmod(abs(money.paise), 100)
-    digits = str(whole)
-    if len(digits) > 3:
-        head, tail = digits[:-3], digits[-3:]
-        groups = []
-        while len(head) > 2:
-            groups.insert(0, head[-2:])
-            head = head[:-2]
-        if head:
-            groups.insert(0, head)
-        digits = ",".join(groups) + "," + tail
-    sign = "-" if money.paise < 0 else ""
-    return f"{sign}₹ {digits}.{fraction:02d}"
-
-
-def _number(text: Any) -> str:
-    value = Decimal(str(text))
-    return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
-
-
-def _party_lines(title: str, party: dict[str, Any] | None) -> list[str]:
-    if not party:
-        return []
-    lines = [f"{title}: {party.get('legalName') or party.get('name') or party.get('partnerId')}"]
-    if party.get("name") and party.get("name") != party.get("legalName"):
-        lines.append(f"    Trade name: {party['name']}")
-    address = party.get("address") or {}
-    where = ", ".join(str(address[k]) for k in ("line1", "city", "state", "pincode") if address.get(k))
-    if where:
-        lines.append(f"    {where}")
-    ids = [f"Code {party['code']}" if party.get("code") else "",
-           f"GSTIN {party['gstin']}" if party.get("gstin") else ""]
-    if any(ids):
-        lines.append("    " + "   ".join(i for i in ids if i))
-    return lines
+__all__ = ["FAMILY", "font_path", "note_lines", "render", "rupees"]
 
 
 def note_lines(content: dict[str, Any], version: int) -> list[tuple[str, str]]:
@@ -130,20 +81,4 @@ def note_lines(content: dict[str, Any], version: int) -> list[tuple[str, str]]:
 
 def render(content: dict[str, Any], version: int) -> bytes:
     """The PDF bytes of the note of `content` (a version snapshot)."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.set_title(f"Sales contract {content.get('number')} v{version}")
-    pdf.set_creator("RNRL TradeHub")
-    path = str(font_path())
-    pdf.add_font(FAMILY, "", path)
-    pdf.add_font(FAMILY, "B", path, variations={"wght": 700})
-    pdf.set_text_shaping(True)
-    pdf.add_page()
-    sizes = {"title": 16, "head": 12, "": 10}
-    for style, text in note_lines(content, version):
-        pdf.set_font(FAMILY, "B" if style else "", sizes[style])
-        if style == "head":
-            pdf.ln(2)
-        pdf.multi_cell(0, 6 if style else 5, text, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    return render_lines(f"Sales contract {content.get('number')} v{version}", note_lines(content, version))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from functions.contracts import access, commissions, tds
+from functions.contracts import access, commissions, invoice_documents, tds
 from functions.contracts.lifecycle import COMMISSIONS
 from functions.contracts.models import (
     BrokerageInvoiceIn,
@@ -12,6 +12,7 @@ from functions.contracts.models import (
     CommissionPage,
     CommissionPaymentIn,
     CommissionQuery,
+    PdfLinkOut,
 )
 from functions.contracts.routes_common import router
 from shared import clock
@@ -80,6 +81,15 @@ def get_commission(req: ApiRequest, commissionId: str) -> CommissionOut:
     """One side's brokerage on a contract, with its brokerage invoice once INVOICED (back office)."""
     data = commissions.get(commissionId, access.back_office(req.user, READ))
     return CommissionOut.model_validate(commission_out(commissionId, data))
+
+
+@router.get("/api/commissions/{commissionId}/pdf", permission=READ, response=PdfLinkOut, tags=TAGS,
+            errors={404: ("COMMISSION_NOT_FOUND",), 409: ("COMMISSION_NOT_INVOICED",)})
+def get_commission_pdf(req: ApiRequest, commissionId: str) -> PdfLinkOut:
+    """A short-lived signed URL of the brokerage invoice PDF of an INVOICED or PAID commission (back
+    office, as reading the commission); 409 COMMISSION_NOT_INVOICED while it is DUE."""
+    data = commissions.get(commissionId, access.back_office(req.user, READ))
+    return PdfLinkOut.model_validate(invoice_documents.commission_link(commissionId, data))
 
 
 @router.post("/api/commissions/{commissionId}/invoice", permission="invoices:manage", body=BrokerageInvoiceIn,

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.contracts import access, invoices
-from functions.contracts.models import InvoiceIn, InvoiceOut, InvoicePage, InvoiceQuery, ReasonIn
+from functions.contracts import access, invoice_documents, invoices
+from functions.contracts.models import InvoiceIn, InvoiceOut, InvoicePage, InvoiceQuery, PdfLinkOut, ReasonIn
 from functions.contracts.routes_common import router
 from shared.http import ApiRequest, ApiResponse
 from shared.http.etag import etag
@@ -53,6 +53,15 @@ def list_invoices(req: ApiRequest) -> InvoicePage:
 def get_invoice(req: ApiRequest, invoiceId: str) -> ApiResponse:
     """One invoice (404 outside the caller's scope)."""
     return invoice_response(invoiceId, invoices.get(invoiceId, access.viewer(req.user, READ)))
+
+
+@router.get("/api/invoices/{invoiceId}/pdf", permission=READ, response=PdfLinkOut, tags=TAGS,
+            errors={404: ("INVOICE_NOT_FOUND",)})
+def get_invoice_pdf(req: ApiRequest, invoiceId: str) -> PdfLinkOut:
+    """A short-lived signed URL of the invoice's GST tax invoice PDF (whoever may read the invoice); a
+    cancelled invoice's PDF is marked CANCELLED."""
+    data = invoices.get(invoiceId, access.viewer(req.user, READ))
+    return PdfLinkOut.model_validate(invoice_documents.invoice_link(invoiceId, data))
 
 
 @router.post("/api/invoices/{invoiceId}/cancel", permission=MANAGE, body=ReasonIn, response=InvoiceOut, tags=TAGS,

@@ -8,11 +8,14 @@
 - for contracts, what they copy: `commodity_in_force(id)`, `commission_structure_in_force(id)` (or the
   default one), `gst_rate_in_force(code_type, code)` (versions in force today, with their version
   number), `organization_gstin(org_id)` (its primary GSTIN, for the brokerage invoices it issues),
+  `organization_identity(org_id, as_of)` (its names, PAN, address and primary GSTIN as in force on a
+  date, for the face of those invoices),
   and `open_financial_year(uow, org_id, code)` read in the caller's transaction (a close that
   commits meanwhile makes that transaction retry and then refuse).
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -49,6 +52,7 @@ __all__ = [
     "lexicon_rows",
     "open_financial_year",
     "organization_gstin",
+    "organization_identity",
     "settings_from",
     "settings_ref",
 ]
@@ -127,6 +131,28 @@ def organization_gstin(org_id: str) -> str | None:
     gstins = [g for g in organization.get("gstins") or [] if g.get("gstin")]
     primary = [g for g in gstins if g.get("primary")] or gstins
     return primary[0]["gstin"] if primary else None
+
+
+def organization_identity(org_id: str, as_of: date | None = None) -> dict[str, Any] | None:
+    """What an invoice the organization issues shows of it: `legalName`, `name` (its trade name), `pan`,
+    `address` and its primary `gstin`, from the version in force on `as_of` (today when that day has
+    none, or without a day); None when there is no such organization."""
+    from functions.masters.access import ORGANIZATIONS
+
+    organization = None
+    for day in (as_of, None) if as_of is not None else (None,):
+        try:
+            organization = store.read(ORGANIZATIONS, org_id, day)[0]
+            break
+        except NotFound:
+            continue
+    if organization is None:
+        return None
+    gstins = [g for g in organization.get("gstins") or [] if g.get("gstin")]
+    primary = [g for g in gstins if g.get("primary")] or gstins
+    return {"legalName": organization.get("legalName"), "name": organization.get("tradeName"),
+            "pan": organization.get("pan"), "address": organization.get("address"),
+            "gstin": primary[0]["gstin"] if primary else None}
 
 
 def open_financial_year(uow: Any, org_id: str, code: str) -> dict[str, Any]:
