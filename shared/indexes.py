@@ -29,4 +29,6 @@ PLATFORM_INDEXES: list[dict[str, Any]] = [
     composite("outbox", [("status", "ASCENDING"), ("occurredAt", "ASCENDING")]),
     # the timer sweep: timers not seen fired, by fire time (shared/timer_firing.sweep)
     composite("outbox", [("kind", "ASCENDING"), ("status", "ASCENDING"), ("fireAt", "ASCENDING")]),
+    # the upload sweeps: objects of abandoned uploads left undeleted by a crash (shared/upload_sweep.sweep)
+    composite("abandonedUploads", [("kind", "ASCENDING"), ("abandonedAt", "ASCENDING")]),
 ]
