@@ -44,6 +44,8 @@ JOBS: tuple[Job, ...] = (
         "expire live offers and open requests past their validUntil that no timer expired"),
     Job("invoice-overdue", "20 0 * * *", "functions.contracts.overdue:mark_overdue",
         "invoices past their due date with a balance become OVERDUE, InvoiceOverdue to the buyer (each once)"),
+    Job("partner-document-upload-sweep", "40 * * * *", "functions.partners.documents:sweep_abandoned_uploads",
+        "partner documents PENDING_UPLOAD an hour past their upload expiry become UPLOAD_ABANDONED, object deleted"),
 )
 
 

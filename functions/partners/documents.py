@@ -7,6 +7,12 @@
    must be the declared one and allowed for the document type, and the size within 5 MiB. Then the
    record is VERIFIED_FILE, or the object is deleted, the record REJECTED_FILE and the answer 422.
 Downloads are 5-minute signed GET URLs. Deleting is soft: the record is marked, the object kept.
+
+A document whose upload expired over an hour ago and was never completed is swept by the hourly job
+`partner-document-upload-sweep` (`sweep_abandoned_uploads`, on shared/upload_sweep.py): the record becomes
+UPLOAD_ABANDONED (still listed, like a rejected file: the user requests a new upload) and its unchecked
+object, if one was PUT, is deleted. A `complete` racing the sweep either wins (VERIFIED_FILE, object kept)
+or answers 409 DOCUMENT_NOT_PENDING.
 """
 from __future__ import annotations
 
@@ -17,9 +23,10 @@ from typing import Any
 from functions.partners import store
 from functions.partners.access import Access
 from functions.partners.branches import ensure_changeable
-from shared import clock
+from shared import clock, upload_sweep
 from shared.adapters import storage
-from shared.db import stamp_new, stamp_update
+from shared.auth.principal import SYSTEM
+from shared.db import client, stamp_new, stamp_update
 from shared.errors import Conflict, Unprocessable
 from shared.http.pagination import page
 from shared.uow import run_in_transaction
@@ -30,6 +37,7 @@ MAX_BYTES = 5 * 1024 * 1024
 UPLOAD_TTL = timedelta(minutes=15)
 DOWNLOAD_TTL = timedelta(minutes=5)
 PENDING_UPLOAD, VERIFIED_FILE, REJECTED_FILE = "PENDING_UPLOAD", "VERIFIED_FILE", "REJECTED_FILE"
+UPLOAD_ABANDONED = upload_sweep.UPLOAD_ABANDONED
 
 _IMAGES_AND_PDF = frozenset({"pdf", "jpeg", "png"})
 ALLOWED_KINDS: dict[str, frozenset[str]] = {
@@ -166,3 +174,27 @@ def delete_document(partner_id: str, document_id: str, access: Access, actor: An
                   partnerId=partner_id)
 
     run_in_transaction(work, actor)
+
+
+def _abandon(uow: Any, ref: Any, before: Any) -> str | None:
+    """In the sweep's transaction: mark the document UPLOAD_ABANDONED if it still waits for its file."""
+    partner = ref.parent.parent
+    if partner is None or partner.parent.id != store.PARTNERS:     # another collection named `documents`
+        return None
+    snapshot = uow.get(ref)
+    current = snapshot.to_dict() if snapshot.exists else None
+    if current is None or not upload_sweep.is_abandoned(current, before):
+        return None
+    partner_id = partner.id
+    update = stamp_update(upload_sweep.abandoned_fields(clock.now()), SYSTEM.user_id, int(current.get("version") or 1))
+    uow.update(ref, update)
+    uow.audit("upload_abandoned", ENTITY, ref.id, before={"status": current["status"]},
+              after={"status": UPLOAD_ABANDONED, "uploadExpiresAt": current.get("uploadExpiresAt")},
+              partnerId=partner_id)
+    return str(current["objectName"])
+
+
+def sweep_abandoned_uploads(limit: int = upload_sweep.LIMIT) -> dict[str, Any]:
+    """The `partner-document-upload-sweep` job: documents (of partners and applications) still
+    PENDING_UPLOAD an hour after their upload expired become UPLOAD_ABANDONED, their object deleted."""
+    return upload_sweep.sweep(ENTITY, client().collection_group(store.DOCUMENTS), _abandon, limit=limit)

@@ -5,7 +5,8 @@ tests/unit/test_firestore_indexes.py fails when one is missing there).
   (newest first), or by nameLower / code for a prefix search;
 - KYC due list and the KYC job: status IN (ACTIVE, SUSPENDED) and kyc.dueDate <= horizon;
 - per-partner lists: documents and certifications (not deleted), change requests by status;
-- collection-group: change requests by status for the back office, verified certifications by expiry.
+- collection-group: change requests by status for the back office, verified certifications by expiry,
+  documents still PENDING_UPLOAD by upload expiry (the abandoned-upload sweep, documents.sweep_abandoned_uploads).
 """
 from __future__ import annotations
 
@@ -35,4 +36,5 @@ INDEXES: list[dict[str, Any]] = [
     _index("changeRequests", [("status", "ASCENDING"), ("createdAt", "DESCENDING")]),
     _index("changeRequests", [("status", "ASCENDING"), ("createdAt", "DESCENDING")], "COLLECTION_GROUP"),
     _index("certifications", [("status", "ASCENDING"), ("expiryDate", "ASCENDING")], "COLLECTION_GROUP"),
+    _index("documents", [("status", "ASCENDING"), ("uploadExpiresAt", "ASCENDING")], "COLLECTION_GROUP"),
 ]

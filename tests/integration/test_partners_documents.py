@@ -122,3 +122,203 @@ def test_documents_of_another_partner_are_404_and_deleting_is_soft(api, bucket):
     assert api.delete(f"/api/partners/{theirs}/documents/{their_doc}", token=staff.maker_token).status_code == 204
     assert api.get(f"/api/partners/{theirs}/documents", token=staff.maker_token).get_json()["items"] == []
     assert storage.inspect(object_name(theirs, their_doc)).exists is True
+
+
+# ---------------------------------------------------------------- the abandoned-upload sweep
+
+def _sweep(api) -> dict:
+    from tests.support.contracts import run_job
+
+    return run_job(api, "partner-document-upload-sweep")
+
+
+def _later(staff: Staff, delta) -> str:
+    """Move the clock on; a fresh token of the same maker (its session would be idle-dead by now)."""
+    from shared import clock
+    from tests.support.partners import BACK_OFFICE_ALL
+
+    clock.advance(delta)
+    return token_for(BACK_OFFICE_ALL, user_id=staff.maker.user_id)[0]
+
+
+def _stored(partner_id: str, document_id: str) -> dict:
+    from shared.db import collection
+
+    return collection("partners").document(partner_id).collection("documents").document(document_id).get().to_dict()
+
+
+def test_a_pending_upload_an_hour_past_its_expiry_is_abandoned_and_its_object_deleted(api, bucket):
+    from datetime import timedelta
+
+    from shared import clock
+    from shared.db import collection
+
+    staff = Staff()
+    partner_id = draft(api, staff.maker_token, profile())
+    old = _upload(api, staff.maker_token, partner_id, PDF)           # PUT, never completed
+    checked = _upload(api, staff.maker_token, partner_id, PDF)
+    assert api.post(f"/api/partners/{partner_id}/documents/{checked}/complete",
+                    token=staff.maker_token).status_code == 200
+    never_put = _request(api, staff.maker_token, partner_id).get_json()["document"]["id"]
+    token = _later(staff, timedelta(minutes=30))
+    recent = _upload(api, token, partner_id, PDF)                    # expires 45 minutes from the start
+    token = _later(staff, timedelta(minutes=50))                     # old: 65 min past expiry; recent: 35
+    assert _sweep(api) == {"abandoned": 2, "objectsDeleted": 1, "skipped": 0, "more": False}
+
+    for document_id in (old, never_put):
+        record = _stored(partner_id, document_id)
+        assert record["status"] == "UPLOAD_ABANDONED" and record["abandonedAt"] is not None
+        assert storage.inspect(object_name(partner_id, document_id)).exists is False
+    assert _stored(partner_id, recent)["status"] == "PENDING_UPLOAD"
+    assert storage.inspect(object_name(partner_id, recent)).exists is True
+    assert _stored(partner_id, checked)["status"] == "VERIFIED_FILE"
+    assert storage.inspect(object_name(partner_id, checked)).exists is True
+
+    # The list shows the failed upload; completing it is 409 and a new upload can be requested.
+    listed = api.get(f"/api/partners/{partner_id}/documents", token=token).get_json()["items"]
+    assert {d["id"]: d["status"] for d in listed} == {old: "UPLOAD_ABANDONED", never_put: "UPLOAD_ABANDONED",
+                                                     recent: "PENDING_UPLOAD", checked: "VERIFIED_FILE"}
+    late = api.post(f"/api/partners/{partner_id}/documents/{old}/complete", token=token)
+    assert (late.status_code, late.get_json()["code"]) == (409, "DOCUMENT_NOT_PENDING")
+    assert api.get(f"/api/partners/{partner_id}/documents/{old}/download", token=token).status_code == 409
+    assert _request(api, token, partner_id).status_code == 201       # the user simply uploads again
+    audit = [e for e in collection("auditLog").stream() if e.to_dict()["action"] == "upload_abandoned"]
+    assert sorted(e.to_dict()["entityId"] for e in audit) == sorted([old, never_put])
+    assert {e.to_dict()["partnerId"] for e in audit} == {partner_id}
+    assert {e.to_dict()["userId"] for e in audit} == {"system"}
+
+    # A second run changes nothing; the recent one goes once it too is an hour past its expiry.
+    versions = {d: _stored(partner_id, d)["version"] for d in (old, never_put, recent, checked)}
+    assert _sweep(api) == {"abandoned": 0, "objectsDeleted": 0, "skipped": 0, "more": False}
+    assert {d: _stored(partner_id, d)["version"] for d in versions} == versions
+    clock.advance(timedelta(minutes=30))
+    assert _sweep(api)["abandoned"] == 1
+    assert storage.inspect(object_name(partner_id, recent)).exists is False
+    assert _stored(partner_id, checked)["status"] == "VERIFIED_FILE"
+
+
+def test_the_sweep_pages_through_with_its_limit(api, bucket):
+    from datetime import timedelta
+
+    from functions.partners.documents import sweep_abandoned_uploads
+    from shared import clock
+
+    staff = Staff()
+    partner_id = draft(api, staff.maker_token, profile())
+    ids = [_request(api, staff.maker_token, partner_id).get_json()["document"]["id"] for _ in range(5)]
+    clock.advance(timedelta(hours=2))
+    assert sweep_abandoned_uploads(limit=3) == {"abandoned": 3, "objectsDeleted": 0, "skipped": 0, "more": True}
+    assert sweep_abandoned_uploads(limit=3) == {"abandoned": 2, "objectsDeleted": 0, "skipped": 0, "more": False}
+    assert {_stored(partner_id, d)["status"] for d in ids} == {"UPLOAD_ABANDONED"}
+
+
+def test_an_object_left_by_a_crash_after_the_commit_is_deleted_by_the_next_run(api, bucket, monkeypatch):
+    from datetime import timedelta
+
+    from functions.partners.documents import sweep_abandoned_uploads
+    from shared import clock, upload_sweep
+
+    staff = Staff()
+    partner_id = draft(api, staff.maker_token, profile())
+    document_id = _upload(api, staff.maker_token, partner_id, PDF)
+    clock.advance(timedelta(hours=2))
+
+    def crash(name):
+        raise RuntimeError("the function died here")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(upload_sweep.storage, "delete", crash)
+        with pytest.raises(RuntimeError):
+            sweep_abandoned_uploads()
+    assert _stored(partner_id, document_id)["status"] == "UPLOAD_ABANDONED"
+    assert storage.inspect(object_name(partner_id, document_id)).exists is True
+    assert sweep_abandoned_uploads() == {"abandoned": 0, "objectsDeleted": 1, "skipped": 0, "more": False}
+    assert storage.inspect(object_name(partner_id, document_id)).exists is False
+    assert sweep_abandoned_uploads() == {"abandoned": 0, "objectsDeleted": 0, "skipped": 0, "more": False}
+
+
+def test_a_sweep_landing_while_complete_checks_the_file_wins_and_complete_is_409(api, bucket, monkeypatch):
+    """The dangerous order: complete has read the object, the sweep commits and deletes it, then complete's
+    transaction runs. It must refuse, not mark VERIFIED_FILE a document whose file is gone."""
+    from datetime import timedelta
+
+    from functions.partners import documents
+
+    staff = Staff()
+    partner_id = draft(api, staff.maker_token, profile())
+    document_id = _upload(api, staff.maker_token, partner_id, PDF)
+    token = _later(staff, timedelta(hours=2))
+    original = documents.check_upload
+    swept = []
+
+    def check_then_sweep(*args, **kwargs):
+        result = original(*args, **kwargs)
+        swept.append(documents.sweep_abandoned_uploads())
+        return result
+
+    monkeypatch.setattr(documents, "check_upload", check_then_sweep)
+    late = api.post(f"/api/partners/{partner_id}/documents/{document_id}/complete", token=token)
+    assert (late.status_code, late.get_json()["code"]) == (409, "DOCUMENT_NOT_PENDING")
+    assert swept == [{"abandoned": 1, "objectsDeleted": 1, "skipped": 0, "more": False}]
+    assert _stored(partner_id, document_id)["status"] == "UPLOAD_ABANDONED"
+    assert storage.inspect(object_name(partner_id, document_id)).exists is False
+
+
+def test_complete_and_the_sweep_racing_on_threads_end_consistently(api, bucket):
+    from datetime import timedelta
+
+    from functions.partners.documents import sweep_abandoned_uploads
+    from local.gateway import create_gateway
+    from tests.support.client import ApiClient
+    from tests.support.concurrency import run_together
+
+    staff = Staff()
+    partner_id = draft(api, staff.maker_token, profile())
+    ids = [_upload(api, staff.maker_token, partner_id, PDF) for _ in range(3)]
+    token = _later(staff, timedelta(hours=2))
+    gateway = create_gateway()
+
+    def complete(document_id):
+        response = ApiClient(gateway).post(f"/api/partners/{partner_id}/documents/{document_id}/complete",
+                                           token=token)
+        return document_id, response.status_code, response.get_json().get("code")
+
+    outcomes = run_together([lambda d=d: complete(d) for d in ids] + [sweep_abandoned_uploads], timeout=240)
+    answers = {o[0]: o[1:] for o in outcomes if isinstance(o, tuple)}
+    summary = next(o for o in outcomes if isinstance(o, dict))
+    abandoned = 0
+    for document_id in ids:
+        status = _stored(partner_id, document_id)["status"]
+        exists = storage.inspect(object_name(partner_id, document_id)).exists
+        assert (status, exists) in (("VERIFIED_FILE", True), ("UPLOAD_ABANDONED", False)), document_id
+        assert answers[document_id] == ((200, None) if status == "VERIFIED_FILE" else (409, "DOCUMENT_NOT_PENDING"))
+        abandoned += status == "UPLOAD_ABANDONED"
+    assert summary["abandoned"] == abandoned
+
+
+def test_a_complete_landing_after_the_sweep_found_the_record_wins_and_keeps_its_file(api, bucket, monkeypatch):
+    """The other order: the sweep's query found the pending document, then complete verified it before the
+    sweep's transaction re-read it. The sweep must leave it (and its object) alone."""
+    from datetime import timedelta
+
+    from functions.partners import documents
+
+    staff = Staff()
+    partner_id = draft(api, staff.maker_token, profile())
+    document_id = _upload(api, staff.maker_token, partner_id, PDF)
+    token = _later(staff, timedelta(hours=2))
+    original = documents._abandon
+    completed = []
+
+    def complete_first(uow, ref, before):
+        if not completed:
+            completed.append(api.post(f"/api/partners/{partner_id}/documents/{document_id}/complete",
+                                      token=token).status_code)
+        return original(uow, ref, before)
+
+    monkeypatch.setattr(documents, "_abandon", complete_first)
+    assert documents.sweep_abandoned_uploads() == {"abandoned": 0, "objectsDeleted": 0, "skipped": 1, "more": False}
+    assert completed == [200]
+    assert _stored(partner_id, document_id)["status"] == "VERIFIED_FILE"
+    assert storage.inspect(object_name(partner_id, document_id)).exists is True
+    assert api.get(f"/api/partners/{partner_id}/documents/{document_id}/download", token=token).status_code == 200
