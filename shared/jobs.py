@@ -46,6 +46,8 @@ JOBS: tuple[Job, ...] = (
         "invoices past their due date with a balance become OVERDUE, InvoiceOverdue to the buyer (each once)"),
     Job("partner-document-upload-sweep", "40 * * * *", "functions.partners.documents:sweep_abandoned_uploads",
         "partner documents PENDING_UPLOAD an hour past their upload expiry become UPLOAD_ABANDONED, object deleted"),
+    Job("lot-report-upload-sweep", "45 * * * *", "functions.tradedesk.lots:sweep_abandoned_reports",
+        "tested-lot reports PENDING_UPLOAD an hour past their upload expiry: object deleted, previous report back"),
 )
 
 

@@ -1,7 +1,8 @@
 """Composite indexes of the tested-lot queries (part of functions/tradedesk/indexes.py INDEXES).
 
 - the lot list (lots.list_lots): equality on any of partnerId / status / commodityId, newest first;
-- matching (matches.py, announcements): AVAILABLE lots of a commodity.
+- matching (matches.py, announcements): AVAILABLE lots of a commodity;
+- the abandoned-upload sweep (lots.sweep_abandoned_reports): reports still PENDING_UPLOAD by upload expiry.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ LOT_INDEXES: list[dict[str, Any]] = [
     _index("testedLots", [(field, "ASCENDING") for field in fields] + [("createdAt", "DESCENDING")])
     for size in range(1, len(_EQUALITY) + 1) for fields in combinations(_EQUALITY, size)
 ] + [_index("testedLots", [("commodityId", "ASCENDING"), ("status", "ASCENDING")]),
+      _index("testedLots", [("report.status", "ASCENDING"), ("report.uploadExpiresAt", "ASCENDING")]),
       _index("trades", [("commodityId", "ASCENDING"), ("side", "ASCENDING"), ("status", "ASCENDING")]),
       _index("trades", [("orgId", "ASCENDING"), ("status", "ASCENDING")]),
       _index("offers", [("tradeId", "ASCENDING"), ("matchScore.total", "DESCENDING")])]

@@ -9,7 +9,15 @@ takes it off the market); RESERVED -> AVAILABLE when a reservation is released.
 
 The test report goes straight to Cloud Storage by signed URL like partner documents: `request_report`
 signs a 15-minute PUT (type and 0-5 MiB in the signature), `complete_report` checks the bytes (PDF, JPEG
-or PNG, as declared), `report_download` signs a 5-minute GET.
+or PNG, as declared), `report_download` signs a 5-minute GET. A new request over a checked report keeps
+that report (`previous`, `previousReport`) until the new one is checked; a new request over one still
+pending supersedes it and deletes the superseded object.
+
+A report whose upload expired over an hour ago and was never completed is swept by the hourly job
+`lot-report-upload-sweep` (`sweep_abandoned_reports`, on shared/upload_sweep.py): its unchecked object, if
+one was PUT, is deleted, and the lot gets its previous checked report back, or else shows the report as
+UPLOAD_ABANDONED (request a new upload). A `complete_report` racing the sweep either wins (VERIFIED_FILE,
+object kept) or answers 409 REPORT_NOT_PENDING.
 
 `reserve(uow, ...)` is what an acceptance calls inside its own transaction when the accepted offer
 names a lot: the lot's available quantity drops by the offer's (409 LOT_QUANTITY_EXCEEDED, never below
@@ -28,8 +36,9 @@ from typing import Any
 from functions.masters.public import commodity_in_force, lexicon_rows
 from functions.partners.public import contract_party, ensure_can_trade
 from functions.tradedesk import rules, states
-from shared import clock
+from shared import clock, upload_sweep
 from shared.adapters import storage
+from shared.auth.principal import SYSTEM
 from shared.db import collection, stamp_new, stamp_update
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.http.etag import check_if_match
@@ -47,6 +56,7 @@ REPORT_RULES = FileRules(MAX_REPORT_BYTES, "a test report is at most 5 MiB", "Th
 UPLOAD_TTL = timedelta(minutes=15)
 DOWNLOAD_TTL = timedelta(minutes=5)
 PENDING_UPLOAD, VERIFIED_FILE = "PENDING_UPLOAD", "VERIFIED_FILE"
+UPLOAD_ABANDONED = upload_sweep.UPLOAD_ABANDONED
 ZERO = Decimal(0)
 
 
@@ -304,17 +314,27 @@ def request_report(lot_id: str, user: Any, body: Any, actor: Any) -> tuple[dict[
         lot = load(uow, lot_id, user)
         if lot["status"] in states.LOT_FINAL:
             raise Conflict("LOT_CLOSED", f"This lot is {lot['status']}", {"status": lot["status"]})
+        prior = lot.get("report") or {}
+        if prior.get("status") == VERIFIED_FILE:
+            previous = prior.get("objectName")
+            previous_report = {k: v for k, v in prior.items() if k not in ("previous", "previousReport")}
+        else:                     # a replacement still pending (or abandoned): the checked report stays kept
+            previous, previous_report = prior.get("previous"), prior.get("previousReport")
         report = {"status": PENDING_UPLOAD, "fileName": body.file_name, "contentType": content_type,
                   "fileKind": kind, "objectName": name, "sizeBytes": None, "uploadExpiresAt": expires,
-                  "uploadedAt": None, "previous": (lot.get("report") or {}).get("objectName")
-                  if (lot.get("report") or {}).get("status") == VERIFIED_FILE else None}
+                  "uploadedAt": None, "previous": previous, "previousReport": previous_report}
         update = stamp_update({"report": report}, getattr(actor, "user_id", None), int(lot.get("version", 1)))
         uow.update(lot_ref(lot_id), update)
         uow.audit("testedLot.requestReport", ENTITY, lot_id, after={"fileName": body.file_name, "fileKind": kind},
                   partnerId=lot["partnerId"])
-        return {**lot, **update}
+        superseded = prior.get("objectName") if prior.get("status") == PENDING_UPLOAD else None
+        return {**lot, **update, "_superseded": superseded}
 
     lot = run_in_transaction(work, actor)
+    superseded = lot.pop("_superseded", None)
+    if superseded:
+        # Its completion now answers 409 (the report names another object), so nothing can verify it.
+        storage.delete(superseded)
     upload = storage.signed_upload_url(name, content_type, MAX_REPORT_BYTES, expires=UPLOAD_TTL)
     return lot, {**upload, "expiresAt": clock.iso(expires), "maxBytes": MAX_REPORT_BYTES}
 
@@ -337,7 +357,7 @@ def complete_report(lot_id: str, user: Any, actor: Any) -> dict[str, Any]:
         if problem is None:
             previous = pending.get("previous")
             new_report = {**pending, "status": VERIFIED_FILE, "sizeBytes": info.size, "uploadedAt": clock.now(),
-                          "previous": None}
+                          "previous": None, "previousReport": None}
         else:
             previous = None
             new_report = None
@@ -364,6 +384,33 @@ def report_download(lot_id: str, user: Any) -> tuple[str, str]:
         raise Conflict("REPORT_NOT_AVAILABLE", "This lot has no checked test report yet")
     url = storage.signed_download_url(report["objectName"], expires=DOWNLOAD_TTL, filename=report["fileName"])
     return url, clock.iso(clock.now() + DOWNLOAD_TTL) or ""
+
+
+def _abandon_report(uow: Any, ref: Any, before: Any) -> str | None:
+    """In the sweep's transaction: if the lot's report still waits for its file, give the lot its previous
+    checked report back (or mark the report UPLOAD_ABANDONED); the pending object's name, to delete."""
+    snapshot = uow.get(ref)
+    current = snapshot.to_dict() if snapshot.exists else None
+    report = (current or {}).get("report")
+    if current is None or not upload_sweep.is_abandoned(report, before):
+        return None
+    restored = report.get("previousReport")
+    if isinstance(restored, dict) and restored.get("status") == VERIFIED_FILE:
+        new_report = {**restored, "previous": None, "previousReport": None}
+    else:
+        new_report = {**report, **upload_sweep.abandoned_fields(clock.now())}
+    uow.update(ref, stamp_update({"report": new_report}, SYSTEM.user_id, int(current.get("version") or 1)))
+    uow.audit("testedLot.reportAbandoned", ENTITY, ref.id,
+              before={"status": PENDING_UPLOAD, "fileName": report.get("fileName")},
+              after={"status": new_report["status"], "fileName": new_report.get("fileName")},
+              partnerId=current.get("partnerId"))
+    return str(report["objectName"])
+
+
+def sweep_abandoned_reports(limit: int = upload_sweep.LIMIT) -> dict[str, Any]:
+    """The `lot-report-upload-sweep` job: lots whose report is still PENDING_UPLOAD an hour after its upload
+    expired get their previous checked report back or an UPLOAD_ABANDONED one; the object is deleted."""
+    return upload_sweep.sweep(ENTITY, collection(LOTS), _abandon_report, prefix="report.", limit=limit)
 
 
 # ---------------------------------------------------------------- for the acceptance's transaction

@@ -214,3 +214,119 @@ def test_reserving_all_makes_the_lot_reserved_then_released_or_sold(desk):
     run_in_transaction(lambda uow: lots.mark_sold(uow, lot["id"], "o3"))
     stored = _stored(lot["id"])
     assert (stored["status"], Decimal(stored["soldKg"]), Decimal(stored["reservedKg"])) == ("SOLD", 17000, 0)
+
+
+# ---------------------------------------------------------------- the abandoned-upload sweep
+
+def _put_report(api, token, lot_id, data: bytes = PDF) -> str:
+    """Request a report upload and PUT the file, never completing it; the object's name."""
+    requested = api.post(f"/api/tested-lots/{lot_id}/report", token=token,
+                         json={"fileName": "replacement.pdf", "contentType": "application/pdf"})
+    assert requested.status_code == 201, requested.get_json()
+    upload = requested.get_json()["upload"]
+    assert requests.put(upload["url"], data=data, headers=upload["headers"], timeout=10).status_code == 200
+    return _stored(lot_id)["report"]["objectName"]
+
+
+def _sweep(api) -> dict:
+    from tests.support.contracts import run_job
+
+    return run_job(api, "lot-report-upload-sweep")
+
+
+def test_abandoned_reports_are_swept_and_a_replaced_checked_report_comes_back(desk):
+    from datetime import timedelta
+
+    from shared import clock
+    from shared.db import collection
+
+    seller = seed_partner("seller-1")
+    bare = create(desk, seller).get_json()["id"]
+    bare_object = _put_report(desk, seller, bare)
+    replaced = create(desk, seller).get_json()["id"]
+    assert _report(desk, seller, replaced, PDF).status_code == 200
+    checked_object = _stored(replaced)["report"]["objectName"]
+    replacement_object = _put_report(desk, seller, replaced, PNG)
+    checked = create(desk, seller).get_json()["id"]
+    assert _report(desk, seller, checked, PDF).status_code == 200
+    clock.advance(timedelta(minutes=40))
+    seller = seed_partner("seller-1")                   # a fresh session
+    recent = create(desk, seller).get_json()["id"]
+    recent_object = _put_report(desk, seller, recent)
+    clock.advance(timedelta(minutes=40))                # the first two: 65 min past expiry; recent: 25 min
+    seller = seed_partner("seller-1")                   # a fresh session
+
+    assert _sweep(desk) == {"abandoned": 2, "objectsDeleted": 2, "skipped": 0, "more": False}
+    got = desk.get(f"/api/tested-lots/{bare}", token=seller).get_json()["report"]
+    assert got["status"] == "UPLOAD_ABANDONED"
+    assert storage.inspect(bare_object).exists is False
+    late = desk.post(f"/api/tested-lots/{bare}/report/complete", token=seller)
+    assert (late.status_code, late.get_json()["code"]) == (409, "REPORT_NOT_PENDING")
+    assert desk.get(f"/api/tested-lots/{bare}/report/download", token=seller).status_code == 409
+
+    back = desk.get(f"/api/tested-lots/{replaced}", token=seller).get_json()["report"]
+    assert (back["status"], back["fileName"], back["sizeBytes"]) == ("VERIFIED_FILE", "hvi report.pdf", len(PDF))
+    assert _stored(replaced)["report"]["objectName"] == checked_object
+    assert storage.inspect(replacement_object).exists is False
+    link = desk.get(f"/api/tested-lots/{replaced}/report/download", token=seller).get_json()
+    assert requests.get(link["url"], timeout=10).content == PDF
+
+    assert _stored(checked)["report"]["status"] == "VERIFIED_FILE"
+    assert _stored(recent)["report"]["status"] == "PENDING_UPLOAD" and storage.inspect(recent_object).exists
+    audit = [e.to_dict() for e in collection("auditLog").stream()]
+    audit = sorted((e["entityId"], e["partnerId"]) for e in audit if e["action"] == "testedLot.reportAbandoned")
+    assert audit == sorted([(bare, "seller-1"), (replaced, "seller-1")])
+
+    versions = {lot_id: _stored(lot_id)["version"] for lot_id in (bare, replaced, checked, recent)}
+    assert _sweep(desk) == {"abandoned": 0, "objectsDeleted": 0, "skipped": 0, "more": False}
+    assert {lot_id: _stored(lot_id)["version"] for lot_id in versions} == versions
+
+    # After an abandoned upload the seller simply uploads again.
+    assert _report(desk, seller, bare, PDF).get_json()["report"]["status"] == "VERIFIED_FILE"
+
+
+def test_a_new_report_request_over_a_pending_one_deletes_the_superseded_object(desk):
+    seller = seed_partner("seller-1")
+    lot_id = create(desk, seller).get_json()["id"]
+    assert _report(desk, seller, lot_id, PDF).status_code == 200
+    checked_object = _stored(lot_id)["report"]["objectName"]
+    first = _put_report(desk, seller, lot_id)
+    second = _put_report(desk, seller, lot_id)
+    assert storage.inspect(first).exists is False and storage.inspect(second).exists is True
+    assert _stored(lot_id)["report"]["previous"] == checked_object        # the checked report is still kept
+    done = desk.post(f"/api/tested-lots/{lot_id}/report/complete", token=seller)
+    assert done.get_json()["report"]["status"] == "VERIFIED_FILE"
+    assert storage.inspect(checked_object).exists is False               # replaced once the new one is checked
+
+
+def test_complete_report_and_the_sweep_racing_on_threads_end_consistently(desk):
+    from datetime import timedelta
+
+    from local.gateway import create_gateway
+    from shared import clock
+    from tests.support.client import ApiClient
+
+    seller = seed_partner("seller-1")
+    pending = {}
+    for _ in range(3):
+        lot_id = create(desk, seller).get_json()["id"]
+        pending[lot_id] = _put_report(desk, seller, lot_id)
+    clock.advance(timedelta(hours=2))
+    seller = seed_partner("seller-1")
+    gateway = create_gateway()
+
+    def complete(lot_id):
+        response = ApiClient(gateway).post(f"/api/tested-lots/{lot_id}/report/complete", token=seller)
+        return lot_id, response.status_code, response.get_json().get("code")
+
+    outcomes = run_together([lambda lot_id=lot_id: complete(lot_id) for lot_id in pending]
+                            + [lots.sweep_abandoned_reports], timeout=240)
+    answers = {o[0]: o[1:] for o in outcomes if isinstance(o, tuple)}
+    summary = next(o for o in outcomes if isinstance(o, dict))
+    abandoned = 0
+    for lot_id, object_name in pending.items():
+        status, exists = _stored(lot_id)["report"]["status"], storage.inspect(object_name).exists
+        assert (status, exists) in (("VERIFIED_FILE", True), ("UPLOAD_ABANDONED", False)), lot_id
+        assert answers[lot_id] == ((200, None) if status == "VERIFIED_FILE" else (409, "REPORT_NOT_PENDING"))
+        abandoned += status == "UPLOAD_ABANDONED"
+    assert summary["abandoned"] == abandoned
