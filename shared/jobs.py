@@ -48,6 +48,8 @@ JOBS: tuple[Job, ...] = (
         "partner documents PENDING_UPLOAD an hour past their upload expiry become UPLOAD_ABANDONED, object deleted"),
     Job("lot-report-upload-sweep", "45 * * * *", "functions.tradedesk.lots:sweep_abandoned_reports",
         "tested-lot reports PENDING_UPLOAD an hour past their upload expiry: object deleted, previous report back"),
+    Job("dispute-evidence-upload-sweep", "50 * * * *", "functions.contracts.dispute_evidence:sweep_abandoned_evidence",
+        "dispute evidence PENDING_UPLOAD an hour past its upload expiry becomes UPLOAD_ABANDONED, object deleted"),
 )
 
 

@@ -14,6 +14,12 @@ An ended dispute (RESOLVED, CLOSED, WITHDRAWN) takes no evidence: both `request_
 answer 409 DISPUTE_CLOSED and write nothing, checked on the dispute read inside their transaction (so an
 upload racing a resolve lands before it or not at all); `complete` also checks first, before reading the
 object's bytes. A file PUT for a dispute that ended meanwhile stays PENDING_UPLOAD, never listed as checked.
+
+Evidence whose upload expired over an hour ago and was never completed (the dispute ended meanwhile, or
+the client never called `complete`) is swept by the hourly job `dispute-evidence-upload-sweep`
+(`sweep_abandoned_evidence`, on shared/upload_sweep.py): the record becomes UPLOAD_ABANDONED (still listed,
+like a rejected file) and its unchecked object, if one was PUT, is deleted. A `complete` racing the sweep
+either wins (VERIFIED_FILE, object kept) or answers 409 EVIDENCE_NOT_PENDING.
 """
 from __future__ import annotations
 
@@ -23,9 +29,10 @@ from typing import Any
 from functions.contracts import dispute_states as rules
 from functions.contracts import disputes
 from functions.contracts.access import Viewer
-from shared import clock
+from shared import clock, upload_sweep
 from shared.adapters import storage
-from shared.db import stamp_new, stamp_update
+from shared.auth.principal import SYSTEM
+from shared.db import client, stamp_new, stamp_update
 from shared.errors import Conflict, NotFound, Unprocessable
 from shared.files import CONTENT_TYPES
 from shared.http.pagination import page
@@ -37,6 +44,7 @@ MAX_BYTES = 5 * 1024 * 1024
 UPLOAD_TTL = timedelta(minutes=15)
 DOWNLOAD_TTL = timedelta(minutes=5)
 PENDING_UPLOAD, VERIFIED_FILE, REJECTED_FILE = "PENDING_UPLOAD", "VERIFIED_FILE", "REJECTED_FILE"
+UPLOAD_ABANDONED = upload_sweep.UPLOAD_ABANDONED
 ALLOWED_KINDS = frozenset(CONTENT_TYPES)       # pdf, jpeg, png, docx, xlsx
 FILE_RULES = FileRules(MAX_BYTES, "evidence is at most 5 MiB", "The file is not a PDF, JPEG, PNG, DOCX or XLSX file",
                        ALLOWED_KINDS)
@@ -162,3 +170,28 @@ def evidence_out(evidence_id: str, data: dict[str, Any]) -> dict[str, Any]:
             "description": data.get("description"), "status": data.get("status"), "sizeBytes": data.get("sizeBytes"),
             "rejectionReason": data.get("rejectionReason"), "uploadedAt": iso(data.get("uploadedAt")),
             "createdAt": iso(data.get("createdAt")), "createdBy": data.get("createdBy")}
+
+
+def _abandon(uow: Any, ref: Any, before: Any) -> str | None:
+    """In the sweep's transaction: mark the evidence UPLOAD_ABANDONED if it still waits for its file."""
+    dispute_ref = ref.parent.parent
+    if dispute_ref is None or dispute_ref.parent.id != disputes.DISPUTES:     # another `evidence` collection
+        return None
+    snapshot = uow.get(ref)
+    current = snapshot.to_dict() if snapshot.exists else None
+    if current is None or not upload_sweep.is_abandoned(current, before):
+        return None
+    dispute = uow.get(dispute_ref)
+    org_id = (dispute.to_dict() or {}).get("orgId") if dispute.exists else None
+    update = stamp_update(upload_sweep.abandoned_fields(clock.now()), SYSTEM.user_id, int(current.get("version") or 1))
+    uow.update(ref, update)
+    uow.audit("dispute.evidence_abandoned", ENTITY, ref.id, before={"status": current["status"]},
+              after={"status": UPLOAD_ABANDONED, "uploadExpiresAt": current.get("uploadExpiresAt")},
+              disputeId=dispute_ref.id, orgId=org_id)
+    return str(current["objectName"])
+
+
+def sweep_abandoned_evidence(limit: int = upload_sweep.LIMIT) -> dict[str, Any]:
+    """The `dispute-evidence-upload-sweep` job: evidence still PENDING_UPLOAD an hour after its upload
+    expired becomes UPLOAD_ABANDONED, its object deleted."""
+    return upload_sweep.sweep(ENTITY, client().collection_group(disputes.EVIDENCE), _abandon, limit=limit)

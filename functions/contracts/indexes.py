@@ -11,7 +11,9 @@
   opening sums) and payments by date, optionally within orgId IN;
 - the daily overdue job (overdue.py): status IN (UNPAID, PARTIALLY_PAID), dueDate before today;
 - dispute lists (disputes.list_disputes): a partner's or an organization's, by contract and/or status,
-  newest first; a dispute's comments for a partner (SHARED only), oldest first.
+  newest first; a dispute's comments for a partner (SHARED only), oldest first;
+- the abandoned-upload sweep (dispute_evidence.sweep_abandoned_evidence): collection-group evidence still
+  PENDING_UPLOAD by upload expiry.
 """
 from __future__ import annotations
 
@@ -76,4 +78,5 @@ INDEXES: list[dict[str, Any]] = [
     *_statement(),
     *_by_contract_and_status("disputes", [[("partyIds", CONTAINS)], [("orgId", "ASCENDING")], []]),
     _index("comments", [("visibility", "ASCENDING"), ("createdAt", "ASCENDING")]),
+    _index("evidence", [("status", "ASCENDING"), ("uploadExpiresAt", "ASCENDING")], "COLLECTION_GROUP"),
 ]

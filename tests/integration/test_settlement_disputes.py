@@ -494,3 +494,98 @@ def test_a_withdrawal_racing_a_resolution_lets_exactly_one_win(api, invoiced):
         back = _contract(api, contract["id"])
         assert (back["status"], back["statusBeforeDispute"]) == ("ACTIVE", None)
         assert collection("contractDisputes").document(contract["id"]).get().to_dict()["openDisputeIds"] == []
+
+
+# ---------------------------------------------------------------- the abandoned-upload sweep
+
+def _put_evidence(api, token, dispute_id, data: bytes | None = None) -> str:
+    import requests
+
+    from tests.support.partners import PDF
+
+    requested = api.post(f"/api/disputes/{dispute_id}/evidence", token=token,
+                         json={"fileName": "lab report.pdf", "contentType": "application/pdf"})
+    assert requested.status_code == 201, requested.get_json()
+    upload = requested.get_json()["upload"]
+    put = requests.put(upload["url"], data=PDF if data is None else data, headers=upload["headers"], timeout=10)
+    assert put.status_code == 200
+    return requested.get_json()["evidence"]["id"]
+
+
+def _evidence(dispute_id: str, evidence_id: str) -> dict:
+    return collection("disputes").document(dispute_id).collection("evidence").document(evidence_id).get().to_dict()
+
+
+def test_evidence_never_completed_is_swept_once_an_hour_past_its_expiry(api, invoiced, bucket):
+    from datetime import timedelta
+
+    from functions.contracts.dispute_evidence import object_name
+    from shared import clock
+    from shared.adapters import storage
+    from tests.support.contracts import run_job
+
+    buyer = _partner("buyer-1")
+    dispute = _raise(api, buyer, invoiced["contract"]["id"]).get_json()
+    url = f"/api/disputes/{dispute['id']}/evidence"
+    abandoned = _put_evidence(api, buyer, dispute["id"])
+    checked = _put_evidence(api, buyer, dispute["id"])
+    assert api.post(f"{url}/{checked}/complete", token=buyer).status_code == 200
+    clock.advance(timedelta(minutes=30))
+    buyer = _partner("buyer-1")
+    recent = _put_evidence(api, buyer, dispute["id"])
+    clock.advance(timedelta(minutes=50))                # abandoned: 65 min past expiry; recent: 35
+    buyer = _partner("buyer-1")
+
+    assert run_job(api, "dispute-evidence-upload-sweep") == {"abandoned": 1, "objectsDeleted": 1, "skipped": 0,
+                                                             "more": False}
+    assert _evidence(dispute["id"], abandoned)["status"] == "UPLOAD_ABANDONED"
+    assert storage.inspect(object_name(dispute["id"], abandoned)).exists is False
+    for kept, status in ((checked, "VERIFIED_FILE"), (recent, "PENDING_UPLOAD")):
+        assert _evidence(dispute["id"], kept)["status"] == status
+        assert storage.inspect(object_name(dispute["id"], kept)).exists is True
+    listed = api.get(url, token=buyer).get_json()["items"]
+    assert {e["id"]: e["status"] for e in listed} == {abandoned: "UPLOAD_ABANDONED", checked: "VERIFIED_FILE",
+                                                      recent: "PENDING_UPLOAD"}
+    late = api.post(f"{url}/{abandoned}/complete", token=buyer)
+    assert (late.status_code, late.get_json()["code"]) == (409, "EVIDENCE_NOT_PENDING")
+    audit = [e.to_dict() for e in collection("auditLog").stream()
+             if e.to_dict()["action"] == "dispute.evidence_abandoned"]
+    assert [(e["entityId"], e["disputeId"], e["orgIds"]) for e in audit] == [(abandoned, dispute["id"], [ORG])]
+
+    versions = {e: _evidence(dispute["id"], e)["version"] for e in (abandoned, checked, recent)}
+    assert run_job(api, "dispute-evidence-upload-sweep") == {"abandoned": 0, "objectsDeleted": 0, "skipped": 0,
+                                                             "more": False}
+    assert {e: _evidence(dispute["id"], e)["version"] for e in versions} == versions
+
+
+def test_complete_evidence_and_the_sweep_racing_on_threads_end_consistently(api, invoiced, bucket):
+    from datetime import timedelta
+
+    from functions.contracts.dispute_evidence import object_name, sweep_abandoned_evidence
+    from local.gateway import create_gateway
+    from shared import clock
+    from shared.adapters import storage
+    from tests.support.client import ApiClient
+
+    buyer = _partner("buyer-1")
+    dispute_id = _raise(api, buyer, invoiced["contract"]["id"]).get_json()["id"]
+    ids = [_put_evidence(api, buyer, dispute_id) for _ in range(3)]
+    clock.advance(timedelta(hours=2))
+    buyer = _partner("buyer-1")
+    gateway = create_gateway()
+
+    def complete(evidence_id):
+        response = ApiClient(gateway).post(f"/api/disputes/{dispute_id}/evidence/{evidence_id}/complete", token=buyer)
+        return evidence_id, response.status_code, response.get_json().get("code")
+
+    outcomes = run_together([lambda e=e: complete(e) for e in ids] + [sweep_abandoned_evidence], timeout=240)
+    answers = {o[0]: o[1:] for o in outcomes if isinstance(o, tuple)}
+    summary = next(o for o in outcomes if isinstance(o, dict))
+    abandoned = 0
+    for evidence_id in ids:
+        status = _evidence(dispute_id, evidence_id)["status"]
+        exists = storage.inspect(object_name(dispute_id, evidence_id)).exists
+        assert (status, exists) in (("VERIFIED_FILE", True), ("UPLOAD_ABANDONED", False)), evidence_id
+        assert answers[evidence_id] == ((200, None) if status == "VERIFIED_FILE" else (409, "EVIDENCE_NOT_PENDING"))
+        abandoned += status == "UPLOAD_ABANDONED"
+    assert summary["abandoned"] == abandoned
