@@ -147,7 +147,8 @@ class EvidenceOut(OutModel):
     content_type: str
     file_kind: FileKind
     description: str | None = None
-    status: str
+    status: str = Field(description="PENDING_UPLOAD (waiting for the file), VERIFIED_FILE, REJECTED_FILE, or "
+                                    "UPLOAD_ABANDONED (never completed: the file was deleted; request a new upload)")
     size_bytes: int | None = None
     rejection_reason: str | None = None
     uploaded_at: str | None = None

@@ -250,7 +250,8 @@ class DocumentOut(OutModel):
     file_name: str
     content_type: str
     file_kind: FileKind
-    status: str
+    status: str = Field(description="PENDING_UPLOAD (waiting for the file), VERIFIED_FILE, REJECTED_FILE, or "
+                                    "UPLOAD_ABANDONED (never completed: the file was deleted; request a new upload)")
     size_bytes: int | None = None
     rejection_reason: str | None = None
     uploaded_at: str | None = None

@@ -70,7 +70,8 @@ class ReportUploadIn(ApiModel):
 
 
 class ReportOut(OutModel):
-    status: str
+    status: str = Field(description="PENDING_UPLOAD (waiting for the file), VERIFIED_FILE, or UPLOAD_ABANDONED "
+                                    "(never completed: the file was deleted; request a new upload)")
     file_name: str
     content_type: str
     file_kind: str

@@ -5475,7 +5475,10 @@ export interface components {
              * @default null
              */
             sizeBytes?: number | null;
-            /** Status */
+            /**
+             * Status
+             * @description PENDING_UPLOAD (waiting for the file), VERIFIED_FILE, REJECTED_FILE, or UPLOAD_ABANDONED (never completed: the file was deleted; request a new upload)
+             */
             status: string;
             /**
              * Uploadedat
@@ -5598,7 +5601,10 @@ export interface components {
              * @default null
              */
             sizeBytes?: number | null;
-            /** Status */
+            /**
+             * Status
+             * @description PENDING_UPLOAD (waiting for the file), VERIFIED_FILE, REJECTED_FILE, or UPLOAD_ABANDONED (never completed: the file was deleted; request a new upload)
+             */
             status: string;
             /**
              * Uploadedat
@@ -8377,7 +8383,10 @@ export interface components {
              * @default null
              */
             sizeBytes?: number | null;
-            /** Status */
+            /**
+             * Status
+             * @description PENDING_UPLOAD (waiting for the file), VERIFIED_FILE, or UPLOAD_ABANDONED (never completed: the file was deleted; request a new upload)
+             */
             status: string;
             /**
              * Uploadedat
