@@ -340,7 +340,8 @@ def request_report(lot_id: str, user: Any, body: Any, actor: Any) -> tuple[dict[
 
 
 def complete_report(lot_id: str, user: Any, actor: Any) -> dict[str, Any]:
-    """Check the uploaded report's bytes: VERIFIED_FILE, or the object deleted and 422."""
+    """Check the uploaded report's bytes: VERIFIED_FILE, or the object deleted and 422 (a replacement
+    refused so leaves the checked report it was to replace in place)."""
     lot = load(None, lot_id, user)
     report = lot.get("report") or {}
     if report.get("status") == VERIFIED_FILE:
@@ -358,9 +359,9 @@ def complete_report(lot_id: str, user: Any, actor: Any) -> dict[str, Any]:
             previous = pending.get("previous")
             new_report = {**pending, "status": VERIFIED_FILE, "sizeBytes": info.size, "uploadedAt": clock.now(),
                           "previous": None, "previousReport": None}
-        else:
+        else:                     # a rejected replacement gives the lot its checked report back
             previous = None
-            new_report = None
+            new_report = pending.get("previousReport")
         update = stamp_update({"report": new_report}, getattr(actor, "user_id", None), int(current.get("version", 1)))
         uow.update(lot_ref(lot_id), update)
         uow.audit("testedLot.completeReport", ENTITY, lot_id,

@@ -228,6 +228,22 @@ def _put_report(api, token, lot_id, data: bytes = PDF) -> str:
     return _stored(lot_id)["report"]["objectName"]
 
 
+def test_a_refused_replacement_report_leaves_the_checked_report_in_place(desk):
+    seller = seed_partner("seller-1")
+    lot_id = create(desk, seller).get_json()["id"]
+    assert _report(desk, seller, lot_id, PDF).status_code == 200
+    checked = _stored(lot_id)["report"]
+    replacement = _put_report(desk, seller, lot_id, PNG)          # declared a PDF, really a PNG
+
+    refused = desk.post(f"/api/tested-lots/{lot_id}/report/complete", token=seller)
+    assert (refused.status_code, refused.get_json()["code"]) == (422, "FILE_TYPE_MISMATCH")
+    assert not storage.inspect(replacement).exists
+    kept = _stored(lot_id)["report"]
+    assert (kept["status"], kept["objectName"], kept["sizeBytes"]) == ("VERIFIED_FILE", checked["objectName"], len(PDF))
+    link = desk.get(f"/api/tested-lots/{lot_id}/report/download", token=seller).get_json()
+    assert requests.get(link["url"], timeout=10).content == PDF
+
+
 def _sweep(api) -> dict:
     from tests.support.contracts import run_job
 
