@@ -10,6 +10,7 @@ from functions.partners.documents import object_name
 from shared.adapters import storage
 from tests.support.identity import token_for
 from tests.support.partners import PDF, PNG, Staff, active_partner, draft, partner_user, profile
+from tests.support.uploads import assert_each_won_cleanly, complete_racing_sweep
 
 pytestmark = pytest.mark.usefixtures("capture")
 
@@ -268,32 +269,16 @@ def test_complete_and_the_sweep_racing_on_threads_end_consistently(api, bucket):
     from datetime import timedelta
 
     from functions.partners.documents import sweep_abandoned_uploads
-    from local.gateway import create_gateway
-    from tests.support.client import ApiClient
-    from tests.support.concurrency import run_together
 
     staff = Staff()
     partner_id = draft(api, staff.maker_token, profile())
     ids = [_upload(api, staff.maker_token, partner_id, PDF) for _ in range(3)]
     token = _later(staff, timedelta(hours=2))
-    gateway = create_gateway()
-
-    def complete(document_id):
-        response = ApiClient(gateway).post(f"/api/partners/{partner_id}/documents/{document_id}/complete",
-                                           token=token)
-        return document_id, response.status_code, response.get_json().get("code")
-
-    outcomes = run_together([lambda d=d: complete(d) for d in ids] + [sweep_abandoned_uploads], timeout=240)
-    answers = {o[0]: o[1:] for o in outcomes if isinstance(o, tuple)}
-    summary = next(o for o in outcomes if isinstance(o, dict))
-    abandoned = 0
-    for document_id in ids:
-        status = _stored(partner_id, document_id)["status"]
-        exists = storage.inspect(object_name(partner_id, document_id)).exists
-        assert (status, exists) in (("VERIFIED_FILE", True), ("UPLOAD_ABANDONED", False)), document_id
-        assert answers[document_id] == ((200, None) if status == "VERIFIED_FILE" else (409, "DOCUMENT_NOT_PENDING"))
-        abandoned += status == "UPLOAD_ABANDONED"
-    assert summary["abandoned"] == abandoned
+    answers, summary = complete_racing_sweep(
+        {d: f"/api/partners/{partner_id}/documents/{d}/complete" for d in ids}, token, sweep_abandoned_uploads)
+    assert_each_won_cleanly(answers, summary, {
+        d: (_stored(partner_id, d)["status"], storage.inspect(object_name(partner_id, d)).exists) for d in ids},
+        "DOCUMENT_NOT_PENDING")
 
 
 def test_a_complete_landing_after_the_sweep_found_the_record_wins_and_keeps_its_file(api, bucket, monkeypatch):

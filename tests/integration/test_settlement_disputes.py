@@ -15,6 +15,7 @@ from tests.support.concurrency import run_together
 from tests.support.contracts import ACCOUNTS, ORG, active_contract, staff
 from tests.support.identity import token_for
 from tests.support.notifications import seed_user
+from tests.support.uploads import assert_each_won_cleanly, complete_racing_sweep
 
 MANAGER_ID = "asha-dm"
 
@@ -562,30 +563,16 @@ def test_complete_evidence_and_the_sweep_racing_on_threads_end_consistently(api,
     from datetime import timedelta
 
     from functions.contracts.dispute_evidence import object_name, sweep_abandoned_evidence
-    from local.gateway import create_gateway
     from shared import clock
     from shared.adapters import storage
-    from tests.support.client import ApiClient
 
     buyer = _partner("buyer-1")
     dispute_id = _raise(api, buyer, invoiced["contract"]["id"]).get_json()["id"]
     ids = [_put_evidence(api, buyer, dispute_id) for _ in range(3)]
     clock.advance(timedelta(hours=2))
     buyer = _partner("buyer-1")
-    gateway = create_gateway()
-
-    def complete(evidence_id):
-        response = ApiClient(gateway).post(f"/api/disputes/{dispute_id}/evidence/{evidence_id}/complete", token=buyer)
-        return evidence_id, response.status_code, response.get_json().get("code")
-
-    outcomes = run_together([lambda e=e: complete(e) for e in ids] + [sweep_abandoned_evidence], timeout=240)
-    answers = {o[0]: o[1:] for o in outcomes if isinstance(o, tuple)}
-    summary = next(o for o in outcomes if isinstance(o, dict))
-    abandoned = 0
-    for evidence_id in ids:
-        status = _evidence(dispute_id, evidence_id)["status"]
-        exists = storage.inspect(object_name(dispute_id, evidence_id)).exists
-        assert (status, exists) in (("VERIFIED_FILE", True), ("UPLOAD_ABANDONED", False)), evidence_id
-        assert answers[evidence_id] == ((200, None) if status == "VERIFIED_FILE" else (409, "EVIDENCE_NOT_PENDING"))
-        abandoned += status == "UPLOAD_ABANDONED"
-    assert summary["abandoned"] == abandoned
+    answers, summary = complete_racing_sweep(
+        {e: f"/api/disputes/{dispute_id}/evidence/{e}/complete" for e in ids}, buyer, sweep_abandoned_evidence)
+    assert_each_won_cleanly(answers, summary, {
+        e: (_evidence(dispute_id, e)["status"], storage.inspect(object_name(dispute_id, e)).exists) for e in ids},
+        "EVIDENCE_NOT_PENDING")

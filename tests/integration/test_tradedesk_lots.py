@@ -14,6 +14,7 @@ from shared.errors import Conflict
 from tests.support.concurrency import run_together
 from tests.support.identity import token_for
 from tests.support.partners import PDF, PNG
+from tests.support.uploads import assert_each_won_cleanly, complete_racing_sweep
 
 SELLER_PERMISSIONS = {"trades:read", "trades:create", "trades:negotiate"}
 
@@ -318,9 +319,7 @@ def test_a_new_report_request_over_a_pending_one_deletes_the_superseded_object(d
 def test_complete_report_and_the_sweep_racing_on_threads_end_consistently(desk):
     from datetime import timedelta
 
-    from local.gateway import create_gateway
     from shared import clock
-    from tests.support.client import ApiClient
 
     seller = seed_partner("seller-1")
     pending = {}
@@ -329,20 +328,10 @@ def test_complete_report_and_the_sweep_racing_on_threads_end_consistently(desk):
         pending[lot_id] = _put_report(desk, seller, lot_id)
     clock.advance(timedelta(hours=2))
     seller = seed_partner("seller-1")
-    gateway = create_gateway()
-
-    def complete(lot_id):
-        response = ApiClient(gateway).post(f"/api/tested-lots/{lot_id}/report/complete", token=seller)
-        return lot_id, response.status_code, response.get_json().get("code")
-
-    outcomes = run_together([lambda lot_id=lot_id: complete(lot_id) for lot_id in pending]
-                            + [lots.sweep_abandoned_reports], timeout=240)
-    answers = {o[0]: o[1:] for o in outcomes if isinstance(o, tuple)}
-    summary = next(o for o in outcomes if isinstance(o, dict))
-    abandoned = 0
-    for lot_id, object_name in pending.items():
-        status, exists = _stored(lot_id)["report"]["status"], storage.inspect(object_name).exists
-        assert (status, exists) in (("VERIFIED_FILE", True), ("UPLOAD_ABANDONED", False)), lot_id
-        assert answers[lot_id] == ((200, None) if status == "VERIFIED_FILE" else (409, "REPORT_NOT_PENDING"))
-        abandoned += status == "UPLOAD_ABANDONED"
-    assert summary["abandoned"] == abandoned
+    answers, summary = complete_racing_sweep(
+        {lot_id: f"/api/tested-lots/{lot_id}/report/complete" for lot_id in pending}, seller,
+        lots.sweep_abandoned_reports)
+    assert_each_won_cleanly(answers, summary, {
+        lot_id: (_stored(lot_id)["report"]["status"], storage.inspect(name).exists)
+        for lot_id, name in pending.items()},
+        "REPORT_NOT_PENDING")
